@@ -1,0 +1,168 @@
+package io.rivulet.operators;
+
+import io.rivulet.ringbuffer.FieldType;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.SymbolField;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * An {@link Expr} bound to a schema: column names resolved to offsets and types checked, so evaluation is a
+ * few virtual calls and loads, with no allocation.
+ */
+abstract class BoundExpr
+{
+    /** Result kinds: integral values are evaluated as long, others as double, boolean or symbol bytes. */
+    enum Kind
+    {
+        LONG, DOUBLE, BOOL, SYMBOL
+    }
+
+    final Kind kind;
+
+    BoundExpr(final Kind kind)
+    {
+        this.kind = kind;
+    }
+
+    long evalLong(final RecordFlyweight record)
+    {
+        throw new IllegalStateException("not a LONG expression");
+    }
+
+    double evalDouble(final RecordFlyweight record)
+    {
+        return evalLong(record);
+    }
+
+    boolean evalBool(final RecordFlyweight record)
+    {
+        throw new IllegalStateException("not a BOOL expression");
+    }
+
+    /** Type of the column a projection of this expression writes. */
+    abstract FieldType outputType();
+
+    /** Length of that column (differs from the type's length only for symbols). */
+    int outputLengthBytes()
+    {
+        return outputType().lengthBytes();
+    }
+
+    /** Symbol expressions only: compare with another symbol expression. */
+    boolean symbolEquals(final RecordFlyweight record, final BoundExpr other)
+    {
+        throw new IllegalStateException("not a SYMBOL expression");
+    }
+
+    /** Symbol expressions only: write the NUL-padded bytes to {@code lengthBytes} at {@code offset}. */
+    void copySymbol(final RecordFlyweight record, final MutableDirectBuffer buffer, final int offset,
+        final int lengthBytes)
+    {
+        throw new IllegalStateException("not a SYMBOL expression");
+    }
+
+    /** Symbol expressions only: the byte at {@code index} (0 past the value's end). */
+    byte symbolByte(final RecordFlyweight record, final int index)
+    {
+        throw new IllegalStateException("not a SYMBOL expression");
+    }
+
+    static final class SymbolColumn extends BoundExpr
+    {
+        final SymbolField field;
+
+        SymbolColumn(final SymbolField field)
+        {
+            super(Kind.SYMBOL);
+            this.field = field;
+        }
+
+        @Override
+        FieldType outputType()
+        {
+            return FieldType.SYMBOL;
+        }
+
+        @Override
+        int outputLengthBytes()
+        {
+            return field.lengthBytes();
+        }
+
+        @Override
+        byte symbolByte(final RecordFlyweight record, final int index)
+        {
+            return index < field.lengthBytes() ?
+                record.buffer().getByte(record.offset() + field.offset() + index) : 0;
+        }
+
+        @Override
+        boolean symbolEquals(final RecordFlyweight record, final BoundExpr other)
+        {
+            final int length = Math.max(field.lengthBytes(), other.outputLengthBytes());
+            for (int i = 0; i < length; i++)
+            {
+                final byte b = symbolByte(record, i);
+                if (b != other.symbolByte(record, i))
+                {
+                    return false;
+                }
+                if (b == 0)
+                {
+                    return true;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        void copySymbol(final RecordFlyweight record, final MutableDirectBuffer buffer, final int offset,
+            final int lengthBytes)
+        {
+            buffer.putBytes(offset, record.buffer(), record.offset() + field.offset(), lengthBytes);
+        }
+    }
+
+    static final class SymbolLiteral extends BoundExpr
+    {
+        private final byte[] ascii;
+
+        SymbolLiteral(final byte[] ascii)
+        {
+            super(Kind.SYMBOL);
+            this.ascii = ascii;
+        }
+
+        @Override
+        FieldType outputType()
+        {
+            return FieldType.SYMBOL;
+        }
+
+        @Override
+        int outputLengthBytes()
+        {
+            return Math.max(1, ascii.length);
+        }
+
+        @Override
+        byte symbolByte(final RecordFlyweight record, final int index)
+        {
+            return index < ascii.length ? ascii[index] : 0;
+        }
+
+        @Override
+        boolean symbolEquals(final RecordFlyweight record, final BoundExpr other)
+        {
+            return other.symbolEquals(record, this);
+        }
+
+        @Override
+        void copySymbol(final RecordFlyweight record, final MutableDirectBuffer buffer, final int offset,
+            final int lengthBytes)
+        {
+            buffer.setMemory(offset, lengthBytes, (byte)0);
+            buffer.putBytes(offset, ascii, 0, Math.min(ascii.length, lengthBytes));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.rivulet.operators;
+
+import io.rivulet.ringbuffer.RecordFlyweight;
+
+/**
+ * Where an operator sends what it produces: the next operator of a fused chain, a ring to the next stage, or a
+ * sink. Records and markers arrive in stream order on one thread. A record passed in is valid only during the
+ * call.
+ */
+public interface Output
+{
+    /**
+     * @param record valid only during the call.
+     */
+    void onRecord(RecordFlyweight record);
+
+    /**
+     * @param watermarkMs event time, epoch ms, below which no more records are expected.
+     */
+    void onWatermark(long watermarkMs);
+
+    /**
+     * @param epochId the epoch (micro-batch, checkpoint barrier) that just ended.
+     */
+    void onEpoch(long epochId);
+
+    /** No more records will follow. */
+    void onEndOfStream();
+}

@@ -1,0 +1,52 @@
+package io.rivulet.ringbuffer;
+
+/**
+ * The fixed-width field types a {@link Schema} can hold. Every type has a fixed encoded length, so a record
+ * is a fixed-size slot and a field is a constant offset into it.
+ */
+public enum FieldType
+{
+    /** Signed 64-bit integer. */
+    INT64(8),
+    /** Signed 32-bit integer. */
+    INT32(4),
+    /** IEEE 754 double. */
+    FLOAT64(8),
+    /** One byte, 0 or 1. */
+    BOOLEAN(1),
+    /** Epoch milliseconds as a signed 64-bit integer: the type event time is read from. */
+    TIMESTAMP(8),
+    /** Fixed-length US-ASCII text (a ticker, a venue code), right-padded with NUL; length set per field. */
+    SYMBOL(0);
+
+    private final int lengthBytes;
+
+    FieldType(final int lengthBytes)
+    {
+        this.lengthBytes = lengthBytes;
+    }
+
+    /**
+     * @return encoded length in bytes, or 0 for {@link #SYMBOL} whose length is chosen per field.
+     */
+    public int lengthBytes()
+    {
+        return lengthBytes;
+    }
+
+    /**
+     * @return true for the integer types read with {@code getLong}/{@code getInt} and usable in arithmetic.
+     */
+    public boolean isIntegral()
+    {
+        return this == INT64 || this == INT32 || this == TIMESTAMP;
+    }
+
+    /**
+     * @return true for every type usable in arithmetic and numeric comparison.
+     */
+    public boolean isNumeric()
+    {
+        return isIntegral() || this == FLOAT64;
+    }
+}

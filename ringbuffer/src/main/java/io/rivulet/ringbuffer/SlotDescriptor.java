@@ -1,0 +1,79 @@
+package io.rivulet.ringbuffer;
+
+/**
+ * Binary layout of one ring slot: a fixed header followed by one record's bytes.
+ * <pre>
+ *   0               4               8                               16                              24
+ *   +---------------+---------------+-------------------------------+-------------------------------+---------
+ *   |  slot type    |  source id    |  ingest time (nanoTime)       |  marker value                 | record
+ *   +---------------+---------------+-------------------------------+-------------------------------+---------
+ * </pre>
+ * Data and control travel in the same ring, so their relative order is exact: the slot type says which.
+ * The marker value is the watermark (epoch ms) for {@link #TYPE_WATERMARK} and the epoch id for
+ * {@link #TYPE_EPOCH}; unused for data.
+ */
+public final class SlotDescriptor
+{
+    /** A data record; the payload holds its bytes. */
+    public static final int TYPE_DATA = 1;
+    /** Event time has advanced to the marker value (epoch ms). */
+    public static final int TYPE_WATERMARK = 2;
+    /** Epoch (micro-batch, checkpoint barrier) with the id in the marker value has ended. */
+    public static final int TYPE_EPOCH = 3;
+    /** The source has no more records. */
+    public static final int TYPE_END_OF_STREAM = 4;
+
+    /** Offset of the int32 slot type. */
+    public static final int TYPE_OFFSET = 0;
+    /** Offset of the int32 source id (for fan-in). */
+    public static final int SOURCE_ID_OFFSET = 4;
+    /** Offset of the int64 ingest time in {@link System#nanoTime()} units. */
+    public static final int INGEST_TIME_OFFSET = 8;
+    /** Offset of the int64 marker value. */
+    public static final int MARKER_VALUE_OFFSET = 16;
+    /** Header length; the record starts here. */
+    public static final int HEADER_LENGTH = 24;
+
+    private SlotDescriptor()
+    {
+    }
+
+    /**
+     * @param recordLengthBytes payload length.
+     * @return slot length for that payload, 8-byte aligned.
+     */
+    public static int slotLength(final int recordLengthBytes)
+    {
+        return (HEADER_LENGTH + recordLengthBytes + 7) & ~7;
+    }
+
+    /**
+     * @param slotOffset offset of the slot.
+     * @return offset of the record inside it.
+     */
+    public static int recordOffset(final int slotOffset)
+    {
+        return slotOffset + HEADER_LENGTH;
+    }
+
+    /**
+     * @param type a {@code TYPE_*} constant.
+     * @return its name, for diagnostics.
+     */
+    public static String typeName(final int type)
+    {
+        switch (type)
+        {
+            case TYPE_DATA:
+                return "DATA";
+            case TYPE_WATERMARK:
+                return "WATERMARK";
+            case TYPE_EPOCH:
+                return "EPOCH";
+            case TYPE_END_OF_STREAM:
+                return "END_OF_STREAM";
+            default:
+                return "UNKNOWN(" + type + ")";
+        }
+    }
+}

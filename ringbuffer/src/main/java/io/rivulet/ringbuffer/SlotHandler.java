@@ -1,0 +1,17 @@
+package io.rivulet.ringbuffer;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Receives the slots a {@link SlotRing.Consumer} polls, in sequence order, on the consumer's thread.
+ */
+@FunctionalInterface
+public interface SlotHandler
+{
+    /**
+     * @param buffer     the ring's memory; valid to read at {@code slotOffset} only during the call.
+     * @param slotOffset offset of the slot; decode with {@link SlotDescriptor}.
+     * @param endOfBatch true for the last slot available in this poll (Disruptor end-of-batch).
+     */
+    void onSlot(UnsafeBuffer buffer, int slotOffset, boolean endOfBatch);
+}

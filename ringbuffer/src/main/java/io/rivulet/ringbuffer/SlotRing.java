@@ -1,0 +1,316 @@
+package io.rivulet.ringbuffer;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.MultiProducerSequencer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.Sequencer;
+import com.lmax.disruptor.SingleProducerSequencer;
+import com.lmax.disruptor.TimeoutException;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A ring of fixed-size slots in off-heap memory, sequenced by a Disruptor {@link Sequencer}, with one consumer.
+ * <pre>
+ *   producer(s)                                  consumer (one stage thread)
+ *   claim() -> seq   write slot   publish(seq)   poll(handler): waitFor(next) .. available, in order
+ *          \____________ off-heap UnsafeBuffer: capacity x slotLength ____________/
+ *   the consumer's Sequence gates the producers: a full ring makes claim() wait, never overwrite or drop
+ * </pre>
+ * Data records and markers share the ring (see {@link SlotDescriptor}). Allocation-free after creation.
+ * <p>
+ * Threading: {@link #claim()}/{@link #publish(long)} from one producer thread, or from many if created
+ * multi-producer; {@link Consumer#poll} from one thread; {@link #halt()} from any thread.
+ */
+public final class SlotRing
+{
+    /** Returned by {@link #claim()} once the ring is halted. */
+    public static final long HALTED = -2;
+
+    private static final int SPIN_TRIES = 100;
+    private static final int YIELD_TRIES = 200;
+    private static final long PARK_NS = 1_000;
+
+    private final Sequencer sequencer;
+    private final UnsafeBuffer buffer;
+    private final int capacity;
+    private final int mask;
+    private final int slotLength;
+    private final int recordLengthBytes;
+    private final WaitMode waitMode;
+    private volatile boolean halted;
+    private Consumer consumer;
+
+    private SlotRing(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
+        final boolean multiProducer)
+    {
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.recordLengthBytes = recordLengthBytes;
+        this.slotLength = SlotDescriptor.slotLength(recordLengthBytes);
+        this.waitMode = waitMode;
+        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * slotLength, 64));
+        this.sequencer = multiProducer ?
+            new MultiProducerSequencer(capacity, waitMode.newWaitStrategy()) :
+            new SingleProducerSequencer(capacity, waitMode.newWaitStrategy());
+    }
+
+    /**
+     * @param capacity          number of slots, a power of two.
+     * @param recordLengthBytes payload length of each slot (a schema's record length).
+     * @param waitMode          how the consumer waits.
+     * @param multiProducer     true if more than one thread will claim.
+     * @return a new ring.
+     */
+    public static SlotRing create(
+        final int capacity, final int recordLengthBytes, final WaitMode waitMode, final boolean multiProducer)
+    {
+        if (capacity < 2 || !BitUtil.isPowerOfTwo(capacity))
+        {
+            throw new IllegalArgumentException("Ring capacity must be a power of two >= 2, got " + capacity);
+        }
+        if (recordLengthBytes < 0)
+        {
+            throw new IllegalArgumentException("Record length must be >= 0, got " + recordLengthBytes);
+        }
+        final long bytes = (long)capacity * SlotDescriptor.slotLength(recordLengthBytes);
+        if (bytes > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("Ring of " + capacity + " slots of " +
+                SlotDescriptor.slotLength(recordLengthBytes) + " bytes exceeds 2 GiB; use a smaller capacity");
+        }
+        if (waitMode == null)
+        {
+            throw new IllegalArgumentException("waitMode is null; choose one of WaitMode.values()");
+        }
+        return new SlotRing(capacity, recordLengthBytes, waitMode, multiProducer);
+    }
+
+    /**
+     * Claims the next slot, waiting (spin, yield, then park) while the ring is full: back-pressure.
+     *
+     * @return the claimed sequence, to be written at {@link #slotOffset(long)} and then {@link #publish published};
+     * or {@link #HALTED} if the ring was halted (the pipeline stopped) while or before waiting.
+     */
+    public long claim()
+    {
+        int tries = 0;
+        while (!sequencer.hasAvailableCapacity(1))
+        {
+            if (halted)
+            {
+                return HALTED;
+            }
+            if (tries < SPIN_TRIES)
+            {
+                Thread.onSpinWait();
+            }
+            else if (tries < YIELD_TRIES)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(PARK_NS);
+            }
+            tries++;
+        }
+        // single producer: capacity seen is capacity held, next() cannot block; multi-producer: a racing
+        // producer may take it, and next() then waits briefly for the consumer like any full ring
+        return halted ? HALTED : sequencer.next();
+    }
+
+    /**
+     * @param sequence a claimed sequence.
+     * @return offset of its slot in {@link #buffer()}.
+     */
+    public int slotOffset(final long sequence)
+    {
+        return ((int)sequence & mask) * slotLength;
+    }
+
+    /**
+     * Makes a claimed, written slot visible to the consumer (and wakes it if it blocks).
+     *
+     * @param sequence the claimed sequence.
+     */
+    public void publish(final long sequence)
+    {
+        sequencer.publish(sequence);
+    }
+
+    /**
+     * Claims, writes and publishes a marker slot.
+     *
+     * @param type        {@link SlotDescriptor#TYPE_WATERMARK}, {@code TYPE_EPOCH} or {@code TYPE_END_OF_STREAM}.
+     * @param sourceId    id of the producing source.
+     * @param markerValue watermark or epoch id.
+     * @return true if published, false if the ring is halted.
+     */
+    public boolean publishMarker(final int type, final int sourceId, final long markerValue)
+    {
+        final long sequence = claim();
+        if (sequence == HALTED)
+        {
+            return false;
+        }
+        final int offset = slotOffset(sequence);
+        buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, type);
+        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
+        buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
+        buffer.putLong(offset + SlotDescriptor.MARKER_VALUE_OFFSET, markerValue);
+        publish(sequence);
+        return true;
+    }
+
+    /**
+     * @return the ring's memory.
+     */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return number of slots.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return bytes per slot, header included.
+     */
+    public int slotLength()
+    {
+        return slotLength;
+    }
+
+    /**
+     * @return record bytes per slot.
+     */
+    public int recordLengthBytes()
+    {
+        return recordLengthBytes;
+    }
+
+    /**
+     * @return how the consumer waits.
+     */
+    public WaitMode waitMode()
+    {
+        return waitMode;
+    }
+
+    /**
+     * @return slots published but not yet consumed.
+     */
+    public long backlog()
+    {
+        return capacity - sequencer.remainingCapacity();
+    }
+
+    /**
+     * Stops the ring: waiting producers get {@link #HALTED}, a waiting consumer returns. Idempotent.
+     */
+    public void halt()
+    {
+        halted = true;
+        final Consumer c = consumer;
+        if (c != null)
+        {
+            c.barrier.alert();
+        }
+    }
+
+    /**
+     * @return true once {@link #halt()} was called.
+     */
+    public boolean isHalted()
+    {
+        return halted;
+    }
+
+    /**
+     * Creates the ring's only consumer; its sequence gates the producers from then on.
+     *
+     * @return the consumer.
+     * @throws IllegalStateException if called twice.
+     */
+    public synchronized Consumer consumer()
+    {
+        if (consumer != null)
+        {
+            throw new IllegalStateException("SlotRing already has its consumer");
+        }
+        final Consumer c = new Consumer();
+        sequencer.addGatingSequences(c.sequence);
+        consumer = c;
+        if (halted)
+        {
+            c.barrier.alert();
+        }
+        return c;
+    }
+
+    /**
+     * The consuming side: polls batches of slots in order, Disruptor {@code BatchEventProcessor} style.
+     * Use from one thread.
+     */
+    public final class Consumer
+    {
+        private final Sequence sequence = new Sequence(Sequencer.INITIAL_CURSOR_VALUE);
+        private final SequenceBarrier barrier = sequencer.newBarrier();
+        private final int maxBatch = Math.max(1, capacity >> 2);
+
+        private Consumer()
+        {
+        }
+
+        /**
+         * Waits (per the ring's {@link WaitMode}) until slots are available, then hands up to a quarter of the
+         * ring to {@code handler} in order and releases them to the producers.
+         *
+         * @param handler receives each slot.
+         * @return slots handled (0 if the wait ended without data), or -1 once the ring is halted.
+         */
+        public int poll(final SlotHandler handler)
+        {
+            final long next = sequence.get() + 1;
+            final long available;
+            try
+            {
+                available = barrier.waitFor(next);
+            }
+            catch (final AlertException | InterruptedException | TimeoutException ex)
+            {
+                return halted ? -1 : 0;
+            }
+            if (available < next)
+            {
+                return 0;
+            }
+            final long last = Math.min(available, next + maxBatch - 1);
+            final UnsafeBuffer buffer = SlotRing.this.buffer;
+            for (long s = next; s <= last; s++)
+            {
+                handler.onSlot(buffer, slotOffset(s), s == last);
+            }
+            sequence.set(last);
+            return (int)(last - next + 1);
+        }
+
+        /**
+         * @return the last consumed sequence (-1 before the first).
+         */
+        public long sequence()
+        {
+            return sequence.get();
+        }
+    }
+}
