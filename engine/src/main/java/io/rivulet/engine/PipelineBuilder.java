@@ -1,0 +1,124 @@
+package io.rivulet.engine;
+
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.WaitMode;
+import org.agrona.BitUtil;
+
+import java.util.List;
+
+/**
+ * Settings of a pipeline whose dataflow is defined; {@link #build()} validates them once and wires the stages.
+ * Defaults: {@link Trigger#continuous()}, {@link WaitMode#BACKOFF}, {@value #DEFAULT_RING_CAPACITY}-slot rings,
+ * latency recording on.
+ */
+public final class PipelineBuilder
+{
+    /** Default slots per ring. */
+    public static final int DEFAULT_RING_CAPACITY = 4096;
+    /** Default pipeline name (used in thread names and errors). */
+    public static final String DEFAULT_NAME = "pipeline";
+
+    private final Source source;
+    private final List<RecordStream.StagePlan> stages;
+    private final Sink sink;
+    private final Schema outputSchema;
+    private Trigger trigger = Trigger.continuous();
+    private WaitMode waitMode = WaitMode.BACKOFF;
+    private int ringCapacity = DEFAULT_RING_CAPACITY;
+    private String name = DEFAULT_NAME;
+    private boolean recordLatency = true;
+
+    PipelineBuilder(final Source source, final List<RecordStream.StagePlan> stages, final Sink sink,
+        final Schema outputSchema)
+    {
+        this.source = source;
+        this.stages = stages;
+        this.sink = sink;
+        this.outputSchema = outputSchema;
+    }
+
+    /**
+     * @param trigger when results are emitted; only {@link Trigger#continuous()} exists so far.
+     * @return this.
+     */
+    public PipelineBuilder trigger(final Trigger trigger)
+    {
+        this.trigger = trigger;
+        return this;
+    }
+
+    /**
+     * @param waitMode how stage threads wait for input (latency versus CPU).
+     * @return this.
+     */
+    public PipelineBuilder waitMode(final WaitMode waitMode)
+    {
+        this.waitMode = waitMode;
+        return this;
+    }
+
+    /**
+     * @param ringCapacity slots per ring, a power of two; a full ring makes its producer wait.
+     * @return this.
+     */
+    public PipelineBuilder ringCapacity(final int ringCapacity)
+    {
+        this.ringCapacity = ringCapacity;
+        return this;
+    }
+
+    /**
+     * @param name used in thread names, metrics and errors.
+     * @return this.
+     */
+    public PipelineBuilder name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * @param recordLatency whether the sink stage records end-to-end latency (one {@code nanoTime} per record).
+     * @return this.
+     */
+    public PipelineBuilder recordLatency(final boolean recordLatency)
+    {
+        this.recordLatency = recordLatency;
+        return this;
+    }
+
+    /**
+     * Validates the settings and wires rings, stages and sink; starts nothing.
+     *
+     * @return the pipeline, ready to {@link Pipeline#start()}.
+     * @throws IllegalArgumentException naming the bad setting.
+     */
+    public Pipeline build()
+    {
+        if (trigger == null || !trigger.isContinuous())
+        {
+            throw new IllegalArgumentException("trigger must be Trigger.continuous(), got " + trigger);
+        }
+        if (waitMode == null)
+        {
+            throw new IllegalArgumentException("waitMode is null; use one of " + List.of(WaitMode.values()));
+        }
+        if (ringCapacity < 2 || !BitUtil.isPowerOfTwo(ringCapacity))
+        {
+            throw new IllegalArgumentException("ringCapacity must be a power of two >= 2, got " + ringCapacity);
+        }
+        if (name == null || name.isBlank())
+        {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        return new Pipeline(name, source, stages, sink, outputSchema, waitMode, ringCapacity, recordLatency);
+    }
+
+    /**
+     * @return {@code build().start()}.
+     */
+    public Pipeline start()
+    {
+        return build().start();
+    }
+}

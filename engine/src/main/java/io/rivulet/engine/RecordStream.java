@@ -1,0 +1,189 @@
+package io.rivulet.engine;
+
+import io.rivulet.operators.Expr;
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.Operators;
+import io.rivulet.operators.RecordFlatMapper;
+import io.rivulet.operators.RecordMapper;
+import io.rivulet.operators.RecordPredicate;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SchemaException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The records of a pipeline under construction: say <i>what</i> to do with them, with typed lambdas over the
+ * record flyweight ({@link #filter}, {@link #map}, {@link #flatMap}) or column expressions ({@link #where},
+ * {@link #select}); both build the same operators. Each call checks its columns and types against the current
+ * schema right away, so a mistake fails here with a message naming the column.
+ * <p>
+ * Operators between async boundaries are fused: they run on one stage thread with direct calls.
+ * {@link #async()} starts a new stage behind a ring. Not thread-safe; a stream builds one pipeline.
+ */
+public final class RecordStream
+{
+    private final Source source;
+    private final List<StagePlan> stages = new ArrayList<>();
+    private Schema schema;
+    private boolean connected;
+
+    RecordStream(final Source source)
+    {
+        if (source == null)
+        {
+            throw new SchemaException("Pipeline.from(source) needs a source, got null");
+        }
+        this.source = source;
+        this.schema = source.schema();
+        stages.add(new StagePlan(schema));
+    }
+
+    /**
+     * @return schema of the records at this point of the pipeline.
+     */
+    public Schema schema()
+    {
+        return schema;
+    }
+
+    /**
+     * Keeps the records for which the typed predicate is true.
+     *
+     * @param predicate condition over the record flyweight (resolve fields from {@link #schema()} beforehand).
+     * @return this stream.
+     */
+    public RecordStream filter(final RecordPredicate predicate)
+    {
+        return add(Operators.filter(schema, predicate));
+    }
+
+    /**
+     * Keeps the records for which the column expression is true, e.g. {@code col("qty").gt(100)}.
+     *
+     * @param condition a boolean expression over this schema's columns.
+     * @return this stream.
+     */
+    public RecordStream where(final Expr condition)
+    {
+        return add(Operators.where(schema, condition));
+    }
+
+    /**
+     * Projects columns and computed values into a new schema, e.g.
+     * {@code select(col("sym"), col("px").times(col("qty")).as("notional"))}.
+     *
+     * @param columns one named expression per output column.
+     * @return this stream, now of the projected schema.
+     */
+    public RecordStream select(final Expr... columns)
+    {
+        return add(Operators.select(schema, columns));
+    }
+
+    /**
+     * Transforms each record into one record of {@code outputSchema}.
+     *
+     * @param outputSchema schema the mapper writes.
+     * @param mapper       writes every field of the output record.
+     * @return this stream, now of {@code outputSchema}.
+     */
+    public RecordStream map(final Schema outputSchema, final RecordMapper mapper)
+    {
+        return add(Operators.map(schema, outputSchema, mapper));
+    }
+
+    /**
+     * Transforms each record into zero or more records of {@code outputSchema}.
+     *
+     * @param outputSchema schema the mapper emits.
+     * @param mapper       emits output records.
+     * @return this stream, now of {@code outputSchema}.
+     */
+    public RecordStream flatMap(final Schema outputSchema, final RecordFlatMapper mapper)
+    {
+        return add(Operators.flatMap(schema, outputSchema, mapper));
+    }
+
+    /**
+     * Adds a custom operator (the operator SPI).
+     *
+     * @param factory creates the operator for the current schema; may throw a
+     *                {@link SchemaException} if the schema does not fit.
+     * @return this stream, now of the operator's output schema.
+     */
+    public RecordStream process(final Function<Schema, Operator> factory)
+    {
+        if (factory == null)
+        {
+            throw new SchemaException("process(factory) needs an operator factory, got null");
+        }
+        final Operator operator = factory.apply(schema);
+        if (operator == null || operator.outputSchema() == null)
+        {
+            throw new SchemaException("process(factory): the factory returned no operator or no output schema");
+        }
+        return add(operator);
+    }
+
+    /**
+     * Ends the current stage here: what follows runs on another thread, fed through a ring. Use it to split
+     * expensive work; on a 2-core machine one fused stage is usually fastest.
+     *
+     * @return this stream.
+     */
+    public RecordStream async()
+    {
+        checkOpen();
+        stages.add(new StagePlan(schema));
+        return this;
+    }
+
+    /**
+     * Connects the results to a sink; the sink's {@link Sink#open} checks the final schema now.
+     *
+     * @param sink receives the records on the last stage's thread.
+     * @return a builder for the pipeline's settings.
+     */
+    public PipelineBuilder to(final Sink sink)
+    {
+        checkOpen();
+        if (sink == null)
+        {
+            throw new SchemaException("to(sink) needs a sink, got null");
+        }
+        sink.open(schema);
+        connected = true;
+        return new PipelineBuilder(source, List.copyOf(stages), sink, schema);
+    }
+
+    private RecordStream add(final Operator operator)
+    {
+        checkOpen();
+        stages.get(stages.size() - 1).operators.add(operator);
+        schema = operator.outputSchema();
+        return this;
+    }
+
+    private void checkOpen()
+    {
+        if (connected)
+        {
+            throw new IllegalStateException("This stream is already connected to a sink; start a new one with " +
+                "Pipeline.from(source)");
+        }
+    }
+
+    /** Operators fused on one stage thread, and the schema of the ring that feeds them. */
+    static final class StagePlan
+    {
+        final Schema inputSchema;
+        final List<Operator> operators = new ArrayList<>();
+
+        StagePlan(final Schema inputSchema)
+        {
+            this.inputSchema = inputSchema;
+        }
+    }
+}

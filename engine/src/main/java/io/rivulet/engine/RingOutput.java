@@ -1,0 +1,68 @@
+package io.rivulet.engine;
+
+import io.rivulet.operators.Output;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.SlotDescriptor;
+import io.rivulet.ringbuffer.SlotRing;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The end of a stage's chain at an async boundary: copies each record (and marker) into the next stage's
+ * ring, keeping its ingest time. Waits while that ring is full; allocation-free.
+ */
+final class RingOutput implements Output
+{
+    private final SlotRing ring;
+    private final UnsafeBuffer buffer;
+    private final int recordLength;
+    private final AtomicLong recordsOut = new AtomicLong();
+
+    RingOutput(final SlotRing ring)
+    {
+        this.ring = ring;
+        this.buffer = ring.buffer();
+        this.recordLength = ring.recordLengthBytes();
+    }
+
+    @Override
+    public void onRecord(final RecordFlyweight record)
+    {
+        final long sequence = ring.claim();
+        if (sequence == SlotRing.HALTED)
+        {
+            return; // the pipeline is stopping: its failure or close() is what the caller sees
+        }
+        final int offset = ring.slotOffset(sequence);
+        buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
+        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
+        buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, record.ingestTimeNs());
+        buffer.putBytes(SlotDescriptor.recordOffset(offset), record.buffer(), record.offset(), recordLength);
+        ring.publish(sequence);
+        recordsOut.lazySet(recordsOut.get() + 1);
+    }
+
+    @Override
+    public void onWatermark(final long watermarkMs)
+    {
+        ring.publishMarker(SlotDescriptor.TYPE_WATERMARK, 0, watermarkMs);
+    }
+
+    @Override
+    public void onEpoch(final long epochId)
+    {
+        ring.publishMarker(SlotDescriptor.TYPE_EPOCH, 0, epochId);
+    }
+
+    @Override
+    public void onEndOfStream()
+    {
+        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0);
+    }
+
+    long recordsOut()
+    {
+        return recordsOut.get();
+    }
+}

@@ -1,0 +1,166 @@
+package io.rivulet.engine;
+
+import io.rivulet.ringbuffer.BooleanField;
+import io.rivulet.ringbuffer.DoubleField;
+import io.rivulet.ringbuffer.Field;
+import io.rivulet.ringbuffer.IntField;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SchemaException;
+import io.rivulet.ringbuffer.SlotDescriptor;
+import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.SymbolField;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.List;
+
+/**
+ * A finite in-memory source: rows are checked against the schema and encoded when the source is created, then
+ * published on the source thread, followed by end-of-stream.
+ */
+final class RowsSource extends Source
+{
+    private final UnsafeBuffer encoded;
+    private final int rowCount;
+    private SlotRing ring;
+    private PipelineRuntime runtime;
+
+    RowsSource(final Schema schema, final List<?> rows)
+    {
+        super(schema, "rows(" + (rows == null ? 0 : rows.size()) + ")");
+        if (rows == null)
+        {
+            throw new SchemaException("rows is null; pass a list of Object[] or List rows");
+        }
+        final int length = schema.recordLengthBytes();
+        rowCount = rows.size();
+        encoded = new UnsafeBuffer(new byte[Math.max(1, rowCount * length)]);
+        final RecordFlyweight record = new RecordFlyweight(schema);
+        for (int i = 0; i < rowCount; i++)
+        {
+            encode(schema, i, rows.get(i), record.wrap(encoded, i * length));
+        }
+    }
+
+    private static void encode(final Schema schema, final int rowIndex, final Object row, final RecordFlyweight out)
+    {
+        final Object[] values;
+        if (row instanceof Object[])
+        {
+            values = (Object[])row;
+        }
+        else if (row instanceof List)
+        {
+            values = ((List<?>)row).toArray();
+        }
+        else
+        {
+            throw new SchemaException("Row " + rowIndex + " is " + row + "; a row is an Object[] or a List");
+        }
+        final List<Field> fields = schema.fields();
+        if (values.length != fields.size())
+        {
+            throw new SchemaException("Row " + rowIndex + " has " + values.length + " values but the schema has " +
+                fields.size() + " columns " + fields);
+        }
+        for (int c = 0; c < values.length; c++)
+        {
+            final Field f = fields.get(c);
+            final Object v = values[c];
+            switch (f.type())
+            {
+                case INT64:
+                case TIMESTAMP:
+                    out.setLong((LongField)f, integral(rowIndex, f, v, Long.MIN_VALUE, Long.MAX_VALUE));
+                    break;
+                case INT32:
+                    out.setInt((IntField)f, (int)integral(rowIndex, f, v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                    break;
+                case FLOAT64:
+                    if (!(v instanceof Number))
+                    {
+                        throw mismatch(rowIndex, f, v, "a number");
+                    }
+                    out.setDouble((DoubleField)f, ((Number)v).doubleValue());
+                    break;
+                case BOOLEAN:
+                    if (!(v instanceof Boolean))
+                    {
+                        throw mismatch(rowIndex, f, v, "a Boolean");
+                    }
+                    out.setBoolean((BooleanField)f, (Boolean)v);
+                    break;
+                default:
+                    if (!(v instanceof CharSequence))
+                    {
+                        throw mismatch(rowIndex, f, v, "a String");
+                    }
+                    try
+                    {
+                        out.setSymbol((SymbolField)f, (CharSequence)v);
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw new SchemaException("Row " + rowIndex + ": " + ex.getMessage());
+                    }
+            }
+        }
+    }
+
+    private static long integral(final int rowIndex, final Field f, final Object v, final long min, final long max)
+    {
+        if (!(v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte))
+        {
+            throw mismatch(rowIndex, f, v, "an integer");
+        }
+        final long value = ((Number)v).longValue();
+        if (value < min || value > max)
+        {
+            throw mismatch(rowIndex, f, v, "an integer in [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    private static SchemaException mismatch(final int rowIndex, final Field f, final Object v, final String expected)
+    {
+        return new SchemaException("Row " + rowIndex + ", column '" + f.name() + "' (" + f.type() + "): expected " +
+            expected + ", got " + (v == null ? "null" : v.getClass().getSimpleName() + " " + v));
+    }
+
+    @Override
+    void onBind(final SlotRing ring, final PipelineRuntime runtime)
+    {
+        this.ring = ring;
+        this.runtime = runtime;
+    }
+
+    @Override
+    boolean ownsThread()
+    {
+        return true;
+    }
+
+    @Override
+    void run()
+    {
+        final SlotRing ring = this.ring;
+        final UnsafeBuffer buffer = ring.buffer();
+        final int length = schema().recordLengthBytes();
+        for (int i = 0; i < rowCount; i++)
+        {
+            final long sequence = ring.claim();
+            if (sequence == SlotRing.HALTED || runtime.isStopping())
+            {
+                return;
+            }
+            final int offset = ring.slotOffset(sequence);
+            buffer.putBytes(SlotDescriptor.recordOffset(offset), encoded, i * length, length);
+            buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
+            buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
+            buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
+            ring.publish(sequence);
+        }
+        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0);
+    }
+}

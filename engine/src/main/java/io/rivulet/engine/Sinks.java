@@ -1,0 +1,106 @@
+package io.rivulet.engine;
+
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SchemaException;
+
+import java.io.PrintStream;
+
+/**
+ * Factories for the built-in sinks. Any {@link Sink} lambda is also a callback sink.
+ */
+public final class Sinks
+{
+    private Sinks()
+    {
+    }
+
+    /**
+     * A callback sink that checks, when the pipeline is built, that it receives the schema it was written for.
+     *
+     * @param expected the schema the callback reads.
+     * @param callback receives each record on the sink thread.
+     * @return the sink.
+     */
+    public static Sink callback(final Schema expected, final Sink callback)
+    {
+        if (expected == null || callback == null)
+        {
+            throw new SchemaException("callback(expected, callback) needs a schema and a callback");
+        }
+        return new Sink()
+        {
+            public void open(final Schema schema)
+            {
+                if (!expected.equals(schema))
+                {
+                    throw new SchemaException("Sink expects " + expected + " but the pipeline produces " + schema +
+                        "; fix the select/map before the sink or the sink's schema");
+                }
+                callback.open(schema);
+            }
+
+            public void onRecord(final io.rivulet.ringbuffer.RecordFlyweight record)
+            {
+                callback.onRecord(record);
+            }
+
+            public void onWatermark(final long watermarkMs)
+            {
+                callback.onWatermark(watermarkMs);
+            }
+
+            public void onEpoch(final long epochId)
+            {
+                callback.onEpoch(epochId);
+            }
+
+            public void onEndOfStream()
+            {
+                callback.onEndOfStream();
+            }
+
+            public void close()
+            {
+                callback.close();
+            }
+        };
+    }
+
+    /**
+     * @return a sink printing every record to standard output.
+     */
+    public static Sink console()
+    {
+        return console(System.out, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param out     where to print.
+     * @param maxRows rows to print; later rows are counted, not printed.
+     * @return a sink printing rows as a table.
+     */
+    public static Sink console(final PrintStream out, final long maxRows)
+    {
+        if (out == null || maxRows < 0)
+        {
+            throw new SchemaException("console(out, maxRows) needs a stream and maxRows >= 0");
+        }
+        return new ConsoleSink(out, maxRows);
+    }
+
+    /**
+     * @return a sink keeping every record as a boxed row, for tests.
+     */
+    public static CollectingSink collecting()
+    {
+        return new CollectingSink();
+    }
+
+    /**
+     * @return a sink ignoring records (latency and counters are still recorded).
+     */
+    public static Sink discard()
+    {
+        return record -> { };
+    }
+}

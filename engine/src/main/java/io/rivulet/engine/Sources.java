@@ -1,0 +1,79 @@
+package io.rivulet.engine;
+
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SchemaException;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Factories for the built-in sources.
+ */
+public final class Sources
+{
+    private Sources()
+    {
+    }
+
+    /**
+     * A source the application publishes into from its own thread (claim, fill, commit): for embedding.
+     *
+     * @param schema of the published records.
+     * @return the source; publish through it after the pipeline starts.
+     */
+    public static PublisherSource publisher(final Schema schema)
+    {
+        return new PublisherSource(schema);
+    }
+
+    /**
+     * A source generating records on its own thread at a fixed pace: for demos and benchmarks.
+     *
+     * @param schema           of the generated records.
+     * @param recordsPerSecond pace; 0 for as fast as the pipeline takes them.
+     * @param count            records to generate before end-of-stream; {@link Long#MAX_VALUE} for unbounded.
+     * @param generator        fills each record.
+     * @return the source.
+     */
+    public static Source generator(
+        final Schema schema, final long recordsPerSecond, final long count, final RecordGenerator generator)
+    {
+        if (recordsPerSecond < 0 || recordsPerSecond > 1_000_000_000L)
+        {
+            throw new SchemaException("recordsPerSecond must be 0 (unpaced) to 1e9, got " + recordsPerSecond);
+        }
+        if (count < 0)
+        {
+            throw new SchemaException("count must be >= 0, got " + count);
+        }
+        if (generator == null)
+        {
+            throw new SchemaException("generator is null");
+        }
+        return new GeneratorSource(schema, recordsPerSecond, count, generator);
+    }
+
+    /**
+     * A finite in-memory source, for tests and examples. Rows are validated against the schema here.
+     *
+     * @param schema of the rows.
+     * @param rows   each an {@code Object[]} or {@code List} of Long/Integer, Double, Boolean or String values
+     *               in the schema's column order.
+     * @return the source, which ends the stream after the last row.
+     * @throws SchemaException naming the row and column of the first value that does not fit.
+     */
+    public static Source rows(final Schema schema, final List<?> rows)
+    {
+        return new RowsSource(schema, rows);
+    }
+
+    /**
+     * @param schema of the rows.
+     * @param rows   each an {@code Object[]} in the schema's column order.
+     * @return see {@link #rows(Schema, List)}.
+     */
+    public static Source rows(final Schema schema, final Object[]... rows)
+    {
+        return new RowsSource(schema, Arrays.asList((Object[])rows));
+    }
+}

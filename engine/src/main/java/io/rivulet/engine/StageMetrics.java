@@ -1,0 +1,69 @@
+package io.rivulet.engine;
+
+/**
+ * Counters of one stage at the time of a {@link PipelineMetrics} snapshot.
+ */
+public final class StageMetrics
+{
+    private final String name;
+    private final String operators;
+    private final long recordsIn;
+    private final long recordsOut;
+    private final long inputBacklog;
+
+    StageMetrics(final String name, final String operators, final long recordsIn, final long recordsOut,
+        final long inputBacklog)
+    {
+        this.name = name;
+        this.operators = operators;
+        this.recordsIn = recordsIn;
+        this.recordsOut = recordsOut;
+        this.inputBacklog = inputBacklog;
+    }
+
+    /**
+     * @return the stage (and thread) name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return the fused operator chain, described.
+     */
+    public String operators()
+    {
+        return operators;
+    }
+
+    /**
+     * @return data records taken from the input ring.
+     */
+    public long recordsIn()
+    {
+        return recordsIn;
+    }
+
+    /**
+     * @return data records emitted to the next ring or the sink.
+     */
+    public long recordsOut()
+    {
+        return recordsOut;
+    }
+
+    /**
+     * @return slots waiting in the input ring.
+     */
+    public long inputBacklog()
+    {
+        return inputBacklog;
+    }
+
+    @Override
+    public String toString()
+    {
+        return name + " [" + operators + "] in=" + recordsIn + " out=" + recordsOut + " backlog=" + inputBacklog;
+    }
+}

@@ -1,0 +1,280 @@
+package io.rivulet.bench;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import io.rivulet.engine.Pipeline;
+import io.rivulet.engine.PublisherSource;
+import io.rivulet.engine.RecordStream;
+import io.rivulet.engine.Sources;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.WaitMode;
+import org.HdrHistogram.Histogram;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Paced end-to-end latency: the application thread publishes at a fixed rate into (a) a bare Disruptor one-hop
+ * baseline and (b) the engine running the fused 3-operator chain on its stage thread, and (c) the engine with
+ * one extra async boundary, all in the same run with the same wait strategy. Latency is recorded at the sink
+ * from the actual publish time and from the scheduled send time (so a stalled publisher cannot hide queueing:
+ * coordinated omission), into HdrHistograms, after a warm-up.
+ * <p>
+ * On this VM the host preempts vCPUs (see PLATFORM.md): p99 and above mostly measure the host, so read the
+ * engine's tail next to the baseline's.
+ */
+public final class LatencyBenchmark
+{
+    private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private final long ratePerSecond;
+    private final long measureSeconds;
+    private final long warmupSeconds;
+    private final WaitMode waitMode;
+
+    private LatencyBenchmark(final long ratePerSecond, final long measureSeconds, final long warmupSeconds,
+        final WaitMode waitMode)
+    {
+        this.ratePerSecond = ratePerSecond;
+        this.measureSeconds = measureSeconds;
+        this.warmupSeconds = warmupSeconds;
+        this.waitMode = waitMode;
+    }
+
+    /**
+     * @param args {@code [--rate N] [--seconds N] [--warmup N] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING]}
+     */
+    public static void main(final String[] args)
+    {
+        long rate = 200_000;
+        long seconds = 20;
+        long warmup = 5;
+        WaitMode mode = WaitMode.YIELDING;
+        try
+        {
+            for (int i = 0; i < args.length; i++)
+            {
+                final String arg = args[i];
+                if ("--help".equals(arg) || "-h".equals(arg))
+                {
+                    System.out.println("usage: ./rivulet bench latency [--rate N (200000)] [--seconds N (20)] " +
+                        "[--warmup N (5)] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING (YIELDING)]");
+                    return;
+                }
+                if (i + 1 >= args.length)
+                {
+                    throw new IllegalArgumentException(arg + " needs a value");
+                }
+                final String value = args[++i];
+                switch (arg)
+                {
+                    case "--rate":
+                        rate = Long.parseLong(value);
+                        break;
+                    case "--seconds":
+                        seconds = Long.parseLong(value);
+                        break;
+                    case "--warmup":
+                        warmup = Long.parseLong(value);
+                        break;
+                    case "--wait-mode":
+                        mode = WaitMode.valueOf(value.toUpperCase(Locale.ROOT));
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
+                }
+            }
+            if (rate < 1 || rate > 5_000_000 || seconds < 1 || warmup < 0)
+            {
+                throw new IllegalArgumentException("need 1 <= --rate <= 5000000, --seconds >= 1, --warmup >= 0");
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("rivulet bench latency: " + ex.getMessage());
+            System.exit(2);
+        }
+        new LatencyBenchmark(rate, seconds, warmup, mode).run();
+    }
+
+    private void run()
+    {
+        System.out.printf("Rivulet latency benchmark: %d rec/s paced by the app thread, %d s measured after %d s " +
+            "warm-up, wait mode %s, %d cores%n%n", ratePerSecond, measureSeconds, warmupSeconds, waitMode,
+            Runtime.getRuntime().availableProcessors());
+        final Result baseline = runDisruptorBaseline();
+        final Result fused = runEngine(false);
+        final Result async = runEngine(true);
+
+        System.out.println("latency in us        |        from actual publish time         |" +
+            "      from scheduled send time (CO-corrected)");
+        System.out.println("config               |    p50    p90    p99  p99.9      max |    p50    p90    p99  p99.9      max");
+        baseline.print("disruptor 1 hop");
+        fused.print("engine fused 3-op");
+        async.print("engine +1 async hop");
+        System.out.printf("%nengine fused / baseline: p50 %+.2f us, p90 %+.2f us, p99 x%.2f, p99.9 x%.2f%n",
+            (fused.actual.getValueAtPercentile(50) - baseline.actual.getValueAtPercentile(50)) / 1000.0,
+            (fused.actual.getValueAtPercentile(90) - baseline.actual.getValueAtPercentile(90)) / 1000.0,
+            ratio(fused.actual, baseline.actual, 99), ratio(fused.actual, baseline.actual, 99.9));
+    }
+
+    private static double ratio(final Histogram a, final Histogram b, final double percentile)
+    {
+        return (double)a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
+    }
+
+    /** Sends every record at its scheduled time, spinning in between (the app thread). */
+    private void pace(final Sender sender)
+    {
+        final long periodNs = 1_000_000_000L / ratePerSecond;
+        final long total = (warmupSeconds + measureSeconds) * ratePerSecond;
+        final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        for (long i = 0; i < total; i++)
+        {
+            final long scheduledNs = startNs + i * periodNs;
+            while (System.nanoTime() < scheduledNs)
+            {
+                Thread.onSpinWait();
+            }
+            sender.send(i, scheduledNs);
+        }
+    }
+
+    private long warmupRecords()
+    {
+        return warmupSeconds * ratePerSecond;
+    }
+
+    private Result runDisruptorBaseline()
+    {
+        final RingBuffer<Event> ring = RingBuffer.createSingleProducer(Event::new, 4096, waitMode.newWaitStrategy());
+        final Result result = new Result();
+        final long warmup = warmupRecords();
+        final EventHandler<Event> handler = (event, sequence, endOfBatch) ->
+        {
+            final long nowNs = System.nanoTime();
+            if (event.id >= warmup)
+            {
+                result.record(nowNs, event.publishNs, event.scheduledNs);
+            }
+        };
+        final BatchEventProcessor<Event> processor =
+            new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
+        ring.addGatingSequences(processor.getSequence());
+        final Thread consumer = new Thread(processor, "baseline-consumer");
+        consumer.start();
+        pace((id, scheduledNs) ->
+        {
+            final long sequence = ring.next();
+            final Event e = ring.get(sequence);
+            e.id = id;
+            e.scheduledNs = scheduledNs;
+            e.publishNs = System.nanoTime();
+            ring.publish(sequence);
+        });
+        while (processor.getSequence().get() < ring.getCursor())
+        {
+            Thread.onSpinWait();
+        }
+        processor.halt();
+        join(consumer);
+        return result;
+    }
+
+    private Result runEngine(final boolean extraAsyncHop)
+    {
+        final PublisherSource source = Sources.publisher(TradeRecords.TRADES);
+        RecordStream stream = Pipeline.from(source).where(TradeRecords.WHERE);
+        if (extraAsyncHop)
+        {
+            stream = stream.async();
+        }
+        stream = stream.select(TradeRecords.SELECT);
+        final Schema selected = stream.schema();
+        final LongField id = selected.longField("id");
+        final LongField sched = selected.longField("sched");
+        final Result result = new Result();
+        final long warmup = warmupRecords();
+        try (Pipeline pipeline = stream.filter(TradeRecords.positiveNotional(selected))
+            .to((RecordFlyweight r) ->
+            {
+                final long nowNs = System.nanoTime();
+                if (r.getLong(id) >= warmup)
+                {
+                    result.record(nowNs, r.ingestTimeNs(), r.getLong(sched));
+                }
+            })
+            .name(extraAsyncHop ? "latency-async" : "latency")
+            .waitMode(waitMode)
+            .recordLatency(false)
+            .start())
+        {
+            pace((i, scheduledNs) ->
+            {
+                TradeRecords.fill(source.claim(), i, scheduledNs);
+                source.commit();
+            });
+            source.endOfStream();
+            if (!pipeline.awaitCompletion(60, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("engine run did not complete");
+            }
+        }
+        return result;
+    }
+
+    private static void join(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Sender
+    {
+        void send(long id, long scheduledNs);
+    }
+
+    private static final class Event
+    {
+        long id;
+        long scheduledNs;
+        long publishNs;
+    }
+
+    /** Histograms written by the consuming thread only, read after it finished. */
+    private static final class Result
+    {
+        final Histogram actual = new Histogram(HIGHEST_NS, 3);
+        final Histogram scheduled = new Histogram(HIGHEST_NS, 3);
+
+        void record(final long nowNs, final long publishNs, final long scheduledNs)
+        {
+            actual.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - publishNs)));
+            scheduled.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - scheduledNs)));
+        }
+
+        void print(final String name)
+        {
+            System.out.printf("%-20s | %s | %s   (n=%d)%n", name, row(actual), row(scheduled), actual.getTotalCount());
+        }
+
+        private static String row(final Histogram h)
+        {
+            return String.format("%6.2f %6.2f %6.2f %6.1f %8.1f",
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
+                h.getMaxValue() / 1000.0);
+        }
+    }
+}
