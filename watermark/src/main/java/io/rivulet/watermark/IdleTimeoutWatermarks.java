@@ -1,0 +1,70 @@
+package io.rivulet.watermark;
+
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * Delegates the watermark; idle once no event has been seen for the timeout.
+ * <p>
+ * Before the first event, the quiet period starts at the first {@link #isIdle()} check (as Flink's idleness
+ * timer), not at construction, so a pipeline that is built long before it starts does not begin idle.
+ */
+final class IdleTimeoutWatermarks implements WatermarkStrategy
+{
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final WatermarkStrategy delegate;
+    private final long idleTimeoutMs;
+    private final EpochClock clock;
+    private long lastActivityMs = NEVER;
+    private boolean idle;
+
+    IdleTimeoutWatermarks(final WatermarkStrategy delegate, final long idleTimeoutMs, final EpochClock clock)
+    {
+        if (idleTimeoutMs <= 0)
+        {
+            throw new IllegalArgumentException("idleTimeoutMs must be > 0, got " + idleTimeoutMs);
+        }
+        if (clock == null)
+        {
+            throw new IllegalArgumentException("clock is null; pass e.g. SystemEpochClock.INSTANCE");
+        }
+        this.delegate = delegate;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.clock = clock;
+    }
+
+    public void onEvent(final long eventTimeMs)
+    {
+        delegate.onEvent(eventTimeMs);
+        lastActivityMs = clock.time();
+        idle = false;
+    }
+
+    public long currentWatermark()
+    {
+        return delegate.currentWatermark();
+    }
+
+    public boolean isIdle()
+    {
+        if (!idle)
+        {
+            final long nowMs = clock.time();
+            if (lastActivityMs == NEVER)
+            {
+                lastActivityMs = nowMs;
+            }
+            else if (nowMs - lastActivityMs >= idleTimeoutMs)
+            {
+                idle = true;
+            }
+        }
+        return idle;
+    }
+
+    public String toString()
+    {
+        return "IdleTimeoutWatermarks{idleTimeoutMs=" + idleTimeoutMs + ", idle=" + idle + ", lastActivityMs=" +
+            lastActivityMs + ", delegate=" + delegate + '}';
+    }
+}
