@@ -1,11 +1,9 @@
 package io.rivulet.operators.state;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
 
 import static io.rivulet.operators.state.StateEntryDescriptor.KEY_OFFSET;
 import static io.rivulet.operators.state.StateEntryDescriptor.TAG_OFFSET;
@@ -24,21 +22,28 @@ import static io.rivulet.operators.state.StateEntryDescriptor.TAG_OFFSET;
  * key may grow it) or an entry is removed ({@link #remove}, {@link #removeIf}, {@link #clear}), both of which may
  * move entries. The {@link #valueBuffer()} object itself never changes; it is re-wrapped on growth.
  * <p>
- * <b>Growth is incremental.</b> When the size passes {@code loadFactor * capacity} a table of twice the capacity
- * is allocated and becomes the one inserts go to; the old one is drained a bounded number of slots per
- * {@code getOrInsert}/{@code remove} (sized so it is empty before the new table can fill), and a lookup that finds
- * its key in the old table moves that entry across first. No single operation rehashes the whole table. What
- * growth still costs in one call: allocating the new table, which the JDK zeroes (a memset of the new size, about
- * 0.1 ms per MB here), so pre-size with {@code initialCapacity} where the key count is known. Draining moves only
- * old-table entries, so it never invalidates an offset already handed out.
+ * <b>Growth is incremental</b>; no single call rehashes or zeroes a whole table. When an insert reaches the
+ * growth threshold ({@code loadFactor * capacity}), a table of twice the capacity is allocated raw and zeroed a
+ * bounded chunk per {@code getOrInsert} (zeroing a fresh 384 MB buffer in one go was measured at 0.2-0.9 s on
+ * this VM, mostly first-touch page faults); meanwhile inserts still go to the current table, whose load may rise
+ * to halfway between the load factor and full. The first insert after the new table is ready swaps it in; the
+ * old one is then drained a bounded number of slots per {@code getOrInsert}/{@code remove} (paced to finish long
+ * before the new table fills), and a lookup that finds its key in the old table moves that entry across first.
+ * Draining moves only old-table entries, so it never invalidates an offset already handed out. If a workload
+ * outran either process, the insert at the hard limit would finish it synchronously: correctness never depends
+ * on the pacing.
  * <p>
  * <b>Deletion</b> is backward-shift (no tombstones): probe lengths after many deletes are as if the deleted keys
  * had never been inserted.
  * <p>
- * <b>Memory.</b> Entries live in direct {@link ByteBuffer}s, so the Java heap does not grow with the key count
- * (the object holds a fixed handful of fields); they count against {@code -XX:MaxDirectMemorySize}, which defaults
- * to {@code -Xmx}, so size that flag for large state. {@link #close()} frees the memory at once. A table holds at
- * most {@link #maxCapacity()} slots (its bytes must fit an int index); shard larger state.
+ * <b>Memory.</b> Entries live in native memory ({@code Unsafe.allocateMemory} via Agrona's {@link UnsafeApi},
+ * 64-byte aligned), so the Java heap does not grow with the key count (the object holds a fixed handful of
+ * fields). Not {@code ByteBuffer.allocateDirect}/{@code BufferUtil.allocateDirectAligned}: those zero the whole
+ * buffer inside the allocating call, and {@code BufferUtil.free} rejects the aligned slice. Consequences: the
+ * memory is not counted against {@code -XX:MaxDirectMemorySize} and is <b>not</b> reclaimed by GC:
+ * {@link #close()} must be called (operator close). Around a growth two tables are held (current + next,
+ * then old + current): 3 x capacity x slot bytes at peak, as for any doubling. A table holds at most {@link #maxCapacity()}
+ * slots (its bytes must fit an int index); shard larger state.
  * <p>
  * <b>Threading and allocation.</b> Not thread-safe: one owner thread (the operator's). No allocation per
  * operation; allocation happens only when the table grows. Iteration ({@link #forEach}, {@link #removeIf})
@@ -59,6 +64,8 @@ public final class OffHeapHashTable implements AutoCloseable
     private static final int MIN_MIGRATION_STEP = 16;
     /** Slots up to this length are copied/zeroed with long stores rather than Unsafe.copyMemory/setMemory. */
     private static final int WORD_COPY_LIMIT = 64;
+    /** Smallest chunk of the next table zeroed per call while preparing a growth. */
+    private static final int MIN_ZERO_CHUNK_BYTES = 1024;
     private static final byte[] EMPTY = new byte[0];
 
     /**
@@ -101,15 +108,26 @@ public final class OffHeapHashTable implements AutoCloseable
     private final int migrationStep;
 
     // Current table: all inserts go here. The UnsafeBuffer object is stable and re-wrapped on growth.
+    // *Address fields hold the raw (unaligned) allocation to free; 0 when absent.
     private final UnsafeBuffer buffer = new UnsafeBuffer(EMPTY);
-    private ByteBuffer memory;
+    private long address;
     private int capacity;
     private int mask;
     private int resizeThreshold;
 
-    // Previous table while a resize drains it; null memory when no resize is in progress.
+    // Past the threshold the current table keeps taking inserts, up to hardLimit (halfway from the threshold to
+    // full), while the next table is zeroed in chunks; only at hardLimit is anything finished synchronously.
+    private int hardLimit;
+
+    // Next table: allocated raw at the threshold, zeroed in chunks, swapped in by the first insert once ready.
+    private final UnsafeBuffer nextBuffer = new UnsafeBuffer(EMPTY);
+    private long nextAddress;
+    private int nextZeroedBytes;
+    private int zeroChunkBytes;
+
+    // Previous table while a resize drains it; oldAddress 0 when no resize is in progress.
     private final UnsafeBuffer oldBuffer = new UnsafeBuffer(EMPTY);
-    private ByteBuffer oldMemory;
+    private long oldAddress;
     private int oldCapacity;
     private int oldMask;
     private int oldSize;
@@ -120,7 +138,7 @@ public final class OffHeapHashTable implements AutoCloseable
     private boolean closed;
 
     /**
-     * Allocates the table (zeroed direct memory).
+     * Allocates the table (zeroed native memory; free it with {@link #close()}).
      *
      * @param keyLengthBytes   key width K, 1..{@link #MAX_KEY_LENGTH}.
      * @param valueLengthBytes value slot width V, 0..{@link #MAX_VALUE_LENGTH}; 0 makes the table a set.
@@ -158,10 +176,11 @@ public final class OffHeapHashTable implements AutoCloseable
         this.paddedValueLengthBytes = StateEntryDescriptor.align8(valueLengthBytes);
         this.maxCapacity = Integer.highestOneBit((Integer.MAX_VALUE - 2 * ALIGNMENT) / slotLengthBytes);
 
-        // Draining an old table of C slots and T = loadFactor * C entries takes at most C slot reads + T moves,
-        // and the new table takes at least T more inserts before it must grow, so (C + T) / T units per call
-        // finish the drain in time.
-        this.migrationStep = Math.max(MIN_MIGRATION_STEP, (int)Math.ceil(1.0 + 1.0 / loadFactor) + 1);
+        // Draining an old table of C slots takes at most C slot reads plus one move per entry, at most
+        // H = (C + T) / 2 entries (T = loadFactor * C, H the hard limit). The new table (2C slots, threshold 2T)
+        // reaches its own hard limit, where the drain would be forced, only after C + T - H = (C + T) / 2 more
+        // inserts, so (C + H) / ((C + T) / 2) <= 3 units per call would do; 16 finishes it well before.
+        this.migrationStep = MIN_MIGRATION_STEP;
 
         final long slotsNeeded = (long)Math.ceil(initialCapacity / (double)loadFactor) + 1;
         if (slotsNeeded > maxCapacity)
@@ -171,7 +190,9 @@ public final class OffHeapHashTable implements AutoCloseable
                 maxCapacity + " slots a table of " + slotLengthBytes + "-byte slots can hold; shard the state");
         }
         final int capacity = Math.max(MIN_CAPACITY, BitUtil.findNextPositivePowerOfTwo((int)slotsNeeded));
-        allocateCurrent(capacity);
+        address = allocate(buffer, capacity * slotLengthBytes);
+        buffer.setMemory(0, capacity * slotLengthBytes, (byte)0);
+        useCapacity(capacity);
     }
 
     /**
@@ -199,7 +220,7 @@ public final class OffHeapHashTable implements AutoCloseable
     }
 
     /**
-     * @return slots in the current table (a power of two); entries before the next growth is
+     * @return slots in the current table (a power of two); a growth starts when the size reaches
      * {@code loadFactor * capacity()}.
      */
     public int capacity()
@@ -220,7 +241,7 @@ public final class OffHeapHashTable implements AutoCloseable
      */
     public boolean isResizing()
     {
-        return null != oldMemory;
+        return 0 != oldAddress;
     }
 
     /**
@@ -228,7 +249,7 @@ public final class OffHeapHashTable implements AutoCloseable
      */
     public long memoryBytes()
     {
-        return (null == memory ? 0L : memory.capacity()) + (null == oldMemory ? 0L : oldMemory.capacity());
+        return (long)buffer.capacity() + nextBuffer.capacity() + oldBuffer.capacity();
     }
 
     /**
@@ -261,9 +282,13 @@ public final class OffHeapHashTable implements AutoCloseable
     public int getOrInsert(final long key)
     {
         checkLongKey();
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             migrateStep();
+        }
+        else if (0 != nextAddress)
+        {
+            prepareStep();
         }
 
         final int tag = StateEntryDescriptor.tag(hash(key));
@@ -273,7 +298,7 @@ public final class OffHeapHashTable implements AutoCloseable
             wasInserted = false;
             return valueOffset(index);
         }
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             final int oldIndex = probeLong(oldBuffer, oldMask, tag, key);
             if (oldIndex >= 0)
@@ -282,9 +307,8 @@ public final class OffHeapHashTable implements AutoCloseable
                 return moveFromOld(oldIndex, -index - 1);
             }
         }
-        if (size >= resizeThreshold)
+        if (size >= resizeThreshold && growIfReady())
         {
-            grow();
             index = probeLong(buffer, mask, tag, key);
         }
 
@@ -305,9 +329,13 @@ public final class OffHeapHashTable implements AutoCloseable
     public int getOrInsert(final DirectBuffer keyBuffer, final int keyOffset)
     {
         checkOpen();
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             migrateStep();
+        }
+        else if (0 != nextAddress)
+        {
+            prepareStep();
         }
 
         final int tag = StateEntryDescriptor.tag(hash(keyBuffer, keyOffset));
@@ -317,7 +345,7 @@ public final class OffHeapHashTable implements AutoCloseable
             wasInserted = false;
             return valueOffset(index);
         }
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             final int oldIndex = probe(oldBuffer, oldMask, tag, keyBuffer, keyOffset);
             if (oldIndex >= 0)
@@ -326,9 +354,8 @@ public final class OffHeapHashTable implements AutoCloseable
                 return moveFromOld(oldIndex, -index - 1);
             }
         }
-        if (size >= resizeThreshold)
+        if (size >= resizeThreshold && growIfReady())
         {
-            grow();
             index = probe(buffer, mask, tag, keyBuffer, keyOffset);
         }
 
@@ -353,7 +380,7 @@ public final class OffHeapHashTable implements AutoCloseable
         {
             return valueOffset(index);
         }
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             final int oldIndex = probeLong(oldBuffer, oldMask, tag, key);
             if (oldIndex >= 0)
@@ -381,7 +408,7 @@ public final class OffHeapHashTable implements AutoCloseable
         {
             return valueOffset(index);
         }
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             final int oldIndex = probe(oldBuffer, oldMask, tag, keyBuffer, keyOffset);
             if (oldIndex >= 0)
@@ -401,7 +428,7 @@ public final class OffHeapHashTable implements AutoCloseable
     public boolean remove(final long key)
     {
         checkLongKey();
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             migrateStep();
         }
@@ -414,7 +441,7 @@ public final class OffHeapHashTable implements AutoCloseable
             size--;
             return true;
         }
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             final int oldIndex = probeLong(oldBuffer, oldMask, tag, key);
             if (oldIndex >= 0)
@@ -436,7 +463,7 @@ public final class OffHeapHashTable implements AutoCloseable
     public boolean remove(final DirectBuffer keyBuffer, final int keyOffset)
     {
         checkOpen();
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             migrateStep();
         }
@@ -449,7 +476,7 @@ public final class OffHeapHashTable implements AutoCloseable
             size--;
             return true;
         }
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             final int oldIndex = probe(oldBuffer, oldMask, tag, keyBuffer, keyOffset);
             if (oldIndex >= 0)
@@ -535,14 +562,17 @@ public final class OffHeapHashTable implements AutoCloseable
     }
 
     /**
-     * Removes all entries, keeping the current capacity. O(capacity) (zeroes the table); frees any old table.
+     * Removes all entries, keeping the current capacity. O(capacity) (zeroes the table); frees any old or
+     * half-prepared next table.
      */
     public void clear()
     {
         checkOpen();
         freeOld();
+        freeNext();
         buffer.setMemory(0, capacity * slotLengthBytes, (byte)0);
         size = 0;
+        useCapacity(capacity);
     }
 
     /**
@@ -555,12 +585,14 @@ public final class OffHeapHashTable implements AutoCloseable
         {
             closed = true;
             freeOld();
+            freeNext();
             buffer.wrap(EMPTY);
-            BufferUtil.free(memory);
-            memory = null;
+            UnsafeApi.freeMemory(address);
+            address = 0;
             capacity = 0;
             mask = 0;
             resizeThreshold = 0;
+            hardLimit = 0;
             size = 0;
         }
     }
@@ -767,7 +799,7 @@ public final class OffHeapHashTable implements AutoCloseable
             {
                 migrationCursor = cursor;
                 moveFromOld(cursor, emptyIndexFor(tag));
-                if (null == oldMemory)
+                if (0 == oldAddress)
                 {
                     return;
                 }
@@ -796,58 +828,133 @@ public final class OffHeapHashTable implements AutoCloseable
 
     private void finishMigration()
     {
-        while (null != oldMemory)
+        while (0 != oldAddress)
         {
             migrateStep();
         }
     }
 
-    private void grow()
+    /**
+     * Called when an absent key is about to be inserted at or above the growth threshold.
+     *
+     * @return true if the table grew (the caller must re-probe), false to insert into the current table, which
+     * then runs above its load factor (never above {@link #hardLimit}) while the next table is made ready.
+     */
+    private boolean growIfReady()
     {
-        // Only reached if the drain fell behind (it is sized not to): finish it so at most two tables exist.
-        finishMigration();
-        if (capacity >= maxCapacity)
+        if (0 != oldAddress)
         {
-            throw new IllegalStateException("table is full: " + size + " entries at the maximum capacity of " +
-                maxCapacity + " slots of " + slotLengthBytes + " bytes; shard the state or raise the load factor");
+            if (size < hardLimit)
+            {
+                return false;
+            }
+            finishMigration(); // fallback: the drain is paced to finish long before this
+        }
+        if (0 == nextAddress)
+        {
+            if (capacity >= maxCapacity)
+            {
+                if (size < hardLimit)
+                {
+                    return false;
+                }
+                throw new IllegalStateException("table is full: " + size + " entries at the maximum capacity of " +
+                    maxCapacity + " slots of " + slotLengthBytes + " bytes; shard the state");
+            }
+            allocateNext();
+        }
+        final int nextLengthBytes = nextBuffer.capacity();
+        if (nextZeroedBytes < nextLengthBytes)
+        {
+            if (size < hardLimit)
+            {
+                return false;
+            }
+            nextBuffer.setMemory(nextZeroedBytes, nextLengthBytes - nextZeroedBytes, (byte)0); // fallback
         }
 
-        oldMemory = memory;
+        oldAddress = address;
         oldBuffer.wrap(buffer);
         oldCapacity = capacity;
         oldMask = mask;
         oldSize = size;
         migrationCursor = 0;
-        allocateCurrent(capacity << 1);
+
+        address = nextAddress;
+        buffer.wrap(nextBuffer);
+        nextAddress = 0;
+        nextBuffer.wrap(EMPTY);
+        nextZeroedBytes = 0;
+        useCapacity(capacity << 1);
+        return true;
     }
 
-    private void allocateCurrent(final int capacity)
+    /**
+     * Zeroes one chunk of the allocated next table.
+     */
+    private void prepareStep()
     {
-        final int lengthBytes = capacity * slotLengthBytes;
-        // Not BufferUtil.allocateDirectAligned: it returns a slice, which BufferUtil.free rejects
-        // ("duplicate or slice"). Keep the parent buffer so close() can free it deterministically.
-        final ByteBuffer memory = ByteBuffer.allocateDirect(lengthBytes + ALIGNMENT);
-        final int misalignment = (int)(BufferUtil.address(memory) & (ALIGNMENT - 1));
-        final int padding = 0 == misalignment ? 0 : ALIGNMENT - misalignment;
+        final int remainingBytes = nextBuffer.capacity() - nextZeroedBytes;
+        if (remainingBytes > 0)
+        {
+            final int lengthBytes = Math.min(zeroChunkBytes, remainingBytes);
+            nextBuffer.setMemory(nextZeroedBytes, lengthBytes, (byte)0);
+            nextZeroedBytes += lengthBytes;
+        }
+    }
 
-        this.memory = memory;
-        this.buffer.wrap(memory, padding, lengthBytes);
+    private void allocateNext()
+    {
+        final int lengthBytes = (capacity << 1) * slotLengthBytes;
+        nextAddress = allocate(nextBuffer, lengthBytes);
+        nextZeroedBytes = 0;
+        // Spread the zeroing over half the inserts left before the hard limit, so it is done with margin.
+        final int callsLeft = Math.max(1, (hardLimit - size) / 2);
+        zeroChunkBytes = Math.max(MIN_ZERO_CHUNK_BYTES, lengthBytes / callsLeft + 1);
+    }
+
+    private void useCapacity(final int capacity)
+    {
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.resizeThreshold = Math.min(capacity - 1, Math.max(1, (int)(capacity * (double)loadFactor)));
+        this.hardLimit = resizeThreshold + (capacity - 1 - resizeThreshold) / 2;
+    }
+
+    /**
+     * Allocates raw native memory and wraps {@code view} over a 64-byte aligned region of {@code lengthBytes}.
+     *
+     * @return the raw address, for {@link UnsafeApi#freeMemory(long)}.
+     */
+    private static long allocate(final UnsafeBuffer view, final int lengthBytes)
+    {
+        final long rawAddress = UnsafeApi.allocateMemory((long)lengthBytes + ALIGNMENT);
+        view.wrap((rawAddress + ALIGNMENT - 1) & -ALIGNMENT, lengthBytes);
+        return rawAddress;
     }
 
     private void freeOld()
     {
-        if (null != oldMemory)
+        if (0 != oldAddress)
         {
             oldBuffer.wrap(EMPTY);
-            BufferUtil.free(oldMemory);
-            oldMemory = null;
+            UnsafeApi.freeMemory(oldAddress);
+            oldAddress = 0;
             oldCapacity = 0;
             oldMask = 0;
             oldSize = 0;
             migrationCursor = 0;
+        }
+    }
+
+    private void freeNext()
+    {
+        if (0 != nextAddress)
+        {
+            nextBuffer.wrap(EMPTY);
+            UnsafeApi.freeMemory(nextAddress);
+            nextAddress = 0;
+            nextZeroedBytes = 0;
         }
     }
 

@@ -27,8 +27,6 @@ class OffHeapHashTableMemoryTest
             final Process process = new ProcessBuilder(List.of(
                 java,
                 "-Xmx256m",
-                // Direct memory defaults to -Xmx; the table (about 600 MB at peak, mid-resize) lives there.
-                "-XX:MaxDirectMemorySize=1g",
                 "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 TenMillionKeysMain.class.getName()))

@@ -154,6 +154,35 @@ class OffHeapHashTableTest
     }
 
     @Test
+    void shouldNotMistakeRecycledNativeMemoryForEntries()
+    {
+        // Native memory is allocated unzeroed and zeroed incrementally before use. Fill tables with non-zero
+        // bytes and free them so later allocations of the same sizes are likely to get that memory back.
+        final Random random = new Random(5);
+        for (int round = 0; round < 20; round++)
+        {
+            final OffHeapHashTable dirty = new OffHeapHashTable(8, 8, 64 << (round % 5), 0.5f);
+            for (long key = 0; dirty.size() < (32 << (round % 5)) - 1; key++)
+            {
+                dirty.valueBuffer().putLong(dirty.getOrInsert(random.nextLong()), -1L);
+            }
+            dirty.close();
+
+            final OffHeapHashTable table = newTable(8, 8, 4, 0.5f);
+            final Map<Long, Long> reference = new HashMap<>();
+            for (int i = 0; i < 3_000; i++)
+            {
+                final long key = random.nextInt(2_500);
+                table.valueBuffer().putLong(table.getOrInsert(key), i);
+                reference.put(key, (long)i);
+            }
+            assertEquals(reference.size(), table.size());
+            assertSameContents(reference, table);
+            table.close();
+        }
+    }
+
+    @Test
     void shouldKeepAllEntriesAcrossSeveralDoublings()
     {
         final OffHeapHashTable table = newTable(8, 8, 1, 0.5f);
@@ -174,6 +203,42 @@ class OffHeapHashTableTest
         }
         assertFalse(table.isResizing(), "finds during a resize move entries over, so it should be done");
         assertEquals(OffHeapHashTable.MISSING, table.find(count));
+    }
+
+    @Test
+    void shouldKeepInsertingIntoCurrentTableWhileTheNextOneIsZeroedInChunks()
+    {
+        final OffHeapHashTable table = newTable(8, 8, 600, 0.65f);
+        final int capacity = table.capacity();
+        final int threshold = (int)(capacity * 0.65);
+        final int hardLimit = threshold + (capacity - 1 - threshold) / 2;
+        final long oneTableBytes = table.memoryBytes();
+        long key = 0;
+        while (table.size() < threshold)
+        {
+            table.getOrInsert(key++);
+        }
+        assertEquals(capacity, table.capacity());
+        assertEquals(oneTableBytes, table.memoryBytes());
+
+        table.getOrInsert(key++); // crosses the threshold: next table allocated, not yet zeroed
+        assertEquals(capacity, table.capacity(), "growth waits for the next table to be zeroed");
+        assertEquals(3 * oneTableBytes, table.memoryBytes());
+        assertFalse(table.isResizing());
+
+        while (table.capacity() == capacity)
+        {
+            assertTrue(table.size() <= hardLimit, "size " + table.size() + " passed the hard limit " + hardLimit);
+            table.getOrInsert(key++);
+        }
+        assertEquals(2 * capacity, table.capacity());
+        assertTrue(table.isResizing());
+        for (long k = 0; k < key; k++)
+        {
+            assertNotEquals(OffHeapHashTable.MISSING, table.find(k), "key " + k);
+        }
+        assertFalse(table.isResizing());
+        assertEquals(2 * oneTableBytes, table.memoryBytes());
     }
 
     @Test
