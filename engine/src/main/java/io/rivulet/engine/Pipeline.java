@@ -38,6 +38,7 @@ public final class Pipeline implements AutoCloseable
     private final List<String> stageDescriptions = new ArrayList<>();
     private final List<Output> stageTails = new ArrayList<>();
     private final List<Operator> operators = new ArrayList<>();
+    private final List<List<Operator>> stageOperators = new ArrayList<>();
     private final SinkOutput sinkOutput;
     private final Histogram latencyNs = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
     private final String plan;
@@ -85,6 +86,7 @@ public final class Pipeline implements AutoCloseable
                 head = op;
             }
             operators.addAll(stage.operators);
+            stageOperators.add(List.copyOf(stage.operators));
 
             final String stageName = "rivulet-" + name + "-stage-" + i;
             final StringBuilder chain = new StringBuilder();
@@ -224,8 +226,13 @@ public final class Pipeline implements AutoCloseable
             final Output tail = stageTails.get(i);
             final long out = tail instanceof RingOutput ?
                 ((RingOutput)tail).recordsOut() : ((SinkOutput)tail).recordsOut();
+            long late = 0;
+            for (final Operator op : stageOperators.get(i))
+            {
+                late += op.lateRecordsDropped();
+            }
             stages.add(new StageMetrics(agents.get(i).roleName(), stageDescriptions.get(i),
-                agents.get(i).recordsIn(), out, rings.get(i).backlog()));
+                agents.get(i).recordsIn(), out, rings.get(i).backlog(), late));
         }
         return new PipelineMetrics(stages, latencyNs.copy(), runtime.errorCount());
     }

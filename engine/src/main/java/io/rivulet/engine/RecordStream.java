@@ -6,6 +6,9 @@ import io.rivulet.operators.Operators;
 import io.rivulet.operators.RecordFlatMapper;
 import io.rivulet.operators.RecordMapper;
 import io.rivulet.operators.RecordPredicate;
+import io.rivulet.operators.process.KeyedProcessFunction;
+import io.rivulet.operators.process.KeyedProcessOperator;
+import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 
@@ -104,6 +107,49 @@ public final class RecordStream
     public RecordStream flatMap(final Schema outputSchema, final RecordFlatMapper mapper)
     {
         return add(Operators.flatMap(schema, outputSchema, mapper));
+    }
+
+    /**
+     * Assigns event time from a TIMESTAMP column with a bounded-out-of-orderness watermark (Spark's
+     * {@code withWatermark}): records may arrive up to {@code delayMs} out of order; windows close and late
+     * records are judged by this watermark.
+     *
+     * @param timeColumn TIMESTAMP column (epoch ms).
+     * @param delayMs    maximum expected disorder, >= 0.
+     * @return this stream.
+     */
+    public RecordStream withWatermark(final String timeColumn, final long delayMs)
+    {
+        return add(Operators.withWatermark(schema, timeColumn, delayMs));
+    }
+
+    /**
+     * Groups records by an event-time window and key columns, for {@link GroupedStream#agg}.
+     *
+     * @param window     e.g. {@code WindowSpec.tumbling("ts", 1000)}.
+     * @param keyColumns group-by columns (fixed width, any type).
+     * @return the grouped stream.
+     */
+    public GroupedStream groupBy(final WindowSpec window, final String... keyColumns)
+    {
+        checkOpen();
+        return new GroupedStream(this, window, keyColumns);
+    }
+
+    /**
+     * Runs arbitrary per-key logic with typed off-heap state and event-time timers (Spark's
+     * {@code flatMapGroupsWithState}, Flink's {@code KeyedProcessFunction}).
+     *
+     * @param keyColumns   columns identifying a key.
+     * @param stateSchema  fixed-width layout of each key's state (zeroed for a new key).
+     * @param outputSchema schema of the records the function emits.
+     * @param function     the per-key logic.
+     * @return this stream, now of {@code outputSchema}.
+     */
+    public RecordStream processByKey(final String[] keyColumns, final Schema stateSchema, final Schema outputSchema,
+        final KeyedProcessFunction function)
+    {
+        return add(new KeyedProcessOperator(schema, keyColumns, stateSchema, outputSchema, function));
     }
 
     /**

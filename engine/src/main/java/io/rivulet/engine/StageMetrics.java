@@ -10,10 +10,12 @@ public final class StageMetrics
     private final long recordsIn;
     private final long recordsOut;
     private final long inputBacklog;
+    private final long lateRecordsDropped;
 
     StageMetrics(final String name, final String operators, final long recordsIn, final long recordsOut,
-        final long inputBacklog)
+        final long inputBacklog, final long lateRecordsDropped)
     {
+        this.lateRecordsDropped = lateRecordsDropped;
         this.name = name;
         this.operators = operators;
         this.recordsIn = recordsIn;
@@ -61,9 +63,18 @@ public final class StageMetrics
         return inputBacklog;
     }
 
+    /**
+     * @return records the stage's operators dropped as too late for their windows.
+     */
+    public long lateRecordsDropped()
+    {
+        return lateRecordsDropped;
+    }
+
     @Override
     public String toString()
     {
-        return name + " [" + operators + "] in=" + recordsIn + " out=" + recordsOut + " backlog=" + inputBacklog;
+        return name + " [" + operators + "] in=" + recordsIn + " out=" + recordsOut + " backlog=" + inputBacklog +
+            (lateRecordsDropped > 0 ? " lateDropped=" + lateRecordsDropped : "");
     }
 }

@@ -56,6 +56,15 @@ public abstract class Operator implements Output
     }
 
     /**
+     * @return records this operator dropped because they arrived after the watermark closed their window
+     * (0 for operators without event-time state). Read from any thread; approximate while running.
+     */
+    public long lateRecordsDropped()
+    {
+        return 0;
+    }
+
+    /**
      * Releases resources after the last record; the default does nothing.
      */
     public void close()

@@ -40,6 +40,25 @@ public final class Operators
     }
 
     /**
+     * Assigns event time with a bounded-out-of-orderness watermark (Spark's {@code withWatermark}).
+     *
+     * @param input      schema of the records.
+     * @param timeColumn TIMESTAMP column holding the event time (epoch ms).
+     * @param delayMs    how far out of order records may arrive, >= 0: watermark = max event time - delay - 1.
+     * @return an operator that forwards records and emits watermarks.
+     */
+    public static Operator withWatermark(final Schema input, final String timeColumn, final long delayMs)
+    {
+        if (delayMs < 0)
+        {
+            throw new SchemaException("withWatermark delay must be >= 0 ms, got " + delayMs);
+        }
+        return new WatermarkOperator(input, timeColumn,
+            io.rivulet.watermark.WatermarkStrategy.boundedOutOfOrderness(delayMs),
+            "withWatermark(" + timeColumn + ", " + delayMs + " ms)");
+    }
+
+    /**
      * @param input  schema of the input records (unused, for symmetry and future checks).
      * @param output schema of the records {@code mapper} writes.
      * @param mapper writes one output record per input record.

@@ -1,0 +1,241 @@
+package io.rivulet.operators.process;
+
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.state.OffHeapHashTable;
+import io.rivulet.ringbuffer.Field;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SchemaException;
+import io.rivulet.watermark.TimerHandler;
+import io.rivulet.watermark.TimerQueue;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Runs a {@link KeyedProcessFunction} with off-heap per-key state and event-time timers.
+ * <pre>
+ *   states: key bytes -> [key id:8][state record]      ids: key id -> key bytes (so a timer finds its key)
+ *   timers: TimerQueue of (timestamp, key id), fired in timestamp order as the watermark passes them
+ * </pre>
+ * Timers fire before the watermark is forwarded; end of stream fires every pending timer. Allocation-free in
+ * steady state.
+ */
+public final class KeyedProcessOperator extends Operator implements KeyedContext, TimerHandler
+{
+    private static final int ID_LENGTH = 8;
+
+    private final Schema outputSchema;
+    private final KeyedProcessFunction function;
+    private final Field[] keyFields;
+    private final int[] keyOffsets;
+    private final int keyLength;
+    private final int stateLength;
+    private final OffHeapHashTable states;
+    private final OffHeapHashTable keysById;
+    private final TimerQueue timers = new TimerQueue();
+    private final UnsafeBuffer keyScratch;
+    private final RecordFlyweight key;
+    private final RecordFlyweight state;
+    private final RecordFlyweight output;
+    private final String description;
+    private long nextKeyId = 1;
+    private long currentKeyId;
+    private boolean newKey;
+    private long watermarkMs = Long.MIN_VALUE;
+
+    /**
+     * @param input        input schema.
+     * @param keyColumns   columns identifying a key, at least one.
+     * @param stateSchema  layout of each key's state (fixed width).
+     * @param outputSchema schema of the emitted records.
+     * @param function     the per-key logic.
+     */
+    public KeyedProcessOperator(final Schema input, final String[] keyColumns, final Schema stateSchema,
+        final Schema outputSchema, final KeyedProcessFunction function)
+    {
+        if (keyColumns == null || keyColumns.length == 0)
+        {
+            throw new SchemaException("keyBy(...) needs at least one key column");
+        }
+        if (stateSchema == null || outputSchema == null || function == null)
+        {
+            throw new SchemaException("process(stateSchema, outputSchema, function) needs all three");
+        }
+        final Schema.Builder keySchema = Schema.builder();
+        keyFields = new Field[keyColumns.length];
+        for (int i = 0; i < keyColumns.length; i++)
+        {
+            keyFields[i] = input.field(keyColumns[i]);
+            keySchema.like(keyColumns[i], keyFields[i]);
+        }
+        final Schema keys = keySchema.build();
+        keyOffsets = new int[keyFields.length];
+        for (int i = 0; i < keyFields.length; i++)
+        {
+            keyOffsets[i] = keys.field(keyColumns[i]).offset();
+        }
+        this.keyLength = keys.recordLengthBytes();
+        this.stateLength = stateSchema.recordLengthBytes();
+        this.outputSchema = outputSchema;
+        this.function = function;
+        this.states = new OffHeapHashTable(keyLength, ID_LENGTH + stateLength, 1024, 0.6f);
+        this.keysById = new OffHeapHashTable(ID_LENGTH, keyLength, 1024, 0.6f);
+        this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
+        this.key = new RecordFlyweight(keys).wrap(keyScratch, 0);
+        this.state = new RecordFlyweight(stateSchema);
+        this.output = new RecordFlyweight(outputSchema).wrap(new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(Math.max(8, outputSchema.recordLengthBytes()), 8)), 0);
+        this.description = "keyBy" + java.util.Arrays.toString(keyColumns) + " process -> " + outputSchema;
+    }
+
+    @Override
+    public Schema outputSchema()
+    {
+        return outputSchema;
+    }
+
+    @Override
+    public void onRecord(final RecordFlyweight record)
+    {
+        final UnsafeBuffer scratch = keyScratch;
+        for (int i = 0; i < keyFields.length; i++)
+        {
+            scratch.putBytes(keyOffsets[i], record.buffer(), record.offset() + keyFields[i].offset(),
+                keyFields[i].lengthBytes());
+        }
+        final int value = states.getOrInsert(scratch, 0);
+        final UnsafeBuffer values = states.valueBuffer();
+        newKey = states.wasInserted();
+        if (newKey)
+        {
+            currentKeyId = nextKeyId++;
+            values.putLong(value, currentKeyId);
+            final int idSlot = keysById.getOrInsert(currentKeyId);
+            keysById.valueBuffer().putBytes(idSlot, scratch, 0, keyLength);
+            // lookups into keysById never move entries of states, so 'value' is still valid
+        }
+        else
+        {
+            currentKeyId = values.getLong(value);
+        }
+        state.wrap(values, value + ID_LENGTH);
+        output.ingestTimeNs(record.ingestTimeNs());
+        function.processRecord(record, this);
+        state.wrap(null, 0);
+    }
+
+    @Override
+    public void onWatermark(final long watermarkMs)
+    {
+        if (watermarkMs > this.watermarkMs)
+        {
+            this.watermarkMs = watermarkMs;
+            timers.advanceTo(watermarkMs, this);
+        }
+        output().onWatermark(watermarkMs);
+    }
+
+    @Override
+    public void onEndOfStream()
+    {
+        watermarkMs = Long.MAX_VALUE;
+        timers.advanceTo(Long.MAX_VALUE, this);
+        output().onEndOfStream();
+    }
+
+    @Override
+    public void onTimer(final long timestampMs, final long keyId)
+    {
+        final int idSlot = keysById.find(keyId);
+        if (idSlot == OffHeapHashTable.MISSING)
+        {
+            return; // the key's state was cleared after the timer was set
+        }
+        keyScratch.putBytes(0, keysById.valueBuffer(), idSlot, keyLength);
+        final int value = states.find(keyScratch, 0);
+        if (value == OffHeapHashTable.MISSING)
+        {
+            return;
+        }
+        currentKeyId = keyId;
+        newKey = false;
+        state.wrap(states.valueBuffer(), value + ID_LENGTH);
+        output.ingestTimeNs(System.nanoTime());
+        function.onTimer(timestampMs, this);
+        state.wrap(null, 0);
+    }
+
+    @Override
+    public RecordFlyweight key()
+    {
+        return key;
+    }
+
+    @Override
+    public RecordFlyweight state()
+    {
+        if (state.buffer() == null)
+        {
+            throw new IllegalStateException("State is cleared for this key in this call");
+        }
+        return state;
+    }
+
+    @Override
+    public boolean isNewKey()
+    {
+        return newKey;
+    }
+
+    @Override
+    public void clearState()
+    {
+        states.remove(keyScratch, 0);
+        keysById.remove(currentKeyId);
+        state.wrap(null, 0);
+    }
+
+    @Override
+    public void registerEventTimeTimer(final long timestampMs)
+    {
+        timers.register(timestampMs, currentKeyId);
+    }
+
+    @Override
+    public void deleteEventTimeTimer(final long timestampMs)
+    {
+        timers.delete(timestampMs, currentKeyId);
+    }
+
+    @Override
+    public long currentWatermark()
+    {
+        return watermarkMs;
+    }
+
+    @Override
+    public RecordFlyweight outputRecord()
+    {
+        return output;
+    }
+
+    @Override
+    public void emit()
+    {
+        output().onRecord(output);
+        output.buffer().setMemory(0, outputSchema.recordLengthBytes(), (byte)0);
+    }
+
+    @Override
+    public void close()
+    {
+        states.close();
+        keysById.close();
+    }
+
+    @Override
+    public String describe()
+    {
+        return description;
+    }
+}

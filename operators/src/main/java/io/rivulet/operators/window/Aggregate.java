@@ -1,0 +1,429 @@
+package io.rivulet.operators.window;
+
+import io.rivulet.ringbuffer.DoubleField;
+import io.rivulet.ringbuffer.Field;
+import io.rivulet.ringbuffer.FieldType;
+import io.rivulet.ringbuffer.IntField;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SchemaException;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.function.Function;
+
+/**
+ * An aggregate of the declarative API, before it is bound to a schema: {@code count()}, {@code sum("qty")},
+ * {@code min}, {@code max}, {@code avg}, {@code first}, {@code last}, or a user-defined
+ * {@link AggregateFunction} via {@link #of}. Integral columns aggregate as INT64 (sum, min, max, first, last);
+ * FLOAT64 columns as FLOAT64; {@code avg} is always FLOAT64; first/last follow arrival order. Immutable.
+ */
+public final class Aggregate
+{
+    private enum Kind
+    {
+        COUNT, SUM, MIN, MAX, AVG, FIRST, LAST, CUSTOM
+    }
+
+    private final Kind kind;
+    private final String column;
+    private final String name;
+    private final Function<Schema, AggregateFunction> factory;
+
+    private Aggregate(final Kind kind, final String column, final String name,
+        final Function<Schema, AggregateFunction> factory)
+    {
+        this.kind = kind;
+        this.column = column;
+        this.name = name;
+        this.factory = factory;
+    }
+
+    /** @return number of records, INT64 column {@code count}. */
+    public static Aggregate count()
+    {
+        return new Aggregate(Kind.COUNT, null, "count", null);
+    }
+
+    /** @param column numeric column. @return its sum, column {@code sum_<column>}. */
+    public static Aggregate sum(final String column)
+    {
+        return numeric(Kind.SUM, column);
+    }
+
+    /** @param column numeric column. @return its minimum, column {@code min_<column>}. */
+    public static Aggregate min(final String column)
+    {
+        return numeric(Kind.MIN, column);
+    }
+
+    /** @param column numeric column. @return its maximum, column {@code max_<column>}. */
+    public static Aggregate max(final String column)
+    {
+        return numeric(Kind.MAX, column);
+    }
+
+    /** @param column numeric column. @return its mean (FLOAT64), column {@code avg_<column>}. */
+    public static Aggregate avg(final String column)
+    {
+        return numeric(Kind.AVG, column);
+    }
+
+    /** @param column numeric column. @return its first value in arrival order, column {@code first_<column>}. */
+    public static Aggregate first(final String column)
+    {
+        return numeric(Kind.FIRST, column);
+    }
+
+    /** @param column numeric column. @return its last value in arrival order, column {@code last_<column>}. */
+    public static Aggregate last(final String column)
+    {
+        return numeric(Kind.LAST, column);
+    }
+
+    /**
+     * A user-defined incremental aggregate.
+     *
+     * @param name    output column name.
+     * @param factory binds the aggregate to the input schema (check columns there, throw SchemaException).
+     * @return the aggregate.
+     */
+    public static Aggregate of(final String name, final Function<Schema, AggregateFunction> factory)
+    {
+        if (factory == null)
+        {
+            throw new SchemaException("Aggregate.of(name, factory) needs a factory");
+        }
+        return new Aggregate(Kind.CUSTOM, null, name, factory);
+    }
+
+    private static Aggregate numeric(final Kind kind, final String column)
+    {
+        if (column == null || column.isEmpty())
+        {
+            throw new SchemaException(kind.name().toLowerCase() + "(column) needs a column name");
+        }
+        return new Aggregate(kind, column, kind.name().toLowerCase() + "_" + column, null);
+    }
+
+    /**
+     * @param alias output column name.
+     * @return this aggregate, renamed.
+     */
+    public Aggregate as(final String alias)
+    {
+        return new Aggregate(kind, column, alias, factory);
+    }
+
+    /**
+     * @return output column name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public String toString()
+    {
+        return kind == Kind.COUNT ? "count()" : kind == Kind.CUSTOM ? name + "(...)" :
+            kind.name().toLowerCase() + "(" + column + ")";
+    }
+
+    /**
+     * @param schema input schema.
+     * @return the bound aggregate.
+     * @throws SchemaException if the column is unknown or not numeric.
+     */
+    public AggregateFunction bind(final Schema schema)
+    {
+        if (kind == Kind.COUNT)
+        {
+            return new Count();
+        }
+        if (kind == Kind.CUSTOM)
+        {
+            final AggregateFunction f = factory.apply(schema);
+            if (f == null)
+            {
+                throw new SchemaException("Aggregate '" + name + "': factory returned null");
+            }
+            return f;
+        }
+        final Field field = schema.field(column);
+        if (!field.type().isNumeric())
+        {
+            throw new SchemaException("Cannot aggregate " + this + ": column '" + column + "' is " + field.type() +
+                ", not numeric");
+        }
+        final boolean integral = field.type().isIntegral();
+        switch (kind)
+        {
+            case AVG:
+                return new Avg(field);
+            case SUM:
+                return integral ? new LongReduce(field, LongReduce.SUM) : new DoubleReduce(field, DoubleReduce.SUM);
+            case MIN:
+                return integral ? new LongReduce(field, LongReduce.MIN) : new DoubleReduce(field, DoubleReduce.MIN);
+            case MAX:
+                return integral ? new LongReduce(field, LongReduce.MAX) : new DoubleReduce(field, DoubleReduce.MAX);
+            case FIRST:
+                return integral ? new LongReduce(field, LongReduce.FIRST) : new DoubleReduce(field, DoubleReduce.FIRST);
+            default:
+                return integral ? new LongReduce(field, LongReduce.LAST) : new DoubleReduce(field, DoubleReduce.LAST);
+        }
+    }
+
+    static long readLong(final RecordFlyweight record, final Field field)
+    {
+        return field.type() == FieldType.INT32 ? record.getInt((IntField)field) : record.getLong((LongField)field);
+    }
+
+    private static final class Count implements AggregateFunction
+    {
+        public int accumulatorLengthBytes()
+        {
+            return 8;
+        }
+
+        public void init(final MutableDirectBuffer acc, final int offset)
+        {
+            acc.putLong(offset, 0);
+        }
+
+        public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
+        {
+            acc.putLong(offset, acc.getLong(offset) + 1);
+        }
+
+        public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
+            final int otherOffset, final boolean otherFirst)
+        {
+            acc.putLong(offset, acc.getLong(offset) + other.getLong(otherOffset));
+        }
+
+        public FieldType resultType()
+        {
+            return FieldType.INT64;
+        }
+
+        public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
+            final int outOffset)
+        {
+            out.putLong(outOffset, acc.getLong(offset));
+        }
+    }
+
+    /** Layout: [value:8][seen:8]; seen distinguishes "no value" for min/max/first/last. */
+    private static final class LongReduce implements AggregateFunction
+    {
+        static final int SUM = 0;
+        static final int MIN = 1;
+        static final int MAX = 2;
+        static final int FIRST = 3;
+        static final int LAST = 4;
+
+        private final Field field;
+        private final int op;
+
+        LongReduce(final Field field, final int op)
+        {
+            this.field = field;
+            this.op = op;
+        }
+
+        public int accumulatorLengthBytes()
+        {
+            return 16;
+        }
+
+        public void init(final MutableDirectBuffer acc, final int offset)
+        {
+            acc.putLong(offset, 0);
+            acc.putLong(offset + 8, 0);
+        }
+
+        public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
+        {
+            combine(acc, offset, readLong(record, field), false);
+        }
+
+        private void combine(final MutableDirectBuffer acc, final int offset, final long v, final boolean vFirst)
+        {
+            final boolean seen = acc.getLong(offset + 8) != 0;
+            final long current = acc.getLong(offset);
+            final long result;
+            switch (op)
+            {
+                case SUM:
+                    result = current + v;
+                    break;
+                case MIN:
+                    result = seen ? Math.min(current, v) : v;
+                    break;
+                case MAX:
+                    result = seen ? Math.max(current, v) : v;
+                    break;
+                case FIRST:
+                    result = seen && !vFirst ? current : v;
+                    break;
+                default:
+                    result = seen && vFirst ? current : v;
+            }
+            acc.putLong(offset, result);
+            acc.putLong(offset + 8, 1);
+        }
+
+        public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
+            final int otherOffset, final boolean otherFirst)
+        {
+            if (other.getLong(otherOffset + 8) != 0)
+            {
+                combine(acc, offset, other.getLong(otherOffset), otherFirst);
+            }
+        }
+
+        public FieldType resultType()
+        {
+            return FieldType.INT64;
+        }
+
+        public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
+            final int outOffset)
+        {
+            out.putLong(outOffset, acc.getLong(offset));
+        }
+    }
+
+    /** Layout: [value:8][seen:8]. */
+    private static final class DoubleReduce implements AggregateFunction
+    {
+        static final int SUM = 0;
+        static final int MIN = 1;
+        static final int MAX = 2;
+        static final int FIRST = 3;
+        static final int LAST = 4;
+
+        private final DoubleField field;
+        private final int op;
+
+        DoubleReduce(final Field field, final int op)
+        {
+            this.field = (DoubleField)field;
+            this.op = op;
+        }
+
+        public int accumulatorLengthBytes()
+        {
+            return 16;
+        }
+
+        public void init(final MutableDirectBuffer acc, final int offset)
+        {
+            acc.putDouble(offset, 0.0);
+            acc.putLong(offset + 8, 0);
+        }
+
+        public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
+        {
+            combine(acc, offset, record.getDouble(field), false);
+        }
+
+        private void combine(final MutableDirectBuffer acc, final int offset, final double v, final boolean vFirst)
+        {
+            final boolean seen = acc.getLong(offset + 8) != 0;
+            final double current = acc.getDouble(offset);
+            final double result;
+            switch (op)
+            {
+                case SUM:
+                    result = current + v;
+                    break;
+                case MIN:
+                    result = seen ? Math.min(current, v) : v;
+                    break;
+                case MAX:
+                    result = seen ? Math.max(current, v) : v;
+                    break;
+                case FIRST:
+                    result = seen && !vFirst ? current : v;
+                    break;
+                default:
+                    result = seen && vFirst ? current : v;
+            }
+            acc.putDouble(offset, result);
+            acc.putLong(offset + 8, 1);
+        }
+
+        public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
+            final int otherOffset, final boolean otherFirst)
+        {
+            if (other.getLong(otherOffset + 8) != 0)
+            {
+                combine(acc, offset, other.getDouble(otherOffset), otherFirst);
+            }
+        }
+
+        public FieldType resultType()
+        {
+            return FieldType.FLOAT64;
+        }
+
+        public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
+            final int outOffset)
+        {
+            out.putDouble(outOffset, acc.getDouble(offset));
+        }
+    }
+
+    /** Layout: [sum:8 double][count:8]. */
+    private static final class Avg implements AggregateFunction
+    {
+        private final Field field;
+        private final boolean integral;
+
+        Avg(final Field field)
+        {
+            this.field = field;
+            this.integral = field.type().isIntegral();
+        }
+
+        public int accumulatorLengthBytes()
+        {
+            return 16;
+        }
+
+        public void init(final MutableDirectBuffer acc, final int offset)
+        {
+            acc.putDouble(offset, 0.0);
+            acc.putLong(offset + 8, 0);
+        }
+
+        public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
+        {
+            final double v = integral ? readLong(record, field) : record.getDouble((DoubleField)field);
+            acc.putDouble(offset, acc.getDouble(offset) + v);
+            acc.putLong(offset + 8, acc.getLong(offset + 8) + 1);
+        }
+
+        public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
+            final int otherOffset, final boolean otherFirst)
+        {
+            acc.putDouble(offset, acc.getDouble(offset) + other.getDouble(otherOffset));
+            acc.putLong(offset + 8, acc.getLong(offset + 8) + other.getLong(otherOffset + 8));
+        }
+
+        public FieldType resultType()
+        {
+            return FieldType.FLOAT64;
+        }
+
+        public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
+            final int outOffset)
+        {
+            final long n = acc.getLong(offset + 8);
+            out.putDouble(outOffset, n == 0 ? Double.NaN : acc.getDouble(offset) / n);
+        }
+    }
+}

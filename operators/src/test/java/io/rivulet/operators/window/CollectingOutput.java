@@ -1,0 +1,55 @@
+package io.rivulet.operators.window;
+
+import io.rivulet.operators.Output;
+import io.rivulet.ringbuffer.Field;
+import io.rivulet.ringbuffer.RecordFlyweight;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Test output: keeps every record as a boxed row, and remembers how many rows preceded each watermark.
+ */
+final class CollectingOutput implements Output
+{
+    final List<List<Object>> rows = new ArrayList<>();
+    final List<Long> watermarks = new ArrayList<>();
+    int rowsAtLastWatermark;
+    int snapshotsBeforeWatermarks;
+    boolean ended;
+
+    @Override
+    public void onRecord(final RecordFlyweight record)
+    {
+        final List<Field> fields = record.schema().fields();
+        final Object[] row = new Object[fields.size()];
+        for (int i = 0; i < row.length; i++)
+        {
+            row[i] = record.getValue(fields.get(i));
+        }
+        rows.add(Arrays.asList(row));
+    }
+
+    @Override
+    public void onWatermark(final long watermarkMs)
+    {
+        watermarks.add(watermarkMs);
+        if (rows.size() > rowsAtLastWatermark)
+        {
+            snapshotsBeforeWatermarks++;
+        }
+        rowsAtLastWatermark = rows.size();
+    }
+
+    @Override
+    public void onEpoch(final long epochId)
+    {
+    }
+
+    @Override
+    public void onEndOfStream()
+    {
+        ended = true;
+    }
+}
