@@ -5,6 +5,8 @@ import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.SymbolField;
 import org.agrona.MutableDirectBuffer;
 
+import java.util.Arrays;
+
 /**
  * An {@link Expr} bound to a schema: column names resolved to offsets and types checked, so evaluation is a
  * few virtual calls and loads, with no allocation.
@@ -154,6 +156,11 @@ abstract class BoundExpr
         @Override
         boolean symbolEquals(final RecordFlyweight record, final BoundExpr other)
         {
+            if (other instanceof SymbolLiteral)
+            {
+                // delegating to another literal would hand the call straight back: compare the bytes here
+                return Arrays.equals(ascii, ((SymbolLiteral)other).ascii);
+            }
             return other.symbolEquals(record, this);
         }
 

@@ -170,7 +170,8 @@ public final class RecordFlyweight
      * @param field a SYMBOL field of this schema.
      * @param value at most {@code field.lengthBytes()} ASCII characters.
      * @return this.
-     * @throws IllegalArgumentException if the value is too long or not ASCII (never truncates silently).
+     * @throws IllegalArgumentException if the value is too long or not ASCII (never truncates silently); the field
+     *                                  is then left unchanged.
      */
     public RecordFlyweight setSymbol(final SymbolField field, final CharSequence value)
     {
@@ -181,7 +182,7 @@ public final class RecordFlyweight
             throw new IllegalArgumentException("Symbol '" + value + "' is longer than column '" + field.name() +
                 "' (" + capacity + " characters)");
         }
-        final int base = offset + field.offset();
+        // validate before writing: a rejected value must leave the field as it was, not half overwritten
         for (int i = 0; i < length; i++)
         {
             final char c = value.charAt(i);
@@ -190,7 +191,11 @@ public final class RecordFlyweight
                 throw new IllegalArgumentException("Symbol for column '" + field.name() + "' must be ASCII " +
                     "without NUL: " + value);
             }
-            buffer.putByte(base + i, (byte)c);
+        }
+        final int base = offset + field.offset();
+        for (int i = 0; i < length; i++)
+        {
+            buffer.putByte(base + i, (byte)value.charAt(i));
         }
         buffer.setMemory(base + length, capacity - length, (byte)0);
         return this;

@@ -1,0 +1,324 @@
+package io.rivulet.ringbuffer;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SlotRingTest extends RingTestSupport
+{
+    private static final long NOT_RETURNED = Long.MIN_VALUE;
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 6, 100, 1023, 0, 1, -1, -8, Integer.MIN_VALUE})
+    void shouldRejectCapacityThatIsNotPowerOfTwoOfAtLeastTwo(final int capacity)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> SlotRing.create(capacity, 16, WaitMode.BLOCKING, false));
+        assertEquals("Ring capacity must be a power of two >= 2, got " + capacity, ex.getMessage());
+    }
+
+    @Test
+    void shouldAcceptSmallestCapacityAndEmptyRecord()
+    {
+        final SlotRing ring = SlotRing.create(2, 0, WaitMode.BLOCKING, false);
+        assertEquals(2, ring.capacity());
+        assertEquals(0, ring.recordLengthBytes());
+        assertEquals(SlotDescriptor.HEADER_LENGTH, ring.slotLength());
+    }
+
+    @Test
+    void shouldRejectNegativeRecordLength()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> SlotRing.create(8, -1, WaitMode.BLOCKING, false));
+        assertEquals("Record length must be >= 0, got -1", ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectNullWaitMode()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> SlotRing.create(8, 16, null, false));
+        assertEquals("waitMode is null; choose one of WaitMode.values()", ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectRingLargerThanTwoGiBBeforeAllocating()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> SlotRing.create(1 << 30, 64, WaitMode.BLOCKING, false));
+        assertTrue(ex.getMessage().contains("exceeds 2 GiB"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectSecondConsumer()
+    {
+        final SlotRing ring = ring(8, WaitMode.BLOCKING, false);
+        ring.consumer();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, ring::consumer);
+        assertEquals("SlotRing already has its consumer", ex.getMessage());
+    }
+
+    @Test
+    void shouldLayOutSlotsAlignedAndWrapOffsets()
+    {
+        final SlotRing ring = ring(8, WaitMode.BLOCKING, false);
+        assertEquals(SlotDescriptor.slotLength(SCHEMA.recordLengthBytes()), ring.slotLength());
+        assertEquals(0, ring.slotLength() % 8);
+        assertEquals(8 * ring.slotLength(), ring.buffer().capacity());
+        assertEquals(0, ring.slotOffset(0));
+        assertEquals(3 * ring.slotLength(), ring.slotOffset(3));
+        assertEquals(0, ring.slotOffset(8));
+        assertEquals(ring.slotLength(), ring.slotOffset(9));
+        assertSame(WaitMode.BLOCKING, ring.waitMode());
+    }
+
+    @Test
+    void shouldPublishMarkerWithTypeSourceAndValue()
+    {
+        final SlotRing ring = ring(8, WaitMode.BUSY_SPIN, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final long beforeNs = System.nanoTime();
+
+        assertTrue(ring.publishMarker(SlotDescriptor.TYPE_WATERMARK, 7, 1_000L));
+        assertTrue(ring.publishMarker(SlotDescriptor.TYPE_EPOCH, 8, 42L));
+        assertTrue(ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 9, 0L));
+        assertEquals(3, ring.backlog());
+
+        final List<String> seen = new ArrayList<>();
+        assertEquals(2, consumer.poll((buffer, offset, endOfBatch) ->
+        {
+            assertTrue(buffer.getLong(offset + SlotDescriptor.INGEST_TIME_OFFSET) >= beforeNs);
+            seen.add(SlotDescriptor.typeName(buffer.getInt(offset + SlotDescriptor.TYPE_OFFSET)) + "/" +
+                buffer.getInt(offset + SlotDescriptor.SOURCE_ID_OFFSET) + "/" +
+                buffer.getLong(offset + SlotDescriptor.MARKER_VALUE_OFFSET));
+        }), "at most a quarter of an 8-slot ring per poll");
+        assertEquals(1, consumer.poll((buffer, offset, endOfBatch) -> seen.add(
+            SlotDescriptor.typeName(buffer.getInt(offset + SlotDescriptor.TYPE_OFFSET)))));
+        assertEquals(List.of("WATERMARK/7/1000", "EPOCH/8/42", "END_OF_STREAM"), seen);
+        assertEquals(0, ring.backlog());
+        assertEquals(2, consumer.sequence());
+    }
+
+    @Test
+    void shouldHandAtMostAQuarterOfTheRingPerPollAndFlagTheLastSlotOfEachBatch()
+    {
+        final SlotRing ring = ring(16, WaitMode.BUSY_SPIN, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        assertEquals(-1, consumer.sequence());
+        final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+        for (long v = 0; v < 10; v++)
+        {
+            final long sequence = ring.claim();
+            assertEquals(v, sequence);
+            writeData(ring, record, sequence, 0, v);
+            ring.publish(sequence);
+        }
+
+        final List<Long> values = new ArrayList<>();
+        final List<Boolean> endOfBatch = new ArrayList<>();
+        final SlotHandler handler = (buffer, offset, last) ->
+        {
+            values.add(readData(buffer, offset, new RecordFlyweight(SCHEMA)));
+            endOfBatch.add(last);
+        };
+        assertEquals(4, consumer.poll(handler));
+        assertEquals(4, consumer.poll(handler));
+        assertEquals(2, consumer.poll(handler));
+
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), values);
+        assertEquals(List.of(false, false, false, true, false, false, false, true, false, true), endOfBatch);
+        assertEquals(9, consumer.sequence());
+    }
+
+    @Test
+    void shouldBlockProducerOnFullRingAndResumeWithoutLossWhenConsumerDrains() throws Exception
+    {
+        final int capacity = 8;
+        final int total = 50;
+        final SlotRing ring = ring(capacity, WaitMode.BLOCKING, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final AtomicInteger published = new AtomicInteger();
+
+        final Thread producer = start("backpressure-producer", () ->
+        {
+            final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+            for (int i = 0; i < total; i++)
+            {
+                final long sequence = ring.claim();
+                if (sequence == SlotRing.HALTED)
+                {
+                    throw new AssertionError("claim returned HALTED at record " + i);
+                }
+                writeData(ring, record, sequence, 0, 1_000 + i);
+                ring.publish(sequence);
+                published.incrementAndGet();
+            }
+        });
+
+        awaitUntil(() -> published.get() == capacity, 5_000, "the producer to fill the ring");
+        Thread.sleep(200);
+
+        assertEquals(capacity, published.get(), "producer claimed past a full ring");
+        assertTrue(producer.isAlive(), "producer should still be waiting in claim()");
+        assertEquals(capacity, ring.backlog());
+        final RecordFlyweight reader = new RecordFlyweight(SCHEMA);
+        for (int i = 0; i < capacity; i++)
+        {
+            assertEquals(1_000 + i, readData(ring.buffer(), ring.slotOffset(i), reader), "slot " + i + " overwritten");
+        }
+
+        final List<Long> values = new ArrayList<>();
+        while (values.size() < total)
+        {
+            final int handled = consumer.poll((buffer, offset, last) -> values.add(readData(buffer, offset, reader)));
+            if (handled < 0)
+            {
+                fail("ring halted after " + values.size() + " records: " + threadFailure.get());
+            }
+        }
+        join(producer, 5_000);
+        assertNoThreadFailure();
+
+        for (int i = 0; i < total; i++)
+        {
+            assertEquals(1_000L + i, values.get(i), "record " + i);
+        }
+        assertEquals(0, ring.backlog());
+        assertEquals(total - 1, consumer.sequence());
+    }
+
+    @ParameterizedTest(name = "multiProducer={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldReleaseProducerBlockedOnFullRingWhenHalted(final boolean multiProducer) throws Exception
+    {
+        final SlotRing ring = ring(8, WaitMode.BLOCKING, multiProducer);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final AtomicInteger published = new AtomicInteger();
+        final AtomicLong blockedClaim = new AtomicLong(NOT_RETURNED);
+        final AtomicBoolean markerPublished = new AtomicBoolean(true);
+
+        final Thread producer = start("halt-producer", () ->
+        {
+            final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+            for (int i = 0; i < 8; i++)
+            {
+                final long sequence = ring.claim();
+                writeData(ring, record, sequence, 0, i);
+                ring.publish(sequence);
+                published.incrementAndGet();
+            }
+            blockedClaim.set(ring.claim());
+            markerPublished.set(ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0));
+        });
+
+        awaitUntil(() -> published.get() == 8, 5_000, "the producer to fill the ring");
+        Thread.sleep(100);
+        assertEquals(NOT_RETURNED, blockedClaim.get(), "claim() on a full ring returned without a consumer");
+        assertTrue(producer.isAlive());
+        assertFalse(ring.isHalted());
+
+        ring.halt();
+        join(producer, 2_000);
+        assertNoThreadFailure();
+
+        assertTrue(ring.isHalted());
+        assertEquals(SlotRing.HALTED, blockedClaim.get());
+        assertFalse(markerPublished.get(), "publishMarker on a halted ring must report false");
+        assertEquals(-1, consumer.poll((buffer, offset, last) -> fail("halted consumer must not hand out slots")));
+        ring.halt();
+        assertEquals(-1, consumer.poll((buffer, offset, last) -> fail("halted consumer must not hand out slots")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(WaitMode.class)
+    void shouldReturnMinusOneToConsumerWaitingOnEmptyRingWhenHalted(final WaitMode waitMode) throws Exception
+    {
+        final SlotRing ring = ring(8, waitMode, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final AtomicInteger pollResult = new AtomicInteger(Integer.MIN_VALUE);
+        final AtomicBoolean polling = new AtomicBoolean();
+
+        final Thread consumerThread = start("halt-consumer-" + waitMode, () ->
+        {
+            polling.set(true);
+            int result;
+            do
+            {
+                result = consumer.poll((buffer, offset, last) -> fail("empty ring handed out a slot"));
+            }
+            while (result == 0);
+            pollResult.set(result);
+        });
+
+        awaitUntil(polling::get, 5_000, "the consumer to start polling");
+        Thread.sleep(100);
+        assertEquals(Integer.MIN_VALUE, pollResult.get(), "poll on an empty ring returned");
+        assertTrue(consumerThread.isAlive());
+
+        ring.halt();
+        join(consumerThread, 2_000);
+        assertNoThreadFailure();
+        assertEquals(-1, pollResult.get());
+    }
+
+    @Test
+    void shouldStartHaltedConsumerAndRefuseClaimsWhenHaltedBeforeUse()
+    {
+        final SlotRing ring = ring(8, WaitMode.YIELDING, false);
+        ring.halt();
+        final SlotRing.Consumer consumer = ring.consumer();
+
+        assertEquals(-1, consumer.poll((buffer, offset, last) -> fail("halted consumer must not hand out slots")));
+        assertEquals(SlotRing.HALTED, ring.claim());
+        assertFalse(ring.publishMarker(SlotDescriptor.TYPE_WATERMARK, 0, 1));
+        assertEquals(0, ring.backlog());
+    }
+
+    @Test
+    void shouldKeepSlotContentUntilConsumedAcrossWrap()
+    {
+        final SlotRing ring = ring(4, WaitMode.BUSY_SPIN, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+        final List<Long> values = new ArrayList<>();
+        final SlotHandler handler = (UnsafeBuffer buffer, int offset, boolean last) ->
+            values.add(readData(buffer, offset, new RecordFlyweight(SCHEMA)));
+
+        for (long v = 0; v < 40; v++)
+        {
+            final long sequence = ring.claim();
+            writeData(ring, record, sequence, 0, v);
+            ring.publish(sequence);
+            if (ring.backlog() == ring.capacity())
+            {
+                while (ring.backlog() > 0)
+                {
+                    assertTrue(consumer.poll(handler) > 0);
+                }
+            }
+        }
+        assertEquals(40, values.size());
+        for (int i = 0; i < 40; i++)
+        {
+            assertEquals(i, values.get(i));
+        }
+    }
+}
