@@ -1,6 +1,7 @@
 package io.rivulet.ringbuffer;
 
 import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.MultiProducerSequencer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
@@ -42,8 +43,9 @@ public final class SlotRing
     private final int slotLength;
     private final int recordLengthBytes;
     private final WaitMode waitMode;
+    private final boolean multiProducer;
     private volatile boolean halted;
-    private Consumer consumer;
+    private volatile Consumer consumer;
 
     private SlotRing(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
         final boolean multiProducer)
@@ -53,6 +55,7 @@ public final class SlotRing
         this.recordLengthBytes = recordLengthBytes;
         this.slotLength = SlotDescriptor.slotLength(recordLengthBytes);
         this.waitMode = waitMode;
+        this.multiProducer = multiProducer;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * slotLength, 64));
         this.sequencer = multiProducer ?
             new MultiProducerSequencer(capacity, waitMode.newWaitStrategy()) :
@@ -98,12 +101,32 @@ public final class SlotRing
      */
     public long claim()
     {
+        if (consumer == null)
+        {
+            throw new IllegalStateException("SlotRing has no consumer yet: create it with consumer() before " +
+                "claiming, or published slots could be overwritten unseen");
+        }
         int tries = 0;
-        while (!sequencer.hasAvailableCapacity(1))
+        while (true)
         {
             if (halted)
             {
                 return HALTED;
+            }
+            if (sequencer.hasAvailableCapacity(1))
+            {
+                if (!multiProducer)
+                {
+                    return sequencer.next(); // capacity seen by the only producer is capacity held
+                }
+                try
+                {
+                    return sequencer.tryNext();
+                }
+                catch (final InsufficientCapacityException ex)
+                {
+                    // another producer took the last free slot: wait like any full ring, checking halt
+                }
             }
             if (tries < SPIN_TRIES)
             {
@@ -119,9 +142,6 @@ public final class SlotRing
             }
             tries++;
         }
-        // single producer: capacity seen is capacity held, next() cannot block; multi-producer: a racing
-        // producer may take it, and next() then waits briefly for the consumer like any full ring
-        return halted ? HALTED : sequencer.next();
     }
 
     /**
