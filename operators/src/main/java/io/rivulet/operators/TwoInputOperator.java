@@ -1,0 +1,192 @@
+package io.rivulet.operators;
+
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.watermark.WatermarkMerger;
+
+/**
+ * An operator with two inputs (left = 0, right = 1), such as a stream-stream join: the SPI for fan-in. Each
+ * input's upstream chain ends in {@link #input(int)}. Watermarks of the two inputs are min-merged (an idle
+ * input does not hold event time back) and the combined watermark is passed to {@link #onCombinedWatermark},
+ * which forwards it by default; end of stream is forwarded once both inputs ended. Called from one thread.
+ */
+public abstract class TwoInputOperator
+{
+    /** Index of the left input. */
+    public static final int LEFT = 0;
+    /** Index of the right input. */
+    public static final int RIGHT = 1;
+
+    private final WatermarkMerger watermarks = new WatermarkMerger(2);
+    private final Output[] inputs = {new InputOutput(LEFT), new InputOutput(RIGHT)};
+    private final boolean[] ended = new boolean[2];
+    private Output output;
+
+    /**
+     * @return schema of the records this operator emits.
+     */
+    public abstract Schema outputSchema();
+
+    /**
+     * @param input  {@link #LEFT} or {@link #RIGHT}.
+     * @param record valid only during the call.
+     */
+    public abstract void onRecord(int input, RecordFlyweight record);
+
+    /**
+     * @return a short description for plans and metrics.
+     */
+    public abstract String describe();
+
+    /**
+     * Connects the operator to its downstream, before the first record.
+     *
+     * @param output downstream.
+     */
+    public void open(final Output output)
+    {
+        this.output = output;
+    }
+
+    /**
+     * @return the downstream set by {@link #open}.
+     */
+    protected final Output output()
+    {
+        return output;
+    }
+
+    /**
+     * @param input {@link #LEFT} or {@link #RIGHT}.
+     * @return the {@link Output} the input's upstream chain ends in.
+     */
+    public final Output input(final int input)
+    {
+        return inputs[input];
+    }
+
+    /**
+     * @return the merged watermark (minimum over active inputs), Long.MIN_VALUE before both reported one.
+     */
+    public final long currentWatermark()
+    {
+        return watermarks.currentWatermark();
+    }
+
+    /**
+     * @return the merger, for diagnostics (which input holds event time back, which is idle).
+     */
+    public final WatermarkMerger watermarkMerger()
+    {
+        return watermarks;
+    }
+
+    /**
+     * Marks an input idle (its source went quiet) or active again; an idle input does not hold event time back.
+     *
+     * @param input {@link #LEFT} or {@link #RIGHT}.
+     * @param idle  true if idle.
+     */
+    public final void setIdle(final int input, final boolean idle)
+    {
+        if (idle)
+        {
+            if (watermarks.markIdle(input))
+            {
+                onCombinedWatermark(watermarks.currentWatermark());
+            }
+        }
+        else
+        {
+            watermarks.markActive(input);
+        }
+    }
+
+    /**
+     * The combined watermark advanced: fire what it closes, then forward it. The default forwards.
+     *
+     * @param watermarkMs the new combined watermark.
+     */
+    protected void onCombinedWatermark(final long watermarkMs)
+    {
+        output.onWatermark(watermarkMs);
+    }
+
+    /**
+     * Both inputs ended: flush, then forward end of stream. The default forwards.
+     */
+    protected void onEndOfBothInputs()
+    {
+        output.onEndOfStream();
+    }
+
+    /**
+     * @return records dropped as late (0 by default).
+     */
+    public long lateRecordsDropped()
+    {
+        return 0;
+    }
+
+    /**
+     * Releases resources after the last record; the default does nothing.
+     */
+    public void close()
+    {
+    }
+
+    @Override
+    public String toString()
+    {
+        return describe();
+    }
+
+    private final class InputOutput implements Output
+    {
+        private final int input;
+
+        InputOutput(final int input)
+        {
+            this.input = input;
+        }
+
+        @Override
+        public void onRecord(final RecordFlyweight record)
+        {
+            TwoInputOperator.this.onRecord(input, record);
+        }
+
+        @Override
+        public void onWatermark(final long watermarkMs)
+        {
+            if (watermarks.onWatermark(input, watermarkMs))
+            {
+                onCombinedWatermark(watermarks.currentWatermark());
+            }
+        }
+
+        @Override
+        public void onEpoch(final long epochId)
+        {
+            // epochs are aligned by the runtime before they reach operators (checkpointing issue)
+        }
+
+        @Override
+        public void onEndOfStream()
+        {
+            if (!ended[input])
+            {
+                ended[input] = true;
+                if (ended[LEFT] && ended[RIGHT])
+                {
+                    onEndOfBothInputs();
+                }
+                else if (watermarks.markIdle(input))
+                {
+                    // an ended input no longer holds event time back
+                    onCombinedWatermark(watermarks.currentWatermark());
+                }
+            }
+        }
+    }
+}
