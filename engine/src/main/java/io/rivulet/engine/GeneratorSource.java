@@ -72,11 +72,11 @@ final class GeneratorSource extends Source
             buffer.setMemory(recordOffset, recordLength, (byte)0);
             generator.generate(i, record.wrap(buffer, recordOffset));
             buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-            buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
+            buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
             buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
             ring.publish(sequence);
         }
-        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0);
+        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
     }
 
     private void awaitSendTime(final long sendTimeNs)

@@ -2,6 +2,7 @@ package io.rivulet.engine;
 
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SlotRing;
 import io.rivulet.ringbuffer.WaitMode;
@@ -30,76 +31,95 @@ import java.util.concurrent.TimeUnit;
 public final class Pipeline implements AutoCloseable
 {
     private final String name;
-    private final Source source;
+    private final List<Source> sources;
     private final Sink sink;
     private final PipelineRuntime runtime;
     private final List<SlotRing> rings = new ArrayList<>();
     private final List<StageAgent> agents = new ArrayList<>();
     private final List<String> stageDescriptions = new ArrayList<>();
     private final List<Output> stageTails = new ArrayList<>();
-    private final List<Operator> operators = new ArrayList<>();
     private final List<List<Operator>> stageOperators = new ArrayList<>();
+    private final TwoInputOperator fanIn;
     private final SinkOutput sinkOutput;
     private final Histogram latencyNs = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
     private final String plan;
     private final List<AgentRunner> runners = new ArrayList<>();
-    private Thread sourceThread;
+    private final List<Thread> sourceThreads = new ArrayList<>();
     private boolean started;
     private boolean closed;
 
-    Pipeline(final String name, final Source source, final List<RecordStream.StagePlan> stages, final Sink sink,
-        final Schema outputSchema, final WaitMode waitMode, final int ringCapacity, final boolean recordLatency)
+    Pipeline(final String name, final RecordStream.PipelinePlan pipelinePlan, final Sink sink,
+        final Schema outputSchema, final WaitMode waitMode, final int ringCapacity, final boolean recordLatency,
+        final long idleTimeoutNs)
     {
         this.name = name;
-        this.source = source;
+        this.sources = pipelinePlan.sources;
         this.sink = sink;
+        this.fanIn = pipelinePlan.fanIn;
         this.runtime = new PipelineRuntime(name);
         this.sinkOutput = new SinkOutput(sink, runtime, recordLatency);
 
         final StringBuilder planText = new StringBuilder();
-        planText.append("source ").append(source).append(" -> ").append(source.schema()).append('\n');
-        SlotRing input = SlotRing.create(ringCapacity, source.schema().recordLengthBytes(), waitMode, false);
+        final Schema[] sourceSchemas = new Schema[sources.size()];
+        int slotRecordLength = 0;
+        for (int i = 0; i < sources.size(); i++)
+        {
+            sourceSchemas[i] = sources.get(i).schema();
+            slotRecordLength = Math.max(slotRecordLength, sourceSchemas[i].recordLengthBytes());
+            planText.append("source ").append(i).append(": ").append(sources.get(i)).append(" -> ")
+                .append(sourceSchemas[i]).append('\n');
+        }
+        final long tickNs = StageAgent.TICK_INTERVAL_NS;
+        SlotRing input = SlotRing.create(ringCapacity, slotRecordLength, waitMode, sources.size() > 1, tickNs);
         rings.add(input);
+
+        final List<RecordStream.StagePlan> stages = pipelinePlan.stages;
         for (int i = 0; i < stages.size(); i++)
         {
             final RecordStream.StagePlan stage = stages.get(i);
             final boolean last = i == stages.size() - 1;
-            final Output tail;
-            final SlotRing next;
-            if (last)
+            final SlotRing next = last ? null :
+                SlotRing.create(ringCapacity, stages.get(i + 1).inputSchema.recordLengthBytes(), waitMode, false, tickNs);
+            final Output tail = last ? sinkOutput : new RingOutput(next);
+            final Output chainHead = fuse(stage.operators, tail);
+            stageOperators.add(List.copyOf(stage.operators));
+            final StringBuilder chain = new StringBuilder();
+            describe(stage.operators, chain);
+
+            final Output[] heads;
+            final Schema[] inputSchemas;
+            final TwoInputOperator stageFanIn = i == 0 ? fanIn : null;
+            if (stageFanIn != null)
             {
-                tail = sinkOutput;
-                next = null;
+                stageFanIn.open(chainHead);
+                heads = new Output[sources.size()];
+                final StringBuilder inputsText = new StringBuilder();
+                for (int s = 0; s < heads.length; s++)
+                {
+                    final List<Operator> inputChain = pipelinePlan.inputChains.get(s);
+                    heads[s] = fuse(inputChain, stageFanIn.input(s));
+                    stageOperators.set(0, concat(stageOperators.get(0), inputChain));
+                    inputsText.append(s == 0 ? "[" : " | ").append("input ").append(s).append(": ");
+                    describe(inputChain, inputsText);
+                }
+                chain.insert(0, inputsText.append("] -> ").append(stageFanIn.describe())
+                    .append(stage.operators.isEmpty() ? "" : " -> "));
+                inputSchemas = sourceSchemas;
             }
             else
             {
-                final Schema nextSchema = stages.get(i + 1).inputSchema;
-                next = SlotRing.create(ringCapacity, nextSchema.recordLengthBytes(), waitMode, false);
-                tail = new RingOutput(next);
-            }
-
-            Output head = tail;
-            for (int j = stage.operators.size() - 1; j >= 0; j--)
-            {
-                final Operator op = stage.operators.get(j);
-                op.open(head);
-                head = op;
-            }
-            operators.addAll(stage.operators);
-            stageOperators.add(List.copyOf(stage.operators));
-
-            final String stageName = "rivulet-" + name + "-stage-" + i;
-            final StringBuilder chain = new StringBuilder();
-            for (final Operator op : stage.operators)
-            {
-                chain.append(chain.length() == 0 ? "" : " -> ").append(op.describe());
+                heads = new Output[]{chainHead};
+                inputSchemas = new Schema[]{i == 0 ? sourceSchemas[0] : stage.inputSchema};
             }
             chain.append(chain.length() == 0 ? "" : " -> ").append(last ? "sink" : "ring");
+
+            final String stageName = "rivulet-" + name + "-stage-" + i;
             stageDescriptions.add(chain.toString());
             stageTails.add(tail);
-            agents.add(new StageAgent(stageName, input, stage.inputSchema, head, runtime));
+            agents.add(new StageAgent(stageName, input, inputSchemas, heads, runtime, stageFanIn, idleTimeoutNs));
             planText.append("  ring[").append(ringCapacity).append(" x ").append(input.slotLength())
-                .append("B, ").append(waitMode).append("]\n  ").append(stageName).append(": ")
+                .append("B, ").append(waitMode).append(input == rings.get(0) && sources.size() > 1 ?
+                ", " + sources.size() + " producers" : "").append("]\n  ").append(stageName).append(": ")
                 .append(chain).append('\n');
             if (next != null)
             {
@@ -110,7 +130,42 @@ public final class Pipeline implements AutoCloseable
         planText.append("sink -> ").append(outputSchema);
         plan = planText.toString();
         runtime.rings(List.copyOf(rings));
-        source.bind(rings.get(0), runtime);
+        for (int i = 0; i < sources.size(); i++)
+        {
+            sources.get(i).bind(rings.get(0), runtime, i);
+        }
+    }
+
+    private static Output fuse(final List<Operator> operators, final Output tail)
+    {
+        Output head = tail;
+        for (int j = operators.size() - 1; j >= 0; j--)
+        {
+            final Operator op = operators.get(j);
+            op.open(head);
+            head = op;
+        }
+        return head;
+    }
+
+    private static void describe(final List<Operator> operators, final StringBuilder out)
+    {
+        final int start = out.length();
+        for (final Operator op : operators)
+        {
+            out.append(out.length() == start ? "" : " -> ").append(op.describe());
+        }
+        if (out.length() == start)
+        {
+            out.append("-");
+        }
+    }
+
+    private static List<Operator> concat(final List<Operator> a, final List<Operator> b)
+    {
+        final List<Operator> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     /**
@@ -144,15 +199,20 @@ public final class Pipeline implements AutoCloseable
             runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
-        if (source.ownsThread())
+        for (int i = 0; i < sources.size(); i++)
         {
-            sourceThread = new Thread(this::runSource, "rivulet-" + name + "-source");
-            sourceThread.start();
+            final Source source = sources.get(i);
+            if (source.ownsThread())
+            {
+                final Thread thread = new Thread(() -> runSource(source), "rivulet-" + name + "-source-" + i);
+                sourceThreads.add(thread);
+                thread.start();
+            }
         }
         return this;
     }
 
-    private void runSource()
+    private void runSource(final Source source)
     {
         try
         {
@@ -220,21 +280,71 @@ public final class Pipeline implements AutoCloseable
     public synchronized PipelineMetrics metrics()
     {
         sinkOutput.drainLatencyInto(latencyNs);
+        final long nowMs = System.currentTimeMillis();
         final List<StageMetrics> stages = new ArrayList<>(agents.size());
         for (int i = 0; i < agents.size(); i++)
         {
+            final StageAgent agent = agents.get(i);
             final Output tail = stageTails.get(i);
-            final long out = tail instanceof RingOutput ?
-                ((RingOutput)tail).recordsOut() : ((SinkOutput)tail).recordsOut();
+            final long out;
+            final long watermarkMs;
+            if (tail instanceof RingOutput)
+            {
+                out = ((RingOutput)tail).recordsOut();
+                watermarkMs = ((RingOutput)tail).lastWatermarkMs();
+            }
+            else
+            {
+                out = ((SinkOutput)tail).recordsOut();
+                watermarkMs = ((SinkOutput)tail).lastWatermarkMs();
+            }
             long late = 0;
             for (final Operator op : stageOperators.get(i))
             {
                 late += op.lateRecordsDropped();
             }
-            stages.add(new StageMetrics(agents.get(i).roleName(), stageDescriptions.get(i),
-                agents.get(i).recordsIn(), out, rings.get(i).backlog(), late));
+            if (i == 0 && fanIn != null)
+            {
+                late += fanIn.lateRecordsDropped();
+            }
+            stages.add(new StageMetrics(agent.roleName(), stageDescriptions.get(i), agent.recordsIn(), out,
+                rings.get(i).backlog(), late, watermarkMs, diagnoseEventTime(i, agent, watermarkMs, nowMs)));
         }
         return new PipelineMetrics(stages, latencyNs.copy(), runtime.errorCount());
+    }
+
+    private String diagnoseEventTime(final int stage, final StageAgent agent, final long watermarkMs,
+        final long nowMs)
+    {
+        final StringBuilder sb = new StringBuilder();
+        if (watermarkMs == Long.MIN_VALUE)
+        {
+            sb.append("no watermark emitted yet");
+        }
+        else
+        {
+            sb.append("watermark ").append(watermarkMs).append(" (lag ").append(nowMs - watermarkMs).append(" ms)");
+        }
+        final boolean sourceInputs = stage == 0;
+        for (int i = 0; i < agent.inputCount(); i++)
+        {
+            final long inputWatermark = agent.inputWatermark(i);
+            sb.append("; input ").append(i);
+            if (sourceInputs)
+            {
+                sb.append(" (").append(sources.get(i)).append(')');
+            }
+            sb.append(inputWatermark == Long.MIN_VALUE ? " no watermark" : " watermark " + inputWatermark);
+            if (agent.inputIdle(i))
+            {
+                sb.append(" IDLE");
+            }
+            if (agent.watermarkHolder() == i)
+            {
+                sb.append(" <- holds event time back");
+            }
+        }
+        return sb.toString();
     }
 
     /**
@@ -254,20 +364,27 @@ public final class Pipeline implements AutoCloseable
         {
             runner.close();
         }
-        if (sourceThread != null)
+        for (final Thread thread : sourceThreads)
         {
             try
             {
-                sourceThread.join(TimeUnit.SECONDS.toMillis(10));
+                thread.join(TimeUnit.SECONDS.toMillis(10));
             }
             catch (final InterruptedException ex)
             {
                 Thread.currentThread().interrupt();
             }
         }
-        for (final Operator op : operators)
+        for (final List<Operator> ops : stageOperators)
         {
-            op.close();
+            for (final Operator op : ops)
+            {
+                op.close();
+            }
+        }
+        if (fanIn != null)
+        {
+            fanIn.close();
         }
         sink.close();
     }

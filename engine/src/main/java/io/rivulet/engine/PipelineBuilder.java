@@ -5,11 +5,12 @@ import io.rivulet.ringbuffer.WaitMode;
 import org.agrona.BitUtil;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Settings of a pipeline whose dataflow is defined; {@link #build()} validates them once and wires the stages.
  * Defaults: {@link Trigger#continuous()}, {@link WaitMode#BACKOFF}, {@value #DEFAULT_RING_CAPACITY}-slot rings,
- * latency recording on.
+ * latency recording on, join inputs idle after {@value #DEFAULT_IDLE_TIMEOUT_MS} ms without records.
  */
 public final class PipelineBuilder
 {
@@ -18,8 +19,10 @@ public final class PipelineBuilder
     /** Default pipeline name (used in thread names and errors). */
     public static final String DEFAULT_NAME = "pipeline";
 
-    private final Source source;
-    private final List<RecordStream.StagePlan> stages;
+    /** Default time without data after which a join input stops holding event time back. */
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+
+    private final RecordStream.PipelinePlan plan;
     private final Sink sink;
     private final Schema outputSchema;
     private Trigger trigger = Trigger.continuous();
@@ -27,12 +30,11 @@ public final class PipelineBuilder
     private int ringCapacity = DEFAULT_RING_CAPACITY;
     private String name = DEFAULT_NAME;
     private boolean recordLatency = true;
+    private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
 
-    PipelineBuilder(final Source source, final List<RecordStream.StagePlan> stages, final Sink sink,
-        final Schema outputSchema)
+    PipelineBuilder(final RecordStream.PipelinePlan plan, final Sink sink, final Schema outputSchema)
     {
-        this.source = source;
-        this.stages = stages;
+        this.plan = plan;
         this.sink = sink;
         this.outputSchema = outputSchema;
     }
@@ -88,6 +90,17 @@ public final class PipelineBuilder
     }
 
     /**
+     * @param idleTimeoutMs time without records after which an input of a join is marked idle, so it no longer
+     *                      holds event time back (it is active again with its next record); 0 never marks idle.
+     * @return this.
+     */
+    public PipelineBuilder idleTimeout(final long idleTimeoutMs)
+    {
+        this.idleTimeoutMs = idleTimeoutMs;
+        return this;
+    }
+
+    /**
      * Validates the settings and wires rings, stages and sink; starts nothing.
      *
      * @return the pipeline, ready to {@link Pipeline#start()}.
@@ -111,7 +124,12 @@ public final class PipelineBuilder
         {
             throw new IllegalArgumentException("name must not be blank");
         }
-        return new Pipeline(name, source, stages, sink, outputSchema, waitMode, ringCapacity, recordLatency);
+        if (idleTimeoutMs < 0)
+        {
+            throw new IllegalArgumentException("idleTimeout must be >= 0 ms (0 = never idle), got " + idleTimeoutMs);
+        }
+        return new Pipeline(name, plan, sink, outputSchema, waitMode, ringCapacity, recordLatency,
+            TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs));
     }
 
     /**

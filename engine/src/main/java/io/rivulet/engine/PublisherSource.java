@@ -78,7 +78,7 @@ public final class PublisherSource extends Source
         final UnsafeBuffer buffer = ring.buffer();
         final int offset = ring.slotOffset(sequence);
         buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
+        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
         buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
         claimed = -1;
         ring.publish(sequence);
@@ -108,7 +108,7 @@ public final class PublisherSource extends Source
         {
             throw new IllegalStateException("commit() the claimed record before publishing a marker");
         }
-        if (!requireRing().publishMarker(type, 0, value))
+        if (!requireRing().publishMarker(type, sourceId, value))
         {
             throw runtime.stoppedException();
         }

@@ -6,6 +6,7 @@ import io.rivulet.operators.Operators;
 import io.rivulet.operators.RecordFlatMapper;
 import io.rivulet.operators.RecordMapper;
 import io.rivulet.operators.RecordPredicate;
+import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.window.WindowSpec;
@@ -14,6 +15,7 @@ import io.rivulet.ringbuffer.SchemaException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -28,6 +30,9 @@ import java.util.function.Function;
 public final class RecordStream
 {
     private final Source source;
+    private final RecordStream left;
+    private final RecordStream right;
+    private final TwoInputOperator join;
     private final List<StagePlan> stages = new ArrayList<>();
     private Schema schema;
     private boolean connected;
@@ -39,7 +44,20 @@ public final class RecordStream
             throw new SchemaException("Pipeline.from(source) needs a source, got null");
         }
         this.source = source;
+        this.left = null;
+        this.right = null;
+        this.join = null;
         this.schema = source.schema();
+        stages.add(new StagePlan(schema));
+    }
+
+    private RecordStream(final RecordStream left, final RecordStream right, final TwoInputOperator join)
+    {
+        this.source = null;
+        this.left = left;
+        this.right = right;
+        this.join = join;
+        this.schema = join.outputSchema();
         stages.add(new StagePlan(schema));
     }
 
@@ -49,6 +67,19 @@ public final class RecordStream
     public Schema schema()
     {
         return schema;
+    }
+
+    /**
+     * Processing time instead of event time: overwrites the TIMESTAMP column with each record's arrival
+     * wall-clock time and makes the watermark follow the clock (also between records), so windows and timers
+     * downstream run on processing time. Not deterministic: a replay sees other times.
+     *
+     * @param timeColumn TIMESTAMP column to stamp.
+     * @return this stream.
+     */
+    public RecordStream withProcessingTime(final String timeColumn)
+    {
+        return add(Operators.withProcessingTime(schema, timeColumn));
     }
 
     /**
@@ -153,6 +184,47 @@ public final class RecordStream
     }
 
     /**
+     * Joins this stream (left) with another (right) through a two-input operator, e.g. an interval join. Both
+     * streams must come straight from a source, without {@code async()} or another join before: their sources
+     * then feed one ring and the join runs on the stage that reads it, with each side's operators fused in front
+     * of it. Event time is the minimum of the two sides' watermarks; a side that goes quiet for the pipeline's
+     * idle timeout stops holding it back.
+     *
+     * @param other   the right stream; it is consumed.
+     * @param factory creates the operator for the left and right schemas.
+     * @return the joined stream.
+     */
+    public RecordStream join(final RecordStream other, final BiFunction<Schema, Schema, TwoInputOperator> factory)
+    {
+        checkOpen();
+        if (other == null || factory == null)
+        {
+            throw new SchemaException("join(other, factory) needs the other stream and an operator factory");
+        }
+        if (other == this)
+        {
+            throw new SchemaException("A stream cannot be joined with itself; read the source twice instead");
+        }
+        other.checkOpen();
+        for (final RecordStream side : List.of(this, other))
+        {
+            if (side.source == null || side.stages.size() != 1)
+            {
+                throw new SchemaException("join: each side must come straight from a source (no async() or " +
+                    "join before it); " + (side == this ? "the left" : "the right") + " side does not");
+            }
+        }
+        final TwoInputOperator operator = factory.apply(schema, other.schema);
+        if (operator == null || operator.outputSchema() == null)
+        {
+            throw new SchemaException("join: the factory returned no operator or no output schema");
+        }
+        connected = true;
+        other.connected = true;
+        return new RecordStream(this, other, operator);
+    }
+
+    /**
      * Adds a custom operator (the operator SPI).
      *
      * @param factory creates the operator for the current schema; may throw a
@@ -201,7 +273,7 @@ public final class RecordStream
         }
         sink.open(schema);
         connected = true;
-        return new PipelineBuilder(source, List.copyOf(stages), sink, schema);
+        return new PipelineBuilder(plan(), sink, schema);
     }
 
     private RecordStream add(final Operator operator)
@@ -218,6 +290,38 @@ public final class RecordStream
         {
             throw new IllegalStateException("This stream is already connected to a sink; start a new one with " +
                 "Pipeline.from(source)");
+        }
+    }
+
+    private PipelinePlan plan()
+    {
+        if (source != null)
+        {
+            return new PipelinePlan(List.of(source), List.of(List.of()), null, List.copyOf(stages));
+        }
+        return new PipelinePlan(List.of(left.source, right.source),
+            List.of(List.copyOf(left.stages.get(0).operators), List.copyOf(right.stages.get(0).operators)),
+            join, List.copyOf(stages));
+    }
+
+    /**
+     * What a pipeline is built from: its sources (source id = index), the operators each source's records go
+     * through before the fan-in operator (if any), and the stages after.
+     */
+    static final class PipelinePlan
+    {
+        final List<Source> sources;
+        final List<List<Operator>> inputChains;
+        final TwoInputOperator fanIn;
+        final List<StagePlan> stages;
+
+        PipelinePlan(final List<Source> sources, final List<List<Operator>> inputChains,
+            final TwoInputOperator fanIn, final List<StagePlan> stages)
+        {
+            this.sources = sources;
+            this.inputChains = inputChains;
+            this.fanIn = fanIn;
+            this.stages = stages;
         }
     }
 

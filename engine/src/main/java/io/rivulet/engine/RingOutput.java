@@ -18,6 +18,7 @@ final class RingOutput implements Output
     private final UnsafeBuffer buffer;
     private final int recordLength;
     private final AtomicLong recordsOut = new AtomicLong();
+    private final AtomicLong lastWatermarkMs = new AtomicLong(Long.MIN_VALUE);
 
     RingOutput(final SlotRing ring)
     {
@@ -46,6 +47,7 @@ final class RingOutput implements Output
     @Override
     public void onWatermark(final long watermarkMs)
     {
+        lastWatermarkMs.lazySet(watermarkMs);
         ring.publishMarker(SlotDescriptor.TYPE_WATERMARK, 0, watermarkMs);
     }
 
@@ -64,5 +66,11 @@ final class RingOutput implements Output
     long recordsOut()
     {
         return recordsOut.get();
+    }
+
+    /** @return the last watermark this stage emitted, Long.MIN_VALUE if none yet. */
+    long lastWatermarkMs()
+    {
+        return lastWatermarkMs.get();
     }
 }

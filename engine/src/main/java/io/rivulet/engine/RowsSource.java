@@ -157,10 +157,10 @@ final class RowsSource extends Source
             final int offset = ring.slotOffset(sequence);
             buffer.putBytes(SlotDescriptor.recordOffset(offset), encoded, i * length, length);
             buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-            buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
+            buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
             buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
             ring.publish(sequence);
         }
-        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0);
+        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
     }
 }

@@ -20,6 +20,7 @@ final class SinkOutput implements Output
     private final PipelineRuntime runtime;
     private final SingleWriterRecorder recorder;
     private final AtomicLong recordsOut = new AtomicLong();
+    private final AtomicLong lastWatermarkMs = new AtomicLong(Long.MIN_VALUE);
     private Histogram interval;
 
     SinkOutput(final Sink sink, final PipelineRuntime runtime, final boolean recordLatency)
@@ -43,6 +44,7 @@ final class SinkOutput implements Output
     @Override
     public void onWatermark(final long watermarkMs)
     {
+        lastWatermarkMs.lazySet(watermarkMs);
         sink.onWatermark(watermarkMs);
     }
 
@@ -62,6 +64,12 @@ final class SinkOutput implements Output
     long recordsOut()
     {
         return recordsOut.get();
+    }
+
+    /** @return the last watermark this stage emitted, Long.MIN_VALUE if none yet. */
+    long lastWatermarkMs()
+    {
+        return lastWatermarkMs.get();
     }
 
     /**

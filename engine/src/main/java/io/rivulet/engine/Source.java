@@ -11,6 +11,7 @@ public abstract class Source
     private final Schema schema;
     private final String description;
     private boolean bound;
+    int sourceId;
 
     Source(final Schema schema, final String description)
     {
@@ -36,8 +37,9 @@ public abstract class Source
         return description;
     }
 
-    final void bind(final SlotRing ring, final PipelineRuntime runtime)
+    final void bind(final SlotRing ring, final PipelineRuntime runtime, final int sourceId)
     {
+        this.sourceId = sourceId;
         if (bound)
         {
             throw new IllegalStateException("Source " + description + " is already used by a pipeline; " +

@@ -1,83 +1,189 @@
 package io.rivulet.engine;
 
 import io.rivulet.operators.Output;
+import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SlotDescriptor;
+import io.rivulet.ringbuffer.SlotHandler;
 import io.rivulet.ringbuffer.SlotRing;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One stage: a thread's duty cycle polling its input ring and running the fused operator chain on each slot.
  * <pre>
- *   input ring --poll--> decode slot --> op1 --> op2 --> ... --> ring to the next stage | sink
- *                                        (direct calls on this thread: the chain is fused)
+ *   input ring --poll--> slot of input i --> chain i --> [two-input operator] --> ... --> next ring | sink
+ *                        (direct calls on this thread: the chain is fused)
  * </pre>
- * The ring's {@link io.rivulet.ringbuffer.WaitMode} decides how {@code doWork} waits for data. Terminates
- * after end-of-stream or when the pipeline stops. Allocation-free per slot.
+ * A stage fed by two sources (a join) has one chain per input, told apart by the slot's source id. The ring's
+ * {@link io.rivulet.ringbuffer.WaitMode} decides how {@code doWork} waits for data; the wait ends at least
+ * every {@link #TICK_INTERVAL_NS} so the stage can tick: drive processing time, mark quiet inputs idle, and
+ * publish its event-time diagnostics. Terminates after end-of-stream of every input or when the pipeline
+ * stops. Allocation-free per slot.
  */
-final class StageAgent implements Agent, io.rivulet.ringbuffer.SlotHandler
+final class StageAgent implements Agent, SlotHandler
 {
+    /** How often a stage ticks, also while no data arrives. */
+    static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final String roleName;
     private final SlotRing.Consumer consumer;
-    private final RecordFlyweight input;
-    private final Output head;
+    private final RecordFlyweight[] inputs;
+    private final Output[] heads;
     private final PipelineRuntime runtime;
+    private final TwoInputOperator fanIn;
+    private final long idleTimeoutNs;
+    private final boolean[] inputEnded;
+    private final boolean[] inputIdle;
+    private final long[] lastDataNs;
     private final AtomicLong recordsIn = new AtomicLong();
-    private boolean ended;
+    private final AtomicLongArray inputWatermarks;
+    private final AtomicIntegerArray inputIdleFlags;
+    private final AtomicLong watermarkHolder = new AtomicLong(-1);
+    private int inputsOpen;
+    private long nextTickNs;
 
-    StageAgent(final String roleName, final SlotRing ring, final Schema inputSchema, final Output head,
-        final PipelineRuntime runtime)
+    StageAgent(final String roleName, final SlotRing ring, final Schema[] inputSchemas, final Output[] heads,
+        final PipelineRuntime runtime, final TwoInputOperator fanIn, final long idleTimeoutNs)
     {
         this.roleName = roleName;
         this.consumer = ring.consumer();
-        this.input = new RecordFlyweight(inputSchema);
-        this.head = head;
+        this.inputs = new RecordFlyweight[inputSchemas.length];
+        for (int i = 0; i < inputs.length; i++)
+        {
+            inputs[i] = new RecordFlyweight(inputSchemas[i]);
+        }
+        this.heads = heads;
         this.runtime = runtime;
+        this.fanIn = fanIn;
+        this.idleTimeoutNs = idleTimeoutNs;
+        this.inputEnded = new boolean[heads.length];
+        this.inputIdle = new boolean[heads.length];
+        this.lastDataNs = new long[heads.length];
+        this.inputWatermarks = new AtomicLongArray(heads.length);
+        for (int i = 0; i < heads.length; i++)
+        {
+            inputWatermarks.set(i, Long.MIN_VALUE);
+        }
+        this.inputIdleFlags = new AtomicIntegerArray(heads.length);
+        this.inputsOpen = heads.length;
+    }
+
+    @Override
+    public void onStart()
+    {
+        final long nowNs = System.nanoTime();
+        java.util.Arrays.fill(lastDataNs, nowNs);
+        nextTickNs = nowNs + TICK_INTERVAL_NS;
     }
 
     @Override
     public int doWork()
     {
-        if (ended || runtime.isStopping())
+        if (inputsOpen == 0 || runtime.isStopping())
         {
             throw new AgentTerminationException(true);
         }
-        return Math.max(0, consumer.poll(this));
+        final int work = consumer.poll(this);
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextTickNs >= 0)
+        {
+            nextTickNs = nowNs + TICK_INTERVAL_NS;
+            tick(nowNs);
+        }
+        return Math.max(0, work);
     }
 
     @Override
     public void onSlot(final UnsafeBuffer buffer, final int slotOffset, final boolean endOfBatch)
     {
         final int type = buffer.getInt(slotOffset + SlotDescriptor.TYPE_OFFSET);
+        final int input = buffer.getInt(slotOffset + SlotDescriptor.SOURCE_ID_OFFSET);
+        final Output head = heads[input];
         switch (type)
         {
             case SlotDescriptor.TYPE_DATA:
-                input.wrap(buffer, SlotDescriptor.recordOffset(slotOffset))
-                    .ingestTimeNs(buffer.getLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET));
+            {
+                final long ingestNs = buffer.getLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET);
+                if (fanIn != null)
+                {
+                    lastDataNs[input] = ingestNs;
+                    if (inputIdle[input])
+                    {
+                        setIdle(input, false);
+                    }
+                }
+                final RecordFlyweight record = inputs[input];
+                record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs);
                 recordsIn.lazySet(recordsIn.get() + 1);
-                head.onRecord(input);
+                head.onRecord(record);
                 break;
+            }
             case SlotDescriptor.TYPE_WATERMARK:
-                head.onWatermark(buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET));
+            {
+                final long watermarkMs = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+                inputWatermarks.lazySet(input, watermarkMs);
+                head.onWatermark(watermarkMs);
                 break;
+            }
             case SlotDescriptor.TYPE_EPOCH:
                 head.onEpoch(buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET));
                 break;
             case SlotDescriptor.TYPE_END_OF_STREAM:
-                if (!ended)
+                if (!inputEnded[input])
                 {
-                    ended = true;
+                    inputEnded[input] = true;
+                    inputsOpen--;
                     head.onEndOfStream();
                 }
                 break;
             default:
                 throw new IllegalStateException(roleName + ": corrupt slot type " + type + " at offset " + slotOffset);
         }
+    }
+
+    private void tick(final long nowNs)
+    {
+        final long nowMs = System.currentTimeMillis();
+        for (int i = 0; i < heads.length; i++)
+        {
+            if (!inputEnded[i])
+            {
+                heads[i].onProcessingTime(nowMs);
+            }
+        }
+        if (fanIn != null)
+        {
+            if (idleTimeoutNs > 0)
+            {
+                for (int i = 0; i < heads.length; i++)
+                {
+                    if (!inputIdle[i] && !inputEnded[i] && nowNs - lastDataNs[i] > idleTimeoutNs)
+                    {
+                        setIdle(i, true);
+                    }
+                }
+            }
+            for (int i = 0; i < heads.length; i++)
+            {
+                inputWatermarks.lazySet(i, fanIn.watermarkMerger().inputWatermark(i));
+            }
+            watermarkHolder.lazySet(fanIn.watermarkMerger().minInputIndex());
+        }
+    }
+
+    private void setIdle(final int input, final boolean idle)
+    {
+        inputIdle[input] = idle;
+        inputIdleFlags.lazySet(input, idle ? 1 : 0);
+        fanIn.setIdle(input, idle);
     }
 
     @Override
@@ -89,5 +195,27 @@ final class StageAgent implements Agent, io.rivulet.ringbuffer.SlotHandler
     long recordsIn()
     {
         return recordsIn.get();
+    }
+
+    int inputCount()
+    {
+        return heads.length;
+    }
+
+    /** Last watermark seen per input (from source markers, or the fan-in merger's view), for diagnostics. */
+    long inputWatermark(final int input)
+    {
+        return inputWatermarks.get(input);
+    }
+
+    boolean inputIdle(final int input)
+    {
+        return inputIdleFlags.get(input) != 0;
+    }
+
+    /** @return the input holding the merged watermark back, or -1 (not a fan-in stage, or none yet). */
+    int watermarkHolder()
+    {
+        return (int)watermarkHolder.get();
     }
 }

@@ -11,10 +11,14 @@ public final class StageMetrics
     private final long recordsOut;
     private final long inputBacklog;
     private final long lateRecordsDropped;
+    private final long watermarkMs;
+    private final String eventTime;
 
     StageMetrics(final String name, final String operators, final long recordsIn, final long recordsOut,
-        final long inputBacklog, final long lateRecordsDropped)
+        final long inputBacklog, final long lateRecordsDropped, final long watermarkMs, final String eventTime)
     {
+        this.watermarkMs = watermarkMs;
+        this.eventTime = eventTime;
         this.lateRecordsDropped = lateRecordsDropped;
         this.name = name;
         this.operators = operators;
@@ -71,10 +75,29 @@ public final class StageMetrics
         return lateRecordsDropped;
     }
 
+    /**
+     * @return the last watermark the stage emitted (epoch ms), Long.MIN_VALUE if none yet.
+     */
+    public long watermarkMs()
+    {
+        return watermarkMs;
+    }
+
+    /**
+     * Why event time is where it is: the stage's watermark and its lag behind the wall clock, each input's
+     * watermark, which inputs are idle and which one holds the merged watermark back.
+     *
+     * @return one line of diagnosis.
+     */
+    public String eventTime()
+    {
+        return eventTime;
+    }
+
     @Override
     public String toString()
     {
         return name + " [" + operators + "] in=" + recordsIn + " out=" + recordsOut + " backlog=" + inputBacklog +
-            (lateRecordsDropped > 0 ? " lateDropped=" + lateRecordsDropped : "");
+            (lateRecordsDropped > 0 ? " lateDropped=" + lateRecordsDropped : "") + "\n    event time: " + eventTime;
     }
 }

@@ -55,6 +55,12 @@ public abstract class Operator implements Output
         output.onEndOfStream();
     }
 
+    @Override
+    public void onProcessingTime(final long nowMs)
+    {
+        output.onProcessingTime(nowMs);
+    }
+
     /**
      * @return records this operator dropped because they arrived after the watermark closed their window
      * (0 for operators without event-time state). Read from any thread; approximate while running.

@@ -59,6 +59,19 @@ public final class Operators
     }
 
     /**
+     * Processing time: stamps {@code timeColumn} with each record's arrival wall-clock time and makes the
+     * watermark follow the clock, so windows downstream are processing-time windows.
+     *
+     * @param input      schema of the records.
+     * @param timeColumn TIMESTAMP column to overwrite with the arrival time (epoch ms).
+     * @return the operator.
+     */
+    public static Operator withProcessingTime(final Schema input, final String timeColumn)
+    {
+        return new ProcessingTimeOperator(input, timeColumn);
+    }
+
+    /**
      * @param input  schema of the input records (unused, for symmetry and future checks).
      * @param output schema of the records {@code mapper} writes.
      * @param mapper writes one output record per input record.

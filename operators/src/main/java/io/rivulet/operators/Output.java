@@ -26,4 +26,14 @@ public interface Output
 
     /** No more records will follow. */
     void onEndOfStream();
+
+    /**
+     * The stage's periodic tick (also while no data arrives): drives processing time. Ticks do not cross
+     * rings; each stage ticks its own chain. The default ignores it.
+     *
+     * @param nowMs wall-clock time, epoch ms.
+     */
+    default void onProcessingTime(final long nowMs)
+    {
+    }
 }

@@ -121,6 +121,16 @@ public abstract class TwoInputOperator
     }
 
     /**
+     * The stage's tick (see {@link Output#onProcessingTime}); the default forwards it.
+     *
+     * @param nowMs wall-clock time, epoch ms.
+     */
+    protected void onProcessingTime(final long nowMs)
+    {
+        output.onProcessingTime(nowMs);
+    }
+
+    /**
      * @return records dropped as late (0 by default).
      */
     public long lateRecordsDropped()
@@ -169,6 +179,15 @@ public abstract class TwoInputOperator
         public void onEpoch(final long epochId)
         {
             // epochs are aligned by the runtime before they reach operators (checkpointing issue)
+        }
+
+        @Override
+        public void onProcessingTime(final long nowMs)
+        {
+            if (input == LEFT) // both chains carry the stage's tick; pass it on once
+            {
+                TwoInputOperator.this.onProcessingTime(nowMs);
+            }
         }
 
         @Override

@@ -48,7 +48,7 @@ public final class SlotRing
     private volatile Consumer consumer;
 
     private SlotRing(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
-        final boolean multiProducer)
+        final boolean multiProducer, final long waitTimeoutNs)
     {
         this.capacity = capacity;
         this.mask = capacity - 1;
@@ -57,9 +57,10 @@ public final class SlotRing
         this.waitMode = waitMode;
         this.multiProducer = multiProducer;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * slotLength, 64));
+        final com.lmax.disruptor.WaitStrategy waitStrategy = waitTimeoutNs > 0 ?
+            waitMode.newWaitStrategy(waitTimeoutNs) : waitMode.newWaitStrategy();
         this.sequencer = multiProducer ?
-            new MultiProducerSequencer(capacity, waitMode.newWaitStrategy()) :
-            new SingleProducerSequencer(capacity, waitMode.newWaitStrategy());
+            new MultiProducerSequencer(capacity, waitStrategy) : new SingleProducerSequencer(capacity, waitStrategy);
     }
 
     /**
@@ -71,6 +72,21 @@ public final class SlotRing
      */
     public static SlotRing create(
         final int capacity, final int recordLengthBytes, final WaitMode waitMode, final boolean multiProducer)
+    {
+        return create(capacity, recordLengthBytes, waitMode, multiProducer, 0);
+    }
+
+    /**
+     * @param capacity          number of slots, a power of two.
+     * @param recordLengthBytes payload length of each slot (a schema's record length).
+     * @param waitMode          how the consumer waits.
+     * @param multiProducer     true if more than one thread will claim.
+     * @param waitTimeoutNs     if > 0, a consumer's {@link Consumer#poll} returns 0 after waiting this long
+     *                          without data, so its thread can do periodic work; 0 waits until data.
+     * @return a new ring.
+     */
+    public static SlotRing create(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
+        final boolean multiProducer, final long waitTimeoutNs)
     {
         if (capacity < 2 || !BitUtil.isPowerOfTwo(capacity))
         {
@@ -90,7 +106,11 @@ public final class SlotRing
         {
             throw new IllegalArgumentException("waitMode is null; choose one of WaitMode.values()");
         }
-        return new SlotRing(capacity, recordLengthBytes, waitMode, multiProducer);
+        if (waitTimeoutNs < 0)
+        {
+            throw new IllegalArgumentException("waitTimeoutNs must be >= 0, got " + waitTimeoutNs);
+        }
+        return new SlotRing(capacity, recordLengthBytes, waitMode, multiProducer, waitTimeoutNs);
     }
 
     /**

@@ -41,6 +41,17 @@ public interface KeyedContext
     void deleteEventTimeTimer(long timestampMs);
 
     /**
+     * @param timestampMs wall-clock time at which {@link KeyedProcessFunction#onProcessingTimer} fires for this
+     *                    key (checked on every stage tick, so it fires up to one tick late).
+     */
+    void registerProcessingTimeTimer(long timestampMs);
+
+    /**
+     * @param timestampMs a processing-time timer set earlier for this key.
+     */
+    void deleteProcessingTimeTimer(long timestampMs);
+
+    /**
      * @return the operator's current watermark (Long.MIN_VALUE before the first).
      */
     long currentWatermark();

@@ -25,4 +25,14 @@ public interface KeyedProcessFunction
     default void onTimer(final long timestampMs, final KeyedContext ctx)
     {
     }
+
+    /**
+     * A processing-time timer of a key fired: the wall clock passed {@code timestampMs}.
+     *
+     * @param timestampMs the timer's time, epoch ms.
+     * @param ctx         the timer's key, valid only during the call.
+     */
+    default void onProcessingTimer(final long timestampMs, final KeyedContext ctx)
+    {
+    }
 }

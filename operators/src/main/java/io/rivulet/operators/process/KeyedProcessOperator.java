@@ -17,8 +17,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   states: key bytes -> [key id:8][state record]      ids: key id -> key bytes (so a timer finds its key)
  *   timers: TimerQueue of (timestamp, key id), fired in timestamp order as the watermark passes them
  * </pre>
- * Timers fire before the watermark is forwarded; end of stream fires every pending timer. Allocation-free in
- * steady state.
+ * Event-time timers fire before the watermark is forwarded; end of stream fires every pending event-time timer.
+ * Processing-time timers fire on the stage's ticks. Allocation-free in steady state.
  */
 public final class KeyedProcessOperator extends Operator implements KeyedContext, TimerHandler
 {
@@ -33,6 +33,8 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     private final OffHeapHashTable states;
     private final OffHeapHashTable keysById;
     private final TimerQueue timers = new TimerQueue();
+    private final TimerQueue processingTimers = new TimerQueue();
+    private final TimerHandler processingTimerHandler = (timestampMs, keyId) -> fire(timestampMs, keyId, true);
     private final UnsafeBuffer keyScratch;
     private final RecordFlyweight key;
     private final RecordFlyweight state;
@@ -144,7 +146,19 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     }
 
     @Override
+    public void onProcessingTime(final long nowMs)
+    {
+        processingTimers.advanceTo(nowMs, processingTimerHandler);
+        output().onProcessingTime(nowMs);
+    }
+
+    @Override
     public void onTimer(final long timestampMs, final long keyId)
+    {
+        fire(timestampMs, keyId, false);
+    }
+
+    private void fire(final long timestampMs, final long keyId, final boolean processingTime)
     {
         final int idSlot = keysById.find(keyId);
         if (idSlot == OffHeapHashTable.MISSING)
@@ -161,7 +175,14 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
         newKey = false;
         state.wrap(states.valueBuffer(), value + ID_LENGTH);
         output.ingestTimeNs(System.nanoTime());
-        function.onTimer(timestampMs, this);
+        if (processingTime)
+        {
+            function.onProcessingTimer(timestampMs, this);
+        }
+        else
+        {
+            function.onTimer(timestampMs, this);
+        }
         state.wrap(null, 0);
     }
 
@@ -205,6 +226,18 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     public void deleteEventTimeTimer(final long timestampMs)
     {
         timers.delete(timestampMs, currentKeyId);
+    }
+
+    @Override
+    public void registerProcessingTimeTimer(final long timestampMs)
+    {
+        processingTimers.register(timestampMs, currentKeyId);
+    }
+
+    @Override
+    public void deleteProcessingTimeTimer(final long timestampMs)
+    {
+        processingTimers.delete(timestampMs, currentKeyId);
     }
 
     @Override
