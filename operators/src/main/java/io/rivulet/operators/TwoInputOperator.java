@@ -8,7 +8,8 @@ import io.rivulet.watermark.WatermarkMerger;
  * An operator with two inputs (left = 0, right = 1), such as a stream-stream join: the SPI for fan-in. Each
  * input's upstream chain ends in {@link #input(int)}. Watermarks of the two inputs are min-merged (an idle
  * input does not hold event time back) and the combined watermark is passed to {@link #onCombinedWatermark},
- * which forwards it by default; end of stream is forwarded once both inputs ended. Called from one thread.
+ * which forwards it by default. An input's end of stream raises its watermark to the end of time; end of
+ * stream is forwarded once both inputs ended. Called from one thread.
  */
 public abstract class TwoInputOperator
 {
@@ -200,10 +201,14 @@ public abstract class TwoInputOperator
                 {
                     onEndOfBothInputs();
                 }
-                else if (watermarks.markIdle(input))
+                else
                 {
-                    // an ended input no longer holds event time back
-                    onCombinedWatermark(watermarks.currentWatermark());
+                    // an ended input never holds event time back again: its watermark is the end of time
+                    watermarks.markActive(input);
+                    if (watermarks.onWatermark(input, Long.MAX_VALUE))
+                    {
+                        onCombinedWatermark(watermarks.currentWatermark());
+                    }
                 }
             }
         }

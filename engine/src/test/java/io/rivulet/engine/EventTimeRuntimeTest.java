@@ -1,0 +1,140 @@
+package io.rivulet.engine;
+
+import io.rivulet.operators.TwoInputOperator;
+import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.WindowSpec;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventTimeRuntimeTest extends ThreadLeakCheck
+{
+    private static final Schema EVENTS = Schema.builder().int64("id").timestamp("ts").build();
+    private static final LongField ID = EVENTS.longField("id");
+    private static final LongField TS = EVENTS.longField("ts");
+
+    /** Forwards both inputs unchanged: the simplest fan-in. */
+    private static final class UnionOperator extends TwoInputOperator
+    {
+        private final Schema schema;
+
+        UnionOperator(final Schema schema)
+        {
+            this.schema = schema;
+        }
+
+        @Override
+        public Schema outputSchema()
+        {
+            return schema;
+        }
+
+        @Override
+        public void onRecord(final int input, final RecordFlyweight record)
+        {
+            output().onRecord(record);
+        }
+
+        @Override
+        public String describe()
+        {
+            return "union";
+        }
+    }
+
+    private static Object[] event(final long id, final long ts)
+    {
+        return new Object[]{id, ts};
+    }
+
+    private static boolean waitFor(final java.util.function.BooleanSupplier condition, final long timeoutMs)
+        throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline)
+        {
+            if (condition.getAsBoolean())
+            {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private Pipeline unionOfRowsAndSilentPublisher(final CollectingSink sink, final long idleTimeoutMs)
+    {
+        final RecordStream left = Pipeline.from(Sources.rows(EVENTS,
+            event(1, 1_000), event(2, 1_500), event(3, 2_500), event(4, 3_500))).withWatermark("ts", 0);
+        final RecordStream right = Pipeline.from(Sources.publisher(EVENTS)).withWatermark("ts", 0);
+        return left.join(right, (l, r) -> new UnionOperator(l))
+            .groupBy(WindowSpec.tumbling("ts", 1_000))
+            .agg(Aggregate.count())
+            .to(sink).name("union").idleTimeout(idleTimeoutMs).start();
+    }
+
+    @Test
+    void shouldHoldEventTimeAtSilentInputAndSayWhich() throws InterruptedException
+    {
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = unionOfRowsAndSilentPublisher(sink, 0))
+        {
+            Thread.sleep(300);
+            assertTrue(sink.rows().isEmpty(), "no window may close while the silent input holds event time");
+            final StageMetrics stage = p.metrics().stages().get(0);
+            assertEquals(4, stage.recordsIn());
+            assertTrue(stage.eventTime().contains("input 1 (publisher) no watermark <- holds event time back"),
+                stage.eventTime());
+            assertFalse(stage.eventTime().contains("IDLE"), stage.eventTime());
+        }
+    }
+
+    @Test
+    void shouldAdvanceEventTimeWhenQuietInputGoesIdle() throws InterruptedException
+    {
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = unionOfRowsAndSilentPublisher(sink, 100))
+        {
+            assertTrue(waitFor(() -> sink.rows().size() == 3, 5_000), () -> "rows: " + sink.rows());
+            assertEquals(java.util.Set.of(
+                List.of(1_000L, 2_000L, 2L), List.of(2_000L, 3_000L, 1L), List.of(3_000L, 4_000L, 1L)),
+                java.util.Set.copyOf(sink.rows()));
+            assertTrue(p.metrics().stages().get(0).eventTime().contains("IDLE"));
+        }
+    }
+
+    @Test
+    void shouldCloseProcessingTimeWindowsOnTheClockWithoutFurtherRecords() throws InterruptedException
+    {
+        final PublisherSource source = Sources.publisher(EVENTS);
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = Pipeline.from(source)
+            .withProcessingTime("ts")
+            .groupBy(WindowSpec.tumbling("ts", 50))
+            .agg(Aggregate.count())
+            .to(sink).start())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                source.claim().setLong(ID, i).setLong(TS, 0);
+                source.commit();
+            }
+            // no more records: only the stage's ticks can move processing time past the window's end
+            assertTrue(waitFor(() -> sink.rows().stream().mapToLong(r -> (Long)r.get(2)).sum() == 10, 5_000),
+                () -> "rows: " + sink.rows());
+            for (final List<Object> row : sink.rows())
+            {
+                final long start = (Long)row.get(0);
+                assertTrue(Math.abs(start - System.currentTimeMillis()) < 60_000, "processing-time window " + row);
+            }
+        }
+    }
+}
