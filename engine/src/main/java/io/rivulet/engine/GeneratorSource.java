@@ -20,8 +20,6 @@ final class GeneratorSource extends Source
     private final long count;
     private final RecordGenerator generator;
     private final RecordFlyweight record;
-    private SlotRing ring;
-    private PipelineRuntime runtime;
 
     GeneratorSource(final Schema schema, final long recordsPerSecond, final long count,
         final RecordGenerator generator)
@@ -32,13 +30,6 @@ final class GeneratorSource extends Source
         this.count = count;
         this.generator = generator;
         this.record = new RecordFlyweight(schema);
-    }
-
-    @Override
-    void onBind(final SlotRing ring, final PipelineRuntime runtime)
-    {
-        this.ring = ring;
-        this.runtime = runtime;
     }
 
     @Override
@@ -67,16 +58,12 @@ final class GeneratorSource extends Source
             {
                 return;
             }
-            final int offset = ring.slotOffset(sequence);
-            final int recordOffset = SlotDescriptor.recordOffset(offset);
+            final int recordOffset = SlotDescriptor.recordOffset(ring.slotOffset(sequence));
             buffer.setMemory(recordOffset, recordLength, (byte)0);
             generator.generate(i, record.wrap(buffer, recordOffset));
-            buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-            buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
-            buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
-            ring.publish(sequence);
+            publishData(sequence);
         }
-        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
+        publishEndOfStream();
     }
 
     private void awaitSendTime(final long sendTimeNs)

@@ -4,7 +4,6 @@ import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SlotDescriptor;
 import io.rivulet.ringbuffer.SlotRing;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A source the embedding application publishes into from its own thread, allocation-free:
@@ -19,21 +18,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class PublisherSource extends Source
 {
     private final RecordFlyweight record;
-    private SlotRing ring;
-    private PipelineRuntime runtime;
     private long claimed = -1;
 
     PublisherSource(final Schema schema)
     {
         super(schema, "publisher");
         record = new RecordFlyweight(schema);
-    }
-
-    @Override
-    void onBind(final SlotRing ring, final PipelineRuntime runtime)
-    {
-        this.ring = ring;
-        this.runtime = runtime;
     }
 
     @Override
@@ -75,13 +65,8 @@ public final class PublisherSource extends Source
         {
             throw new IllegalStateException("commit() without claim()");
         }
-        final UnsafeBuffer buffer = ring.buffer();
-        final int offset = ring.slotOffset(sequence);
-        buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
-        buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
         claimed = -1;
-        ring.publish(sequence);
+        publishData(sequence);
     }
 
     /**

@@ -23,8 +23,6 @@ final class RowsSource extends Source
 {
     private final UnsafeBuffer encoded;
     private final int rowCount;
-    private SlotRing ring;
-    private PipelineRuntime runtime;
 
     RowsSource(final Schema schema, final List<?> rows)
     {
@@ -129,13 +127,6 @@ final class RowsSource extends Source
     }
 
     @Override
-    void onBind(final SlotRing ring, final PipelineRuntime runtime)
-    {
-        this.ring = ring;
-        this.runtime = runtime;
-    }
-
-    @Override
     boolean ownsThread()
     {
         return true;
@@ -154,13 +145,9 @@ final class RowsSource extends Source
             {
                 return;
             }
-            final int offset = ring.slotOffset(sequence);
-            buffer.putBytes(SlotDescriptor.recordOffset(offset), encoded, i * length, length);
-            buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-            buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
-            buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
-            ring.publish(sequence);
+            buffer.putBytes(SlotDescriptor.recordOffset(ring.slotOffset(sequence)), encoded, i * length, length);
+            publishData(sequence);
         }
-        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
+        publishEndOfStream();
     }
 }

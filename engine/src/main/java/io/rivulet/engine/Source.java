@@ -1,7 +1,9 @@
 package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SlotDescriptor;
 import io.rivulet.ringbuffer.SlotRing;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Where a pipeline's records come from; create one with {@link Sources}. A source is used by one pipeline.
@@ -11,6 +13,8 @@ public abstract class Source
     private final Schema schema;
     private final String description;
     private boolean bound;
+    SlotRing ring;
+    PipelineRuntime runtime;
     int sourceId;
 
     Source(final Schema schema, final String description)
@@ -39,17 +43,38 @@ public abstract class Source
 
     final void bind(final SlotRing ring, final PipelineRuntime runtime, final int sourceId)
     {
-        this.sourceId = sourceId;
         if (bound)
         {
             throw new IllegalStateException("Source " + description + " is already used by a pipeline; " +
                 "create one source per pipeline");
         }
         bound = true;
-        onBind(ring, runtime);
+        this.ring = ring;
+        this.runtime = runtime;
+        this.sourceId = sourceId;
     }
 
-    abstract void onBind(SlotRing ring, PipelineRuntime runtime);
+    /**
+     * Stamps a claimed slot, whose record bytes are written, as this source's data with the ingest time now,
+     * and publishes it.
+     */
+    final void publishData(final long sequence)
+    {
+        final UnsafeBuffer buffer = ring.buffer();
+        final int offset = ring.slotOffset(sequence);
+        buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
+        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
+        buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
+        ring.publish(sequence);
+    }
+
+    /**
+     * Publishes end of stream for this source (nothing if the pipeline stopped).
+     */
+    final void publishEndOfStream()
+    {
+        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
+    }
 
     /**
      * @return true if the source produces records on a thread of its own (started with the pipeline), false if
