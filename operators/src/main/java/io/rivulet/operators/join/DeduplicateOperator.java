@@ -1,0 +1,188 @@
+package io.rivulet.operators.join;
+
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.state.OffHeapHashTable;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SchemaException;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drops records whose key was seen recently, with state bounded by the watermark (Spark's
+ * {@code dropDuplicatesWithinWatermark}).
+ * <pre>
+ *   state (off-heap):  key bytes  -&gt;  expiry (epoch ms) = event time of the key's first passed record + horizon
+ * </pre>
+ * A record passes if its key is not remembered, and its key is then remembered until the watermark reaches its
+ * expiry ({@code watermark >= expiry}: no record with event time up to the expiry is still expected). Records
+ * of a remembered key are dropped and counted. "First" is first to arrive, not smallest event time.
+ * <p>
+ * Late records get no special treatment: a record whose own expiry is already behind the watermark passes if
+ * its key is not remembered, and then suppresses nothing.
+ * <p>
+ * Expiry is exact at lookup time: an entry whose expiry the watermark has reached counts as absent even before
+ * it is swept. Sweeping ({@link OffHeapHashTable#removeIf}, O(capacity)) is only garbage collection, so it runs
+ * only when the watermark has passed the earliest pending expiry <b>and</b> at least capacity/8 keys were
+ * inserted since the last sweep: at most 8 slot visits per inserted key amortised, and never a sweep per
+ * watermark. Allocation-free per record and per watermark; the table allocates only when it grows.
+ */
+final class DeduplicateOperator extends Operator
+{
+    private static final int INITIAL_CAPACITY = 1024;
+    private static final int SWEEP_CAPACITY_SHIFT = 3;
+
+    private final Schema schema;
+    private final LongField timeField;
+    private final KeyColumns keys;
+    private final long horizonMs;
+    private final OffHeapHashTable table;
+    private final UnsafeBuffer keyScratch;
+    private final ExpirySweep expirySweep = new ExpirySweep();
+    private final AtomicLong duplicatesDropped = new AtomicLong();
+    private final String description;
+
+    private long watermarkMs = Long.MIN_VALUE;
+    private long earliestExpiryMs = Long.MAX_VALUE;
+    private int insertsSinceSweep;
+
+    DeduplicateOperator(final Schema input, final String timeColumn, final long horizonMs, final String[] keyColumns)
+    {
+        if (input == null)
+        {
+            throw new SchemaException("dropDuplicates input schema is null");
+        }
+        if (horizonMs < 0)
+        {
+            throw new SchemaException("dropDuplicates horizon must be >= 0 ms, got " + horizonMs);
+        }
+        this.schema = input;
+        this.timeField = KeyColumns.timeField("dropDuplicates", input, timeColumn);
+        this.keys = new KeyColumns("dropDuplicates", input, keyColumns);
+        this.horizonMs = horizonMs;
+        this.table = new OffHeapHashTable(keys.lengthBytes(), 8, INITIAL_CAPACITY, 0.6f);
+        this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keys.lengthBytes() + 63) & ~63, 64));
+        this.description = "dropDuplicates keys=" + Arrays.toString(keyColumns) + " time=" + timeColumn +
+            " horizon=" + horizonMs + "ms";
+    }
+
+    @Override
+    public Schema outputSchema()
+    {
+        return schema;
+    }
+
+    @Override
+    public void onRecord(final RecordFlyweight record)
+    {
+        final UnsafeBuffer key = keyScratch;
+        keys.pack(record, key, 0);
+        final OffHeapHashTable table = this.table;
+        final int offset = table.getOrInsert(key, 0);
+        final UnsafeBuffer values = table.valueBuffer();
+        final boolean inserted = table.wasInserted();
+        if (!inserted && values.getLong(offset) > watermarkMs)
+        {
+            duplicatesDropped.lazySet(duplicatesDropped.get() + 1);
+            return;
+        }
+        // new key, or a remembered one whose expiry the watermark reached but no sweep removed yet
+        final long expiryMs = KeyColumns.saturatedAdd(record.getLong(timeField), horizonMs);
+        values.putLong(offset, expiryMs);
+        if (inserted)
+        {
+            insertsSinceSweep++;
+        }
+        if (expiryMs < earliestExpiryMs)
+        {
+            earliestExpiryMs = expiryMs;
+        }
+        output().onRecord(record);
+    }
+
+    @Override
+    public void onWatermark(final long watermarkMs)
+    {
+        if (watermarkMs > this.watermarkMs)
+        {
+            this.watermarkMs = watermarkMs;
+            if (earliestExpiryMs <= watermarkMs && insertsSinceSweep >= table.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            {
+                sweep(watermarkMs);
+            }
+        }
+        output().onWatermark(watermarkMs);
+    }
+
+    private void sweep(final long watermarkMs)
+    {
+        final ExpirySweep sweep = expirySweep;
+        sweep.watermarkMs = watermarkMs;
+        sweep.earliestRemainingMs = Long.MAX_VALUE;
+        table.removeIf(sweep);
+        earliestExpiryMs = sweep.earliestRemainingMs;
+        insertsSinceSweep = 0;
+    }
+
+    /**
+     * @return records dropped because their key was remembered. Read from any thread; approximate while running.
+     */
+    long duplicatesDropped()
+    {
+        return duplicatesDropped.get();
+    }
+
+    /**
+     * @return keys held in state, including expired ones not yet swept.
+     */
+    int stateSize()
+    {
+        return table.size();
+    }
+
+    /**
+     * @return off-heap bytes held by the state table.
+     */
+    long stateMemoryBytes()
+    {
+        return table.memoryBytes();
+    }
+
+    @Override
+    public void close()
+    {
+        table.close();
+    }
+
+    @Override
+    public String describe()
+    {
+        return description;
+    }
+
+    /** Removes entries whose expiry the watermark reached; remembers the earliest expiry left. Reused. */
+    private static final class ExpirySweep implements OffHeapHashTable.EntryPredicate
+    {
+        long watermarkMs;
+        long earliestRemainingMs;
+
+        @Override
+        public boolean test(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
+        {
+            final long expiryMs = buffer.getLong(valueOffset);
+            if (expiryMs <= watermarkMs)
+            {
+                return true;
+            }
+            if (expiryMs < earliestRemainingMs)
+            {
+                earliestRemainingMs = expiryMs;
+            }
+            return false;
+        }
+    }
+}
