@@ -7,6 +7,7 @@ import io.rivulet.operators.RecordFlatMapper;
 import io.rivulet.operators.RecordMapper;
 import io.rivulet.operators.RecordPredicate;
 import io.rivulet.operators.TwoInputOperator;
+import io.rivulet.operators.join.JoinOperators;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.window.WindowSpec;
@@ -222,6 +223,42 @@ public final class RecordStream
         connected = true;
         other.connected = true;
         return new RecordStream(this, other, operator);
+    }
+
+    /**
+     * Drops records whose key was already seen, remembering a key until the watermark passes its first event
+     * time plus {@code horizonMs} (Spark's {@code dropDuplicatesWithinWatermark}): state is bounded by the
+     * watermark. Needs a watermark upstream ({@link #withWatermark}).
+     *
+     * @param timeColumn TIMESTAMP column with the event time.
+     * @param horizonMs  how long after a key's first event time duplicates are still dropped, >= 0.
+     * @param keyColumns columns identifying a duplicate.
+     * @return this stream.
+     */
+    public RecordStream dropDuplicates(final String timeColumn, final long horizonMs, final String... keyColumns)
+    {
+        return add(JoinOperators.dropDuplicates(schema, timeColumn, horizonMs, keyColumns));
+    }
+
+    /**
+     * Stream-stream inner join on equal keys within an event-time interval (Flink's interval join):
+     * a left and a right record match if {@code left.ts + lowerBoundMs <= right.ts <= left.ts + upperBoundMs}.
+     * Each match is emitted as soon as its second record arrives; state on both sides is dropped as the merged
+     * watermark passes the interval. Output: the left columns, then the right ones (a right column whose name
+     * the left side has becomes {@code right_<name>}). See {@link #join} for how the two streams are wired.
+     *
+     * @param other        the right stream (comes straight from a source, with a watermark).
+     * @param keyColumns   key columns, the same names on both sides.
+     * @param timeColumn   TIMESTAMP column, the same name on both sides.
+     * @param lowerBoundMs lower bound of right.ts - left.ts.
+     * @param upperBoundMs upper bound of right.ts - left.ts, >= lowerBoundMs.
+     * @return the joined stream.
+     */
+    public RecordStream intervalJoin(final RecordStream other, final String[] keyColumns, final String timeColumn,
+        final long lowerBoundMs, final long upperBoundMs)
+    {
+        return join(other, (l, r) -> JoinOperators.intervalJoin(
+            l, r, timeColumn, timeColumn, keyColumns, keyColumns, lowerBoundMs, upperBoundMs));
     }
 
     /**
