@@ -41,13 +41,14 @@ import static io.rivulet.operators.state.StateEntryDescriptor.TAG_OFFSET;
  * fields). Not {@code ByteBuffer.allocateDirect}/{@code BufferUtil.allocateDirectAligned}: those zero the whole
  * buffer inside the allocating call, and {@code BufferUtil.free} rejects the aligned slice. Consequences: the
  * memory is not counted against {@code -XX:MaxDirectMemorySize} and is <b>not</b> reclaimed by GC:
- * {@link #close()} must be called (operator close). Around a growth two tables are held (current + next,
- * then old + current): 3 x capacity x slot bytes at peak, as for any doubling. A table holds at most {@link #maxCapacity()}
- * slots (its bytes must fit an int index); shard larger state.
+ * {@link #close()} must be called (operator close). Around a growth two tables are held (current + next, then
+ * old + current): 3 x capacity x slot bytes at peak, as for any doubling. A table holds at most
+ * {@link #maxCapacity()} slots (its bytes must fit an int index); shard larger state.
  * <p>
- * <b>Threading and allocation.</b> Not thread-safe: one owner thread (the operator's). No allocation per
- * operation; allocation happens only when the table grows. Iteration ({@link #forEach}, {@link #removeIf})
- * takes a reusable callback object, documented as valid only during the call.
+ * <b>Threading and allocation.</b> Not thread-safe: one owner thread (the operator's). No heap allocation per
+ * operation (no boxing, no iterators); native memory is allocated only when the table grows. Iteration
+ * ({@link #forEach}, {@link #removeIf}) takes a reusable callback object; the buffer it is handed is valid only
+ * during the call. Do not cache {@code valueBuffer().addressOffset()}: it changes on growth.
  */
 public final class OffHeapHashTable implements AutoCloseable
 {
@@ -60,8 +61,14 @@ public final class OffHeapHashTable implements AutoCloseable
 
     private static final int ALIGNMENT = BitUtil.CACHE_LINE_LENGTH;
     private static final int MIN_CAPACITY = 8;
-    /** Lower bound on migration units (slot reads or entry moves) done per mutating call while resizing. */
-    private static final int MIN_MIGRATION_STEP = 16;
+    /**
+     * Migration units (a slot read or an entry move) done per {@code getOrInsert}/{@code remove} while draining.
+     * Draining an old table of C slots takes at most C slot reads plus one move per entry, at most
+     * H = (C + T) / 2 entries (T = loadFactor * C, H the hard limit). The new table (2C slots, threshold 2T)
+     * reaches its own hard limit, where the drain would be forced, only after C + T - H = (C + T) / 2 more
+     * inserts, so (C + H) / ((C + T) / 2) <= 3 units per call would do; 16 finishes it well before.
+     */
+    private static final int MIGRATION_STEP = 16;
     /** Slots up to this length are copied/zeroed with long stores rather than Unsafe.copyMemory/setMemory. */
     private static final int WORD_COPY_LIMIT = 64;
     /** Smallest chunk of the next table zeroed per call while preparing a growth. */
@@ -105,7 +112,6 @@ public final class OffHeapHashTable implements AutoCloseable
     private final int paddedValueLengthBytes;
     private final float loadFactor;
     private final int maxCapacity;
-    private final int migrationStep;
 
     // Current table: all inserts go here. The UnsafeBuffer object is stable and re-wrapped on growth.
     // *Address fields hold the raw (unaligned) allocation to free; 0 when absent.
@@ -136,6 +142,9 @@ public final class OffHeapHashTable implements AutoCloseable
     private int size;
     private boolean wasInserted;
     private boolean closed;
+
+    /** Test hook: fill each newly allocated next table with non-zero garbage, as recycled native memory can be. */
+    boolean poisonNewMemory;
 
     /**
      * Allocates the table (zeroed native memory; free it with {@link #close()}).
@@ -175,12 +184,6 @@ public final class OffHeapHashTable implements AutoCloseable
         this.valueOffsetInSlot = StateEntryDescriptor.valueOffset(keyLengthBytes);
         this.paddedValueLengthBytes = StateEntryDescriptor.align8(valueLengthBytes);
         this.maxCapacity = Integer.highestOneBit((Integer.MAX_VALUE - 2 * ALIGNMENT) / slotLengthBytes);
-
-        // Draining an old table of C slots takes at most C slot reads plus one move per entry, at most
-        // H = (C + T) / 2 entries (T = loadFactor * C, H the hard limit). The new table (2C slots, threshold 2T)
-        // reaches its own hard limit, where the drain would be forced, only after C + T - H = (C + T) / 2 more
-        // inserts, so (C + H) / ((C + T) / 2) <= 3 units per call would do; 16 finishes it well before.
-        this.migrationStep = MIN_MIGRATION_STEP;
 
         final long slotsNeeded = (long)Math.ceil(initialCapacity / (double)loadFactor) + 1;
         if (slotsNeeded > maxCapacity)
@@ -277,7 +280,7 @@ public final class OffHeapHashTable implements AutoCloseable
      *
      * @param key to find or insert.
      * @return offset of its value slot in {@link #valueBuffer()}.
-     * @throws IllegalStateException if K is not 8, the table is closed, or it is at {@link #maxCapacity()}.
+     * @throws IllegalStateException if K is not 8, the table is closed, or it is full at {@link #maxCapacity()}.
      */
     public int getOrInsert(final long key)
     {
@@ -324,7 +327,7 @@ public final class OffHeapHashTable implements AutoCloseable
      * @param keyBuffer holding the packed key.
      * @param keyOffset offset of the key's first byte.
      * @return offset of its value slot in {@link #valueBuffer()}.
-     * @throws IllegalStateException if the table is closed or it is at {@link #maxCapacity()}.
+     * @throws IllegalStateException if the table is closed or it is full at {@link #maxCapacity()}.
      */
     public int getOrInsert(final DirectBuffer keyBuffer, final int keyOffset)
     {
@@ -783,7 +786,7 @@ public final class OffHeapHashTable implements AutoCloseable
     }
 
     /**
-     * Drains up to {@link #migrationStep} units (a slot read or an entry move) of the old table, in slot order.
+     * Drains up to {@link #MIGRATION_STEP} units (a slot read or an entry move) of the old table, in slot order.
      * Each move is a proper backward-shift delete in the old table, so the old table stays a valid hash table
      * at every point and slots behind the cursor stay empty (a shift only fills the hole it started from).
      */
@@ -792,7 +795,7 @@ public final class OffHeapHashTable implements AutoCloseable
         final UnsafeBuffer oldBuffer = this.oldBuffer;
         final int slotLengthBytes = this.slotLengthBytes;
         int cursor = migrationCursor;
-        for (int budget = migrationStep; budget > 0; budget--)
+        for (int budget = MIGRATION_STEP; budget > 0; budget--)
         {
             final int tag = oldBuffer.getInt(cursor * slotLengthBytes + TAG_OFFSET);
             if (0 != tag)
@@ -908,6 +911,10 @@ public final class OffHeapHashTable implements AutoCloseable
         final int lengthBytes = (capacity << 1) * slotLengthBytes;
         nextAddress = allocate(nextBuffer, lengthBytes);
         nextZeroedBytes = 0;
+        if (poisonNewMemory)
+        {
+            nextBuffer.setMemory(0, lengthBytes, (byte)0xA5);
+        }
         // Spread the zeroing over half the inserts left before the hard limit, so it is done with margin.
         final int callsLeft = Math.max(1, (hardLimit - size) / 2);
         zeroChunkBytes = Math.max(MIN_ZERO_CHUNK_BYTES, lengthBytes / callsLeft + 1);

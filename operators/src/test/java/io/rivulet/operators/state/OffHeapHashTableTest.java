@@ -3,6 +3,7 @@ package io.rivulet.operators.state;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -154,32 +155,32 @@ class OffHeapHashTableTest
     }
 
     @Test
-    void shouldNotMistakeRecycledNativeMemoryForEntries()
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // unzeroed garbage would make probes spin
+    void shouldZeroTheNextTableBeforeUsingIt()
     {
-        // Native memory is allocated unzeroed and zeroed incrementally before use. Fill tables with non-zero
-        // bytes and free them so later allocations of the same sizes are likely to get that memory back.
+        // Native memory is allocated unzeroed (recycled memory can hold anything) and zeroed in chunks.
+        final OffHeapHashTable table = newTable(8, 8, 4, 0.5f);
+        table.poisonNewMemory = true;
+        final Map<Long, Long> reference = new HashMap<>();
         final Random random = new Random(5);
-        for (int round = 0; round < 20; round++)
+        for (int i = 0; i < 200_000; i++)
         {
-            final OffHeapHashTable dirty = new OffHeapHashTable(8, 8, 64 << (round % 5), 0.5f);
-            for (long key = 0; dirty.size() < (32 << (round % 5)) - 1; key++)
+            final long key = random.nextInt(100_000);
+            if (random.nextInt(4) == 0)
             {
-                dirty.valueBuffer().putLong(dirty.getOrInsert(random.nextLong()), -1L);
+                assertEquals(null != reference.remove(key), table.remove(key));
             }
-            dirty.close();
-
-            final OffHeapHashTable table = newTable(8, 8, 4, 0.5f);
-            final Map<Long, Long> reference = new HashMap<>();
-            for (int i = 0; i < 3_000; i++)
+            else
             {
-                final long key = random.nextInt(2_500);
-                table.valueBuffer().putLong(table.getOrInsert(key), i);
+                final int offset = table.getOrInsert(key);
+                assertEquals(!reference.containsKey(key), table.wasInserted());
+                table.valueBuffer().putLong(offset, i);
                 reference.put(key, (long)i);
             }
-            assertEquals(reference.size(), table.size());
-            assertSameContents(reference, table);
-            table.close();
         }
+        assertTrue(table.capacity() >= 65_536, "should have grown many times: " + table.capacity());
+        assertEquals(reference.size(), table.size());
+        assertSameContents(reference, table);
     }
 
     @Test
