@@ -36,6 +36,7 @@ abstract class EventTimeAggregateOperator extends Operator
     long watermarkMs = Long.MIN_VALUE;
     long firedUpToEndMs;
     long fireTimeNs;
+    private long lastOpenedEndMs = Long.MIN_VALUE;
 
     private final Output lateOutput;
     private final String description;
@@ -71,7 +72,7 @@ abstract class EventTimeAggregateOperator extends Operator
         this.lateOutput = lateOutput;
         final int keyLength = Math.max(1, keyPrefixBytes + layout.keyLengthBytes());
         this.table = new OffHeapHashTable(
-            keyLength, valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes()), 1024, 0.6f);
+            keyLength, valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes()), 1024, 0.75f);
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
         final Schema out = layout.outputSchema();
         this.row = new RecordFlyweight(out).wrap(new UnsafeBuffer(
@@ -96,7 +97,12 @@ abstract class EventTimeAggregateOperator extends Operator
     /** Remembers that a window ending at {@code endMs} holds state, so the watermark will fire it. */
     final void windowOpened(final long endMs)
     {
-        windowEnds.register(endMs, 0);
+        // most new entries belong to the window the previous one opened: skip the timer queue's lookup then
+        if (endMs != lastOpenedEndMs)
+        {
+            windowEnds.register(endMs, 0);
+            lastOpenedEndMs = endMs;
+        }
     }
 
     final void late(final RecordFlyweight record)
@@ -156,6 +162,7 @@ abstract class EventTimeAggregateOperator extends Operator
             return false;
         }
         windowEnds.advanceTo(limitEndMs, onWindowEnd);
+        lastOpenedEndMs = Long.MIN_VALUE; // its end may just have fired: register it again if reopened
         fireTimeNs = System.nanoTime();
         if (mode == OutputMode.COMPLETE)
         {
