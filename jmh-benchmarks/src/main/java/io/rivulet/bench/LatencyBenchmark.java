@@ -136,9 +136,10 @@ public final class LatencyBenchmark
         for (long i = 0; i < total; i++)
         {
             final long scheduledNs = startNs + i * periodNs;
+            // yield, not spin, while early: on 2 cores a spinning app thread would starve a stage sharing its core
             while (System.nanoTime() < scheduledNs)
             {
-                Thread.onSpinWait();
+                Thread.yield();
             }
             sender.send(i, scheduledNs);
         }
