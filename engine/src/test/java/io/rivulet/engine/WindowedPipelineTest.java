@@ -90,6 +90,53 @@ class WindowedPipelineTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldComputeTypedLambdaAggregatesLikeBuiltInOnes()
+    {
+        final java.util.Random random = new java.util.Random(3);
+        final java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++)
+        {
+            rows.add(trade(random.nextBoolean() ? "AA" : "BB", 1 + random.nextInt(50), random.nextInt(1000),
+                10_000L + i * 7L - random.nextInt(200)));
+        }
+        final io.rivulet.ringbuffer.IntField qty = TRADES.intField("qty");
+        final io.rivulet.ringbuffer.DoubleField px = TRADES.doubleField("px");
+        for (final WindowSpec window : List.of(WindowSpec.sliding("ts", 500, 100), WindowSpec.session("ts", 20)))
+        {
+            final CollectingSink sink = Sinks.collecting();
+            try (Pipeline p = Pipeline.from(Sources.rows(TRADES, rows))
+                .withWatermark("ts", 200)
+                .groupBy(window, "sym")
+                .outputMode(OutputMode.UPDATE)
+                .agg(sum("qty"), max("px"),
+                    io.rivulet.operators.window.Aggregate.ofLong("typed_sum", 0, (acc, r) -> acc + r.getInt(qty)),
+                    io.rivulet.operators.window.Aggregate.ofDouble("typed_max", Double.NEGATIVE_INFINITY,
+                        new io.rivulet.operators.window.DoubleAggregator()
+                        {
+                            public double add(final double acc, final io.rivulet.ringbuffer.RecordFlyweight r)
+                            {
+                                return Math.max(acc, r.getDouble(px));
+                            }
+
+                            public double merge(final double a, final double b)
+                            {
+                                return Math.max(a, b);
+                            }
+                        }))
+                .to(sink).start())
+            {
+                assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            }
+            assertTrue(sink.rows().size() > 1_000, window + ": " + sink.rows().size());
+            for (final List<Object> row : sink.rows())
+            {
+                assertEquals(row.get(3), row.get(5), () -> window + " " + row);
+                assertEquals(row.get(4), row.get(6), () -> window + " " + row);
+            }
+        }
+    }
+
+    @Test
     void shouldRejectBadWindowDefinitionsWhenBuilt()
     {
         final Schema s = TRADES;

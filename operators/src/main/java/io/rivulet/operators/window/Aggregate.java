@@ -98,6 +98,42 @@ public final class Aggregate
         return new Aggregate(Kind.CUSTOM, null, name, factory);
     }
 
+    /**
+     * A typed-API aggregate: a lambda folds each record into a {@code long}, e.g. a notional in cents:
+     * {@code Aggregate.ofLong("cents", 0, (acc, r) -> acc + r.getInt(QTY) * r.getLong(PX_CENTS))}.
+     * The accumulator is 8 bytes of off-heap state; no boxing.
+     *
+     * @param name       output column name (INT64).
+     * @param initial    value of a new group.
+     * @param aggregator folds records (and merges partial results for session windows).
+     * @return the aggregate.
+     */
+    public static Aggregate ofLong(final String name, final long initial, final LongAggregator aggregator)
+    {
+        if (aggregator == null)
+        {
+            throw new SchemaException("Aggregate.ofLong(name, initial, aggregator) needs an aggregator");
+        }
+        return of(name, schema -> new LongLambda(initial, aggregator));
+    }
+
+    /**
+     * A typed-API aggregate over a {@code double} accumulator.
+     *
+     * @param name       output column name (FLOAT64).
+     * @param initial    value of a new group.
+     * @param aggregator folds records (and merges partial results for session windows).
+     * @return the aggregate.
+     */
+    public static Aggregate ofDouble(final String name, final double initial, final DoubleAggregator aggregator)
+    {
+        if (aggregator == null)
+        {
+            throw new SchemaException("Aggregate.ofDouble(name, initial, aggregator) needs an aggregator");
+        }
+        return of(name, schema -> new DoubleLambda(initial, aggregator));
+    }
+
     private static Aggregate numeric(final Kind kind, final String column)
     {
         if (column == null || column.isEmpty())
@@ -470,6 +506,98 @@ public final class Aggregate
         {
             final long n = acc.getLong(offset + 8);
             out.putDouble(outOffset, n == 0 ? Double.NaN : acc.getDouble(offset) / n);
+        }
+    }
+
+    private static final class LongLambda implements AggregateFunction
+    {
+        private final long initial;
+        private final LongAggregator aggregator;
+
+        LongLambda(final long initial, final LongAggregator aggregator)
+        {
+            this.initial = initial;
+            this.aggregator = aggregator;
+        }
+
+        public int accumulatorLengthBytes()
+        {
+            return 8;
+        }
+
+        public void init(final MutableDirectBuffer acc, final int offset)
+        {
+            acc.putLong(offset, initial);
+        }
+
+        public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
+        {
+            acc.putLong(offset, aggregator.add(acc.getLong(offset), record));
+        }
+
+        public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
+            final int otherOffset, final boolean otherFirst)
+        {
+            acc.putLong(offset, otherFirst ?
+                aggregator.merge(other.getLong(otherOffset), acc.getLong(offset)) :
+                aggregator.merge(acc.getLong(offset), other.getLong(otherOffset)));
+        }
+
+        public FieldType resultType()
+        {
+            return FieldType.INT64;
+        }
+
+        public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
+            final int outOffset)
+        {
+            out.putLong(outOffset, acc.getLong(offset));
+        }
+    }
+
+    private static final class DoubleLambda implements AggregateFunction
+    {
+        private final double initial;
+        private final DoubleAggregator aggregator;
+
+        DoubleLambda(final double initial, final DoubleAggregator aggregator)
+        {
+            this.initial = initial;
+            this.aggregator = aggregator;
+        }
+
+        public int accumulatorLengthBytes()
+        {
+            return 8;
+        }
+
+        public void init(final MutableDirectBuffer acc, final int offset)
+        {
+            acc.putDouble(offset, initial);
+        }
+
+        public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
+        {
+            acc.putDouble(offset, aggregator.add(acc.getDouble(offset), record));
+        }
+
+        public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
+            final int otherOffset, final boolean otherFirst)
+        {
+            acc.putDouble(offset, otherFirst ?
+                aggregator.merge(other.getDouble(otherOffset), acc.getDouble(offset)) :
+                aggregator.merge(acc.getDouble(offset), other.getDouble(otherOffset)));
+        }
+
+        public FieldType resultType()
+        {
+            return FieldType.FLOAT64;
+        }
+
+        public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
+            final int outOffset)
+        {
+            out.putDouble(outOffset, acc.getDouble(offset));
         }
     }
 }
