@@ -94,6 +94,8 @@ final class ConsoleSink implements Sink
                 return Math.max(f.name().length(), f.lengthBytes());
             case BOOLEAN:
                 return Math.max(f.name().length(), 5);
+            case TIMESTAMP:
+                return Math.max(f.name().length(), 13);
             default:
                 return Math.max(f.name().length(), 12);
         }

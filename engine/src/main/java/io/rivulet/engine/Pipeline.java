@@ -329,6 +329,10 @@ public final class Pipeline implements AutoCloseable
         for (int i = 0; i < agent.inputCount(); i++)
         {
             final long inputWatermark = agent.inputWatermark(i);
+            if (agent.inputCount() == 1 && inputWatermark == Long.MIN_VALUE)
+            {
+                break; // one input without watermark markers: event time, if any, comes from the chain
+            }
             sb.append("; input ").append(i);
             if (sourceInputs)
             {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "rivulet 0.1.0",
     description = "Rivulet: low-latency stream processing on off-heap rings sequenced by the LMAX Disruptor.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
 public final class RivuletCli
 {
     /**
