@@ -338,7 +338,8 @@ public final class Pipeline implements AutoCloseable
             {
                 sb.append(" (").append(sources.get(i)).append(')');
             }
-            sb.append(inputWatermark == Long.MIN_VALUE ? " no watermark" : " watermark " + inputWatermark);
+            sb.append(inputWatermark == Long.MIN_VALUE ? " no watermark" :
+                inputWatermark == Long.MAX_VALUE ? " ended" : " watermark " + inputWatermark);
             if (agent.inputIdle(i))
             {
                 sb.append(" IDLE");
