@@ -338,8 +338,11 @@ public final class Pipeline implements AutoCloseable
             {
                 sb.append(" (").append(sources.get(i)).append(')');
             }
-            sb.append(inputWatermark == Long.MIN_VALUE ? " no watermark" :
-                inputWatermark == Long.MAX_VALUE ? " ended" : " watermark " + inputWatermark);
+            sb.append(inputWatermark == Long.MIN_VALUE ? " no watermark" : " watermark " + inputWatermark);
+            if (agent.inputEnded(i))
+            {
+                sb.append(" ENDED");
+            }
             if (agent.inputIdle(i))
             {
                 sb.append(" IDLE");

@@ -33,6 +33,10 @@ final class StageAgent implements Agent, SlotHandler
     /** How often a stage ticks, also while no data arrives. */
     static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    private static final int ACTIVE = 0;
+    private static final int IDLE = 1;
+    private static final int ENDED = 2;
+
     private final String roleName;
     private final SlotRing.Consumer consumer;
     private final RecordFlyweight[] inputs;
@@ -174,6 +178,7 @@ final class StageAgent implements Agent, SlotHandler
             for (int i = 0; i < heads.length; i++)
             {
                 inputWatermarks.lazySet(i, fanIn.watermarkMerger().inputWatermark(i));
+                inputIdleFlags.lazySet(i, fanIn.hasEnded(i) ? ENDED : inputIdle[i] ? IDLE : ACTIVE);
             }
             watermarkHolder.lazySet(fanIn.watermarkMerger().minInputIndex());
         }
@@ -182,7 +187,7 @@ final class StageAgent implements Agent, SlotHandler
     private void setIdle(final int input, final boolean idle)
     {
         inputIdle[input] = idle;
-        inputIdleFlags.lazySet(input, idle ? 1 : 0);
+        inputIdleFlags.lazySet(input, idle ? IDLE : ACTIVE);
         fanIn.setIdle(input, idle);
     }
 
@@ -210,7 +215,12 @@ final class StageAgent implements Agent, SlotHandler
 
     boolean inputIdle(final int input)
     {
-        return inputIdleFlags.get(input) != 0;
+        return inputIdleFlags.get(input) == IDLE;
+    }
+
+    boolean inputEnded(final int input)
+    {
+        return inputIdleFlags.get(input) == ENDED;
     }
 
     /** @return the input holding the merged watermark back, or -1 (not a fan-in stage, or none yet). */

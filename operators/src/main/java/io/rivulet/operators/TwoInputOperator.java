@@ -8,8 +8,8 @@ import io.rivulet.watermark.WatermarkMerger;
  * An operator with two inputs (left = 0, right = 1), such as a stream-stream join: the SPI for fan-in. Each
  * input's upstream chain ends in {@link #input(int)}. Watermarks of the two inputs are min-merged (an idle
  * input does not hold event time back) and the combined watermark is passed to {@link #onCombinedWatermark},
- * which forwards it by default. An input's end of stream raises its watermark to the end of time; end of
- * stream is forwarded once both inputs ended. Called from one thread.
+ * which forwards it by default. An ended input stops holding event time back (as if idle, keeping its last
+ * watermark); end of stream is forwarded once both inputs ended. Called from one thread.
  */
 public abstract class TwoInputOperator
 {
@@ -72,6 +72,15 @@ public abstract class TwoInputOperator
     public final long currentWatermark()
     {
         return watermarks.currentWatermark();
+    }
+
+    /**
+     * @param input {@link #LEFT} or {@link #RIGHT}.
+     * @return true once that input's end of stream arrived.
+     */
+    public final boolean hasEnded(final int input)
+    {
+        return ended[input];
     }
 
     /**
@@ -185,7 +194,7 @@ public abstract class TwoInputOperator
         @Override
         public void onProcessingTime(final long nowMs)
         {
-            if (input == LEFT) // both chains carry the stage's tick; pass it on once
+            if (input == LEFT || ended[LEFT]) // both chains carry the stage's tick (until one ends): pass it on once
             {
                 TwoInputOperator.this.onProcessingTime(nowMs);
             }
@@ -201,14 +210,13 @@ public abstract class TwoInputOperator
                 {
                     onEndOfBothInputs();
                 }
-                else
+                else if (watermarks.markIdle(input))
                 {
-                    // an ended input never holds event time back again: its watermark is the end of time
-                    watermarks.markActive(input);
-                    if (watermarks.onWatermark(input, Long.MAX_VALUE))
-                    {
-                        onCombinedWatermark(watermarks.currentWatermark());
-                    }
+                    // An ended input no longer holds event time back, like an idle one. It keeps its last real
+                    // watermark rather than jumping to the end of time: if the live input then goes quiet, the
+                    // merged watermark may only advance to real watermarks, so the live input's later records
+                    // are not made late by an input that merely finished.
+                    onCombinedWatermark(watermarks.currentWatermark());
                 }
             }
         }
