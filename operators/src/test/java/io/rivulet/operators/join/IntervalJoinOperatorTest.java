@@ -1,5 +1,6 @@
 package io.rivulet.operators.join;
 
+import io.rivulet.operators.CollectingOutput;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Operators;
 import io.rivulet.operators.TwoInputOperator;
