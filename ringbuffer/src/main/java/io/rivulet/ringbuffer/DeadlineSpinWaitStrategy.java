@@ -7,14 +7,14 @@ import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 
 /**
- * Disruptor's busy-spin and yielding strategies, plus a deadline: after {@code timeoutNs} without data the wait
+ * Disruptor's busy-spin and yielding strategies (same spin/yield pattern), plus a deadline: after {@code timeoutNs} without data the wait
  * ends with {@link TimeoutException} so the stage can run its periodic duties (processing time, idleness).
  * The clock is read once every {@value #CLOCK_CHECK_INTERVAL} spins, so the deadline costs nothing measurable.
  */
 final class DeadlineSpinWaitStrategy implements WaitStrategy
 {
     private static final int CLOCK_CHECK_INTERVAL = 256;
-    private static final int SPINS_BEFORE_YIELD = 100;
+    private static final int SPIN_TRIES = 100;
 
     private final boolean yielding;
     private final long timeoutNs;
@@ -31,19 +31,24 @@ final class DeadlineSpinWaitStrategy implements WaitStrategy
     {
         long available;
         long deadlineNs = 0;
-        int spins = 0;
+        int counter = SPIN_TRIES;
+        int iterations = 0;
         while ((available = dependentSequence.get()) < sequence)
         {
             barrier.checkAlert();
-            if (yielding && spins >= SPINS_BEFORE_YIELD)
+            if (!yielding)
+            {
+                Thread.onSpinWait();
+            }
+            else if (counter == 0)
             {
                 Thread.yield();
             }
             else
             {
-                Thread.onSpinWait();
+                --counter; // as Disruptor's YieldingWaitStrategy: a short plain spin, then yield
             }
-            if ((++spins & (CLOCK_CHECK_INTERVAL - 1)) == 0)
+            if ((++iterations & (CLOCK_CHECK_INTERVAL - 1)) == 0)
             {
                 final long nowNs = System.nanoTime();
                 if (deadlineNs == 0)
