@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * baseline and (b) the engine running the fused 3-operator chain on its stage thread, and (c) the engine with
  * one extra async boundary, all in the same run with the same wait strategy. Latency is recorded at the sink
  * from the actual publish time and from the scheduled send time (so a stalled publisher cannot hide queueing:
- * coordinated omission), into HdrHistograms, after a warm-up.
+ * coordinated omission), into HdrHistograms, after a warm-up. The three configurations take turns in
+ * {@value #ROUNDS} rounds, so slow drifts in the host's noise hit them alike.
  * <p>
  * On this VM the host preempts vCPUs (see PLATFORM.md): p99 and above mostly measure the host, so read the
  * engine's tail next to the baseline's.
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class LatencyBenchmark
 {
     private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
+    /** Measurement rounds; in each, every configuration runs for seconds / ROUNDS. */
+    private static final int ROUNDS = 4;
 
     private final long ratePerSecond;
     private final long measureSeconds;
@@ -103,12 +106,22 @@ public final class LatencyBenchmark
 
     private void run()
     {
-        System.out.printf("Rivulet latency benchmark: %d rec/s paced by the app thread, %d s measured after %d s " +
-            "warm-up, wait mode %s, %d cores%n%n", ratePerSecond, measureSeconds, warmupSeconds, waitMode,
-            Runtime.getRuntime().availableProcessors());
-        final Result baseline = runDisruptorBaseline();
-        final Result fused = runEngine(false);
-        final Result async = runEngine(true);
+        System.out.printf("Rivulet latency benchmark: %d rec/s paced by the app thread, %d s measured per " +
+            "configuration in %d interleaved rounds after %d s warm-up, wait mode %s, %d cores%n%n", ratePerSecond,
+            measureSeconds, ROUNDS, warmupSeconds, waitMode, Runtime.getRuntime().availableProcessors());
+        // The host's noise drifts over time, so the configurations take turns in short rounds rather than
+        // running one after the other: each sees the same weather.
+        final Result baseline = new Result();
+        final Result fused = new Result();
+        final Result async = new Result();
+        final long roundRecords = Math.max(1, measureSeconds * ratePerSecond / ROUNDS);
+        for (int round = 0; round < ROUNDS; round++)
+        {
+            final long warmup = round == 0 ? warmupSeconds * ratePerSecond : ratePerSecond / 2;
+            runDisruptorBaseline(baseline, warmup, warmup + roundRecords);
+            runEngine(fused, false, warmup, warmup + roundRecords);
+            runEngine(async, true, warmup, warmup + roundRecords);
+        }
 
         System.out.println("latency in us        |        from actual publish time         |" +
             "      from scheduled send time (CO-corrected)");
@@ -128,10 +141,9 @@ public final class LatencyBenchmark
     }
 
     /** Sends every record at its scheduled time, spinning in between (the app thread). */
-    private void pace(final Sender sender)
+    private void pace(final long total, final Sender sender)
     {
         final long periodNs = 1_000_000_000L / ratePerSecond;
-        final long total = (warmupSeconds + measureSeconds) * ratePerSecond;
         final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         for (long i = 0; i < total; i++)
         {
@@ -145,16 +157,9 @@ public final class LatencyBenchmark
         }
     }
 
-    private long warmupRecords()
-    {
-        return warmupSeconds * ratePerSecond;
-    }
-
-    private Result runDisruptorBaseline()
+    private void runDisruptorBaseline(final Result result, final long warmup, final long total)
     {
         final RingBuffer<Event> ring = RingBuffer.createSingleProducer(Event::new, 4096, waitMode.newWaitStrategy());
-        final Result result = new Result();
-        final long warmup = warmupRecords();
         final EventHandler<Event> handler = (event, sequence, endOfBatch) ->
         {
             final long nowNs = System.nanoTime();
@@ -168,7 +173,7 @@ public final class LatencyBenchmark
         ring.addGatingSequences(processor.getSequence());
         final Thread consumer = new Thread(processor, "baseline-consumer");
         consumer.start();
-        pace((id, scheduledNs) ->
+        pace(total, (id, scheduledNs) ->
         {
             final long sequence = ring.next();
             final Event e = ring.get(sequence);
@@ -183,10 +188,9 @@ public final class LatencyBenchmark
         }
         processor.halt();
         join(consumer);
-        return result;
     }
 
-    private Result runEngine(final boolean extraAsyncHop)
+    private void runEngine(final Result result, final boolean extraAsyncHop, final long warmup, final long total)
     {
         final PublisherSource source = Sources.publisher(TradeRecords.TRADES);
         RecordStream stream = Pipeline.from(source).where(TradeRecords.WHERE);
@@ -198,8 +202,6 @@ public final class LatencyBenchmark
         final Schema selected = stream.schema();
         final LongField id = selected.longField("id");
         final LongField sched = selected.longField("sched");
-        final Result result = new Result();
-        final long warmup = warmupRecords();
         try (Pipeline pipeline = stream.filter(TradeRecords.positiveNotional(selected))
             .to((RecordFlyweight r) ->
             {
@@ -214,7 +216,7 @@ public final class LatencyBenchmark
             .recordLatency(false)
             .start())
         {
-            pace((i, scheduledNs) ->
+            pace(total, (i, scheduledNs) ->
             {
                 TradeRecords.fill(source.claim(), i, scheduledNs);
                 source.commit();
@@ -225,7 +227,6 @@ public final class LatencyBenchmark
                 throw new IllegalStateException("engine run did not complete");
             }
         }
-        return result;
     }
 
     private static void join(final Thread thread)
