@@ -12,6 +12,7 @@ import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SymbolField;
 import io.rivulet.ringbuffer.WaitMode;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,12 +96,20 @@ final class DemoCommand implements Callable<Integer>
         final long startNs = System.nanoTime();
         try (Pipeline p = pipeline.start())
         {
+            // the first second includes JIT compilation: report latency without it, as a benchmark would
+            final boolean warmupExcluded = seconds > 1 && !p.awaitCompletion(1, TimeUnit.SECONDS);
+            final Histogram warmupLatencyNs = p.metrics().latencyNs();
             if (!p.awaitCompletion(seconds + 60, TimeUnit.SECONDS))
             {
                 throw new IllegalStateException("demo did not complete in time");
             }
             final double elapsedS = (System.nanoTime() - startNs) / 1e9;
             final PipelineMetrics m = p.metrics();
+            final Histogram latencyNs = m.latencyNs();
+            if (warmupExcluded)
+            {
+                latencyNs.subtract(warmupLatencyNs);
+            }
             System.out.println();
             for (final StageMetrics s : m.stages())
             {
@@ -108,7 +117,11 @@ final class DemoCommand implements Callable<Integer>
             }
             System.out.printf("throughput: %.0f trades/s in, %d results out, %.2f s%n",
                 m.stages().get(0).recordsIn() / elapsedS, m.sinkRecords(), elapsedS);
-            System.out.println("end-to-end (ingest -> sink) " + m.formatLatency());
+            System.out.printf("end-to-end latency, ingest -> sink%s, us: p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f " +
+                "max=%.2f (n=%d)%n", warmupExcluded ? " (after 1 s warm-up)" : "",
+                latencyNs.getValueAtPercentile(50) / 1e3, latencyNs.getValueAtPercentile(90) / 1e3,
+                latencyNs.getValueAtPercentile(99) / 1e3, latencyNs.getValueAtPercentile(99.9) / 1e3,
+                latencyNs.getMaxValue() / 1e3, latencyNs.getTotalCount());
         }
         return 0;
     }
