@@ -54,7 +54,7 @@ public final class Operators
             throw new SchemaException("withWatermark delay must be >= 0 ms, got " + delayMs);
         }
         return new WatermarkOperator(input, timeColumn,
-            io.rivulet.watermark.WatermarkStrategy.boundedOutOfOrderness(delayMs),
+            io.rivulet.watermark.WatermarkStrategy.boundedOutOfOrderness(delayMs), false,
             "withWatermark(" + timeColumn + ", " + delayMs + " ms)");
     }
 
@@ -68,7 +68,9 @@ public final class Operators
      */
     public static Operator withProcessingTime(final Schema input, final String timeColumn)
     {
-        return new ProcessingTimeOperator(input, timeColumn);
+        // arrival times are stamped in order, so monotonic watermarks over them are the clock, minus 1
+        return new WatermarkOperator(input, timeColumn, io.rivulet.watermark.WatermarkStrategy.monotonic(), true,
+            "withProcessingTime(" + timeColumn + ")");
     }
 
     /**

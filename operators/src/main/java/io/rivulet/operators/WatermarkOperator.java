@@ -12,27 +12,38 @@ import io.rivulet.watermark.WatermarkStrategy;
  * Assigns event time: reads each record's TIMESTAMP column into a {@link WatermarkStrategy} and, after the
  * record, emits a watermark marker whenever the strategy's watermark advanced. Watermarks arriving from
  * upstream are replaced by this operator's (it defines event time from here on). Allocation-free.
+ * <p>
+ * For processing time it first stamps the column with the record's arrival wall-clock time (in place) and
+ * also feeds the stage's ticks to the strategy, so with a monotonic strategy the watermark follows the clock
+ * (now - 1) between records too. Processing time is non-deterministic: a replay sees other times.
  */
 final class WatermarkOperator extends Operator
 {
     private final Schema schema;
     private final LongField timeField;
     private final WatermarkStrategy strategy;
+    private final boolean processingTime;
     private final String description;
     private long emittedMs = Long.MIN_VALUE;
 
+    /**
+     * @param processingTime true to stamp arrival times and advance on ticks (processing time), false to read
+     *                       event time from the records.
+     */
     WatermarkOperator(final Schema schema, final String timeColumn, final WatermarkStrategy strategy,
-        final String description)
+        final boolean processingTime, final String description)
     {
         final Field field = schema.field(timeColumn);
         if (field.type() != FieldType.TIMESTAMP)
         {
-            throw new SchemaException("withWatermark: column '" + timeColumn + "' is " + field.type() +
-                "; event time must come from a TIMESTAMP column (epoch ms)");
+            throw new SchemaException(description + ": column '" + timeColumn + "' is " + field.type() +
+                "; " + (processingTime ? "processing time is written to" : "event time must come from") +
+                " a TIMESTAMP column (epoch ms)");
         }
         this.schema = schema;
         this.timeField = (LongField)field;
         this.strategy = strategy;
+        this.processingTime = processingTime;
         this.description = description;
     }
 
@@ -45,8 +56,28 @@ final class WatermarkOperator extends Operator
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        if (processingTime)
+        {
+            record.setLong(timeField, System.currentTimeMillis());
+        }
         strategy.onEvent(record.getLong(timeField));
         output().onRecord(record);
+        emitIfAdvanced();
+    }
+
+    @Override
+    public void onProcessingTime(final long nowMs)
+    {
+        if (processingTime)
+        {
+            strategy.onEvent(nowMs);
+            emitIfAdvanced();
+        }
+        output().onProcessingTime(nowMs);
+    }
+
+    private void emitIfAdvanced()
+    {
         final long watermarkMs = strategy.currentWatermark();
         if (watermarkMs > emittedMs)
         {
