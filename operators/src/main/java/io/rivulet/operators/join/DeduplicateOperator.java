@@ -1,6 +1,7 @@
 package io.rivulet.operators.join;
 
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
 import io.rivulet.operators.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -40,7 +41,7 @@ final class DeduplicateOperator extends Operator
     private final LongField timeField;
     private final KeyColumns keys;
     private final long horizonMs;
-    private final OffHeapHashTable table;
+    private OffHeapHashTable table;
     private final UnsafeBuffer keyScratch;
     private final ExpirySweep expirySweep = new ExpirySweep();
     private final AtomicLong duplicatesDropped = new AtomicLong();
@@ -64,7 +65,6 @@ final class DeduplicateOperator extends Operator
         this.timeField = KeyColumns.timeField("dropDuplicates", input, timeColumn);
         this.keys = new KeyColumns("dropDuplicates", input, keyColumns);
         this.horizonMs = horizonMs;
-        this.table = new OffHeapHashTable(keys.lengthBytes(), 8, INITIAL_CAPACITY, 0.6f);
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keys.lengthBytes() + 63) & ~63, 64));
         this.description = "dropDuplicates keys=" + Arrays.toString(keyColumns) + " time=" + timeColumn +
             " horizon=" + horizonMs + "ms";
@@ -149,13 +149,27 @@ final class DeduplicateOperator extends Operator
      */
     long stateMemoryBytes()
     {
-        return table.memoryBytes();
+        return table == null ? 0 : table.memoryBytes();
+    }
+
+    /** Allocates the state table here, not in the constructor: only an opened operator holds native memory. */
+    @Override
+    public void open(final Output output)
+    {
+        super.open(output);
+        if (table == null)
+        {
+            table = new OffHeapHashTable(keys.lengthBytes(), 8, INITIAL_CAPACITY, 0.6f);
+        }
     }
 
     @Override
     public void close()
     {
-        table.close();
+        if (table != null)
+        {
+            table.close();
+        }
     }
 
     @Override

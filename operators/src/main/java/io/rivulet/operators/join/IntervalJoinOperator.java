@@ -1,5 +1,6 @@
 package io.rivulet.operators.join;
 
+import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.Field;
@@ -68,10 +69,13 @@ final class IntervalJoinOperator extends TwoInputOperator
     private final Schema outputSchema;
     private final int[] leftCopy;
     private final int[] rightCopy;
-    private final RecordLog leftLog;
-    private final RecordLog rightLog;
-    private final OffHeapHashTable leftIndex;
-    private final OffHeapHashTable rightIndex;
+    private final int leftRecordLengthBytes;
+    private final int rightRecordLengthBytes;
+    private final int keyLengthBytes;
+    private RecordLog leftLog;
+    private RecordLog rightLog;
+    private OffHeapHashTable leftIndex;
+    private OffHeapHashTable rightIndex;
     private final UnsafeBuffer keyScratch;
     private final RecordFlyweight row;
     private final DeadChainSweep deadChainSweep = new DeadChainSweep();
@@ -136,10 +140,9 @@ final class IntervalJoinOperator extends TwoInputOperator
         rightCopy = copyPlan(right, rightNames, outputSchema);
 
         final int keyLength = leftKeys.lengthBytes();
-        leftLog = new RecordLog(left.recordLengthBytes(), INITIAL_CAPACITY);
-        rightLog = new RecordLog(right.recordLengthBytes(), INITIAL_CAPACITY);
-        leftIndex = new OffHeapHashTable(keyLength, 8, INITIAL_CAPACITY, 0.6f);
-        rightIndex = new OffHeapHashTable(keyLength, 8, INITIAL_CAPACITY, 0.6f);
+        leftRecordLengthBytes = left.recordLengthBytes();
+        rightRecordLengthBytes = right.recordLengthBytes();
+        keyLengthBytes = keyLength;
         keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
         row = new RecordFlyweight(outputSchema).wrap(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(outputSchema.recordLengthBytes(), 8)), 0);
@@ -346,13 +349,30 @@ final class IntervalJoinOperator extends TwoInputOperator
         return leftIndex.size() + rightIndex.size();
     }
 
+    /** Allocates the logs and indexes here, not in the constructor: only an opened operator holds native memory. */
+    @Override
+    public void open(final Output output)
+    {
+        super.open(output);
+        if (leftLog == null)
+        {
+            leftLog = new RecordLog(leftRecordLengthBytes, INITIAL_CAPACITY);
+            rightLog = new RecordLog(rightRecordLengthBytes, INITIAL_CAPACITY);
+            leftIndex = new OffHeapHashTable(keyLengthBytes, 8, INITIAL_CAPACITY, 0.6f);
+            rightIndex = new OffHeapHashTable(keyLengthBytes, 8, INITIAL_CAPACITY, 0.6f);
+        }
+    }
+
     @Override
     public void close()
     {
-        leftLog.close();
-        rightLog.close();
-        leftIndex.close();
-        rightIndex.close();
+        if (leftLog != null)
+        {
+            leftLog.close();
+            rightLog.close();
+            leftIndex.close();
+            rightIndex.close();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.rivulet.operators.process;
 
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
 import io.rivulet.operators.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -30,8 +31,8 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     private final int[] keyOffsets;
     private final int keyLength;
     private final int stateLength;
-    private final OffHeapHashTable states;
-    private final OffHeapHashTable keysById;
+    private OffHeapHashTable states;
+    private OffHeapHashTable keysById;
     private final TimerQueue timers = new TimerQueue();
     private final TimerQueue processingTimers = new TimerQueue();
     private final TimerHandler processingTimerHandler = (timestampMs, keyId) -> fire(timestampMs, keyId, true);
@@ -80,8 +81,6 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
         this.stateLength = stateSchema.recordLengthBytes();
         this.outputSchema = outputSchema;
         this.function = function;
-        this.states = new OffHeapHashTable(keyLength, ID_LENGTH + stateLength, 1024, 0.6f);
-        this.keysById = new OffHeapHashTable(ID_LENGTH, keyLength, 1024, 0.6f);
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
         this.key = new RecordFlyweight(keys).wrap(keyScratch, 0);
         this.state = new RecordFlyweight(stateSchema);
@@ -94,6 +93,18 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     public Schema outputSchema()
     {
         return outputSchema;
+    }
+
+    /** Allocates the state tables here, not in the constructor: only an opened operator holds native memory. */
+    @Override
+    public void open(final Output output)
+    {
+        super.open(output);
+        if (states == null)
+        {
+            states = new OffHeapHashTable(keyLength, ID_LENGTH + stateLength, 1024, 0.6f);
+            keysById = new OffHeapHashTable(ID_LENGTH, keyLength, 1024, 0.6f);
+        }
     }
 
     @Override
@@ -262,8 +273,11 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     @Override
     public void close()
     {
-        states.close();
-        keysById.close();
+        if (states != null)
+        {
+            states.close();
+            keysById.close();
+        }
     }
 
     @Override

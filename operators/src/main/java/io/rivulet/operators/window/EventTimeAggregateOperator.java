@@ -30,7 +30,9 @@ abstract class EventTimeAggregateOperator extends Operator
     final LongField timeField;
     final OutputMode mode;
     final long allowedLatenessMs;
-    final OffHeapHashTable table;
+    OffHeapHashTable table;
+    private final int keyLengthBytes;
+    private final int valueLengthBytes;
     final UnsafeBuffer keyScratch;
     final RecordFlyweight row;
     long watermarkMs = Long.MIN_VALUE;
@@ -71,8 +73,8 @@ abstract class EventTimeAggregateOperator extends Operator
         this.allowedLatenessMs = allowedLatenessMs;
         this.lateOutput = lateOutput;
         final int keyLength = Math.max(1, keyPrefixBytes + layout.keyLengthBytes());
-        this.table = new OffHeapHashTable(
-            keyLength, valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes()), 1024, 0.75f);
+        this.keyLengthBytes = keyLength;
+        this.valueLengthBytes = valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes());
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
         final Schema out = layout.outputSchema();
         this.row = new RecordFlyweight(out).wrap(new UnsafeBuffer(
@@ -193,10 +195,24 @@ abstract class EventTimeAggregateOperator extends Operator
         return lateDropped.get();
     }
 
+    /** Allocates the state table here, not in the constructor: only an opened operator holds native memory. */
+    @Override
+    public void open(final Output output)
+    {
+        super.open(output);
+        if (table == null)
+        {
+            table = new OffHeapHashTable(keyLengthBytes, valueLengthBytes, 1024, 0.75f);
+        }
+    }
+
     @Override
     public void close()
     {
-        table.close();
+        if (table != null)
+        {
+            table.close();
+        }
     }
 
     @Override
