@@ -94,11 +94,16 @@ public final class GroupedStream
     {
         final Schema input = stream.schema();
         final Output late = lateSink == null ? null : new SinkAdapter(lateSink);
-        return stream.process(schema ->
+        final RecordStream result = stream.process(schema ->
             WindowOperators.aggregate(input, window, keyColumns, aggregates, mode, allowedLatenessMs, late));
+        if (lateSink != null)
+        {
+            stream.closeWithPipeline(lateSink);
+        }
+        return result;
     }
 
-    /** Lets a sink serve as an operator's side output. */
+    /** Lets a sink serve as an operator's side output; its exceptions fail the pipeline (never skipped). */
     private static final class SinkAdapter implements Output
     {
         private final Sink sink;
@@ -111,7 +116,14 @@ public final class GroupedStream
         @Override
         public void onRecord(final RecordFlyweight record)
         {
-            sink.onRecord(record);
+            try
+            {
+                sink.onRecord(record);
+            }
+            catch (final Throwable t)
+            {
+                throw new SinkFailure(t);
+            }
         }
 
         @Override

@@ -10,7 +10,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Settings of a pipeline whose dataflow is defined; {@link #build()} validates them once and wires the stages.
  * Defaults: {@link Trigger#continuous()}, {@link WaitMode#BACKOFF}, {@value #DEFAULT_RING_CAPACITY}-slot rings,
- * latency recording on, join inputs idle after {@value #DEFAULT_IDLE_TIMEOUT_MS} ms without records.
+ * latency recording on, join inputs idle after {@value #DEFAULT_IDLE_TIMEOUT_MS} ms without records,
+ * {@link ErrorPolicy#fail()}.
+ * <p>
+ * Single use: a builder builds one pipeline (its operators can be wired only once); a second {@link #build()}
+ * throws {@link IllegalStateException} before touching anything. A build refused by validation (a bad setting)
+ * does not use it up. Not thread-safe.
  */
 public final class PipelineBuilder
 {
@@ -31,6 +36,8 @@ public final class PipelineBuilder
     private String name = DEFAULT_NAME;
     private boolean recordLatency = true;
     private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
+    private ErrorPolicy errorPolicy = ErrorPolicy.fail();
+    private String builtName;
 
     PipelineBuilder(final RecordStream.PipelinePlan plan, final Sink sink, final Schema outputSchema)
     {
@@ -101,13 +108,32 @@ public final class PipelineBuilder
     }
 
     /**
-     * Validates the settings and wires rings, stages and sink; starts nothing.
+     * @param errorPolicy what a stage does when processing a data record throws: {@link ErrorPolicy#fail()} (the
+     *                    default) or {@link ErrorPolicy#skip(DeadLetterSink)}.
+     * @return this.
+     */
+    public PipelineBuilder onRecordError(final ErrorPolicy errorPolicy)
+    {
+        this.errorPolicy = errorPolicy;
+        return this;
+    }
+
+    /**
+     * Validates the settings and wires rings, stages and sink (opening the operators, which allocate their
+     * state); starts nothing. If wiring fails, whatever was opened is closed before the exception propagates.
      *
      * @return the pipeline, ready to {@link Pipeline#start()}.
      * @throws IllegalArgumentException naming the bad setting.
+     * @throws IllegalStateException    if this builder already built a pipeline, or its source is already used.
      */
     public Pipeline build()
     {
+        if (builtName != null)
+        {
+            throw new IllegalStateException("This PipelineBuilder already built pipeline '" + builtName + "'; a " +
+                "builder builds one pipeline (its operators are wired into it): define a new one with " +
+                "Pipeline.from(source)...to(sink)");
+        }
         if (trigger == null || !trigger.isContinuous())
         {
             throw new IllegalArgumentException("trigger must be Trigger.continuous(), got " + trigger);
@@ -128,8 +154,16 @@ public final class PipelineBuilder
         {
             throw new IllegalArgumentException("idleTimeout must be >= 0 ms (0 = never idle), got " + idleTimeoutMs);
         }
-        return new Pipeline(name, plan, sink, outputSchema, waitMode, ringCapacity, recordLatency,
-            TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs));
+        if (errorPolicy == null)
+        {
+            throw new IllegalArgumentException("onRecordError(null); use ErrorPolicy.fail() or ErrorPolicy.skip(sink)");
+        }
+        builtName = name;
+        final PipelineRuntime runtime = new PipelineRuntime(name);
+        final PhysicalPlan physical = PhysicalPlanner.plan(name, plan, sink, outputSchema, waitMode, ringCapacity,
+            recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime);
+        runtime.attach(physical);
+        return new Pipeline(runtime, physical);
     }
 
     /**

@@ -2,41 +2,136 @@ package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.SlotRing;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Shared run state of one pipeline: the single error handler (never throws; the first failure stops the
- * pipeline and is kept as its cause), the stop flag and the completion latch.
+ * The running side of one pipeline: its threads, its lifecycle and its errors.
+ * <pre>
+ *   built --start()--> running --end of stream / failure / close()--> stopping --last thread exits--> released
+ *     \------------------------------- close() -------------------------------------------------------^
+ * </pre>
+ * <ul>
+ *   <li>One error handler (never throws): the first failure is kept as the cause and stops the pipeline.</li>
+ *   <li>Every pipeline thread (stage agents, source threads) reports its exit; the <b>last one out releases</b>
+ *   the physical plan (operators' native memory, sinks), so a completed, failed or stopped pipeline holds no
+ *   native memory even before {@link #close()}. Release happens exactly once; metrics read only counters, never
+ *   operator state, so they stay readable after it.</li>
+ *   <li>{@link #close()} from a pipeline thread (a sink or process-function callback) only requests the stop
+ *   and returns: that thread cannot wait for itself. From any other thread it also waits for the threads to
+ *   exit, so the release is done when it returns.</li>
+ * </ul>
+ * Thread-safe.
  */
 final class PipelineRuntime implements ErrorHandler
 {
+    /** How long a closing thread waits for a pipeline thread before interrupting it (and waiting again). */
+    private static final long JOIN_INTERRUPT_AFTER_MS = 1_000;
+
     private final String name;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong errorCount = new AtomicLong();
-    private final CountDownLatch finished = new CountDownLatch(1);
+    /** Counted down when awaitCompletion has an answer: released after completion, failed, or closed. */
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicInteger liveThreads = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final Object lifecycleLock = new Object();
     private volatile boolean stopping;
     private volatile boolean completed;
-    private List<SlotRing> rings = List.of();
+    private volatile boolean closed;
+    private volatile Thread[] threads = new Thread[0];
+    private volatile Throwable releaseFailure;
+    private PhysicalPlan plan;
+    private boolean started;
+    private boolean closeFinished;
 
     PipelineRuntime(final String name)
     {
         this.name = name;
     }
 
-    void rings(final List<SlotRing> rings)
+    String name()
     {
-        this.rings = rings;
+        return name;
+    }
+
+    void attach(final PhysicalPlan plan)
+    {
+        this.plan = plan;
+    }
+
+    /**
+     * Starts one thread per stage, then the sources' own threads.
+     */
+    void start()
+    {
+        synchronized (lifecycleLock)
+        {
+            if (closed)
+            {
+                throw new IllegalStateException("Pipeline '" + name + "' is closed; it cannot start again: " +
+                    "define and build a new one");
+            }
+            if (started)
+            {
+                throw new IllegalStateException("Pipeline '" + name + "' is already started");
+            }
+            started = true;
+            final int sourceThreads = (int)plan.sources.stream().filter(Source::ownsThread).count();
+            final Thread[] all = new Thread[plan.agents.size() + sourceThreads];
+            int t = 0;
+            for (final StageAgent agent : plan.agents)
+            {
+                // the stage's ring wait strategy does the waiting, so the runner must not add idling on top
+                all[t++] = new Thread(new AgentRunner(NoOpIdleStrategy.INSTANCE, this, null, agent), agent.roleName());
+            }
+            for (int i = 0; i < plan.sources.size(); i++)
+            {
+                final Source source = plan.sources.get(i);
+                if (source.ownsThread())
+                {
+                    all[t++] = new Thread(() -> runSource(source), "rivulet-" + name + "-source-" + i);
+                }
+            }
+            // every thread is known before any runs: one may call close() (and ask "is this mine?") at once
+            liveThreads.set(all.length);
+            threads = all;
+            for (final Thread thread : all)
+            {
+                thread.start();
+            }
+        }
+    }
+
+    private void runSource(final Source source)
+    {
+        try
+        {
+            source.run();
+        }
+        catch (final Throwable t)
+        {
+            onError(t);
+        }
+        finally
+        {
+            onThreadExit();
+        }
     }
 
     @Override
     public void onError(final Throwable throwable)
     {
+        final Throwable cause = throwable instanceof SinkFailure ? throwable.getCause() : throwable;
         errorCount.incrementAndGet();
-        failure.compareAndSet(null, throwable);
+        failure.compareAndSet(null, cause);
         stop();
     }
 
@@ -44,18 +139,158 @@ final class PipelineRuntime implements ErrorHandler
     void complete()
     {
         completed = true;
-        finished.countDown();
+    }
+
+    /** Called by each pipeline thread as it exits; the last one releases the plan. */
+    void onThreadExit()
+    {
+        if (liveThreads.decrementAndGet() == 0)
+        {
+            terminate();
+        }
+    }
+
+    private void terminate()
+    {
+        haltRings(); // after completion too: a publisher that goes on gets an exception instead of a full ring
+        release();
+        done.countDown();
     }
 
     /** Halts every ring so blocked producers and consumers return; releases waiters. Idempotent. */
     void stop()
     {
         stopping = true;
-        for (final SlotRing ring : rings)
+        haltRings();
+        done.countDown();
+    }
+
+    private void haltRings()
+    {
+        for (final SlotRing ring : plan.rings)
         {
             ring.halt();
         }
-        finished.countDown();
+    }
+
+    private void release()
+    {
+        if (released.compareAndSet(false, true))
+        {
+            final Throwable t = plan.release();
+            if (t != null)
+            {
+                releaseFailure = t;
+                errorCount.incrementAndGet();
+                failure.compareAndSet(null, t);
+            }
+        }
+    }
+
+    /**
+     * Stops the pipeline and releases it. From a pipeline thread: requests the stop and returns (the last thread
+     * out releases). From another thread: also waits for the pipeline threads to exit (interrupting a thread
+     * that does not exit within a second, e.g. one blocked in a sink), so everything is released on return.
+     *
+     * @throws PipelineFailedException once, if closing an operator or sink threw.
+     */
+    void close()
+    {
+        closed = true;
+        stop();
+        if (isPipelineThread(Thread.currentThread()))
+        {
+            return;
+        }
+        synchronized (lifecycleLock)
+        {
+            if (closeFinished)
+            {
+                return;
+            }
+            closeFinished = true;
+            joinThreads();
+            release();
+            if (releaseFailure != null)
+            {
+                throw new PipelineFailedException("Pipeline '" + name + "': closing its operators or sinks failed: " +
+                    releaseFailure, releaseFailure);
+            }
+        }
+    }
+
+    private void joinThreads()
+    {
+        boolean interrupted = Thread.interrupted(); // an interrupted caller must still wait, then keep its flag
+        for (final Thread thread : threads)
+        {
+            while (thread.isAlive())
+            {
+                try
+                {
+                    thread.join(JOIN_INTERRUPT_AFTER_MS);
+                    if (thread.isAlive())
+                    {
+                        thread.interrupt(); // wakes a callback blocked in a wait; the stage then sees the stop
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @return true if completed, false on timeout or if the calling thread was interrupted (flag kept set).
+     * @throws PipelineFailedException if the pipeline failed.
+     * @throws PipelineClosedException if it was closed before completing.
+     */
+    boolean awaitCompletion(final long timeout, final TimeUnit unit)
+    {
+        if (isPipelineThread(Thread.currentThread()))
+        {
+            throw new IllegalStateException("awaitCompletion called on a thread of pipeline '" + name + "' (from " +
+                "a sink, operator or source callback): it would wait for itself; call it from another thread");
+        }
+        try
+        {
+            if (!done.await(timeout, unit))
+            {
+                return false;
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (failure.get() != null)
+        {
+            throw stoppedException();
+        }
+        if (completed)
+        {
+            return true;
+        }
+        throw stoppedException();
+    }
+
+    boolean isPipelineThread(final Thread thread)
+    {
+        for (final Thread t : threads)
+        {
+            if (t == thread)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isStopping()
@@ -78,15 +313,22 @@ final class PipelineRuntime implements ErrorHandler
         return errorCount.get();
     }
 
-    CountDownLatch finished()
-    {
-        return finished;
-    }
-
-    PipelineFailedException stoppedException()
+    /**
+     * @return why the pipeline takes no more records: its failure, or that it was closed or has completed.
+     */
+    RuntimeException stoppedException()
     {
         final Throwable cause = failure.get();
-        return new PipelineFailedException(cause == null ?
-            "Pipeline '" + name + "' is stopped" : "Pipeline '" + name + "' failed: " + cause, cause);
+        if (cause != null)
+        {
+            return new PipelineFailedException("Pipeline '" + name + "' failed: " + cause, cause);
+        }
+        if (completed && !closed)
+        {
+            return new PipelineClosedException("Pipeline '" + name + "' has completed (end of stream reached the " +
+                "sink); it takes no more records");
+        }
+        return new PipelineClosedException("Pipeline '" + name + "' was closed" +
+            (completed ? "" : " before its stream completed"));
     }
 }

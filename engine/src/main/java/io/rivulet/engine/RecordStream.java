@@ -26,17 +26,18 @@ import java.util.function.Function;
  * schema right away, so a mistake fails here with a message naming the column.
  * <p>
  * Operators between async boundaries are fused: they run on one stage thread with direct calls.
- * {@link #async()} starts a new stage behind a ring. Not thread-safe; a stream builds one pipeline.
+ * {@link #async()} starts a new stage behind a ring.
+ * <p>
+ * <b>Single use.</b> Every call returns a new stream and uses up this one: calling a second method on the same
+ * stream (e.g. {@code s.where(a)} and then {@code s.where(b)}, which reads like a branch) throws an
+ * {@link IllegalStateException}, since fan-out is not supported; chain the calls instead. Defining allocates no
+ * native memory (operators allocate their state when the pipeline is built). Not thread-safe.
  */
 public final class RecordStream
 {
-    private final Source source;
-    private final RecordStream left;
-    private final RecordStream right;
-    private final TwoInputOperator join;
-    private final List<StagePlan> stages = new ArrayList<>();
-    private Schema schema;
-    private boolean connected;
+    private final Definition definition;
+    private final Schema schema;
+    private String usedBy;
 
     RecordStream(final Source source)
     {
@@ -44,22 +45,15 @@ public final class RecordStream
         {
             throw new SchemaException("Pipeline.from(source) needs a source, got null");
         }
-        this.source = source;
-        this.left = null;
-        this.right = null;
-        this.join = null;
+        this.definition = new Definition(source, null, null, null);
         this.schema = source.schema();
-        stages.add(new StagePlan(schema));
+        definition.stages.add(new StagePlan(schema));
     }
 
-    private RecordStream(final RecordStream left, final RecordStream right, final TwoInputOperator join)
+    private RecordStream(final Definition definition, final Schema schema)
     {
-        this.source = null;
-        this.left = left;
-        this.right = right;
-        this.join = join;
-        this.schema = join.outputSchema();
-        stages.add(new StagePlan(schema));
+        this.definition = definition;
+        this.schema = schema;
     }
 
     /**
@@ -76,7 +70,7 @@ public final class RecordStream
      * downstream run on processing time. Not deterministic: a replay sees other times.
      *
      * @param timeColumn TIMESTAMP column to stamp.
-     * @return this stream.
+     * @return the stream after this step.
      */
     public RecordStream withProcessingTime(final String timeColumn)
     {
@@ -87,7 +81,7 @@ public final class RecordStream
      * Keeps the records for which the typed predicate is true.
      *
      * @param predicate condition over the record flyweight (resolve fields from {@link #schema()} beforehand).
-     * @return this stream.
+     * @return the stream after this step.
      */
     public RecordStream filter(final RecordPredicate predicate)
     {
@@ -98,7 +92,7 @@ public final class RecordStream
      * Keeps the records for which the column expression is true, e.g. {@code col("qty").gt(100)}.
      *
      * @param condition a boolean expression over this schema's columns.
-     * @return this stream.
+     * @return the stream after this step.
      */
     public RecordStream where(final Expr condition)
     {
@@ -110,7 +104,7 @@ public final class RecordStream
      * {@code select(col("sym"), col("px").times(col("qty")).as("notional"))}.
      *
      * @param columns one named expression per output column.
-     * @return this stream, now of the projected schema.
+     * @return the stream after this step, of the projected schema.
      */
     public RecordStream select(final Expr... columns)
     {
@@ -122,7 +116,7 @@ public final class RecordStream
      *
      * @param outputSchema schema the mapper writes.
      * @param mapper       writes every field of the output record.
-     * @return this stream, now of {@code outputSchema}.
+     * @return the stream after this step, of {@code outputSchema}.
      */
     public RecordStream map(final Schema outputSchema, final RecordMapper mapper)
     {
@@ -134,7 +128,7 @@ public final class RecordStream
      *
      * @param outputSchema schema the mapper emits.
      * @param mapper       emits output records.
-     * @return this stream, now of {@code outputSchema}.
+     * @return the stream after this step, of {@code outputSchema}.
      */
     public RecordStream flatMap(final Schema outputSchema, final RecordFlatMapper mapper)
     {
@@ -148,7 +142,7 @@ public final class RecordStream
      *
      * @param timeColumn TIMESTAMP column (epoch ms).
      * @param delayMs    maximum expected disorder, >= 0.
-     * @return this stream.
+     * @return the stream after this step.
      */
     public RecordStream withWatermark(final String timeColumn, final long delayMs)
     {
@@ -164,7 +158,7 @@ public final class RecordStream
      */
     public GroupedStream groupBy(final WindowSpec window, final String... keyColumns)
     {
-        checkOpen();
+        checkUnused();
         return new GroupedStream(this, window, keyColumns);
     }
 
@@ -176,7 +170,7 @@ public final class RecordStream
      * @param stateSchema  fixed-width layout of each key's state (zeroed for a new key).
      * @param outputSchema schema of the records the function emits.
      * @param function     the per-key logic.
-     * @return this stream, now of {@code outputSchema}.
+     * @return the stream after this step, of {@code outputSchema}.
      */
     public RecordStream processByKey(final String[] keyColumns, final Schema stateSchema, final Schema outputSchema,
         final KeyedProcessFunction function)
@@ -197,7 +191,7 @@ public final class RecordStream
      */
     public RecordStream join(final RecordStream other, final BiFunction<Schema, Schema, TwoInputOperator> factory)
     {
-        checkOpen();
+        checkUnused();
         if (other == null || factory == null)
         {
             throw new SchemaException("join(other, factory) needs the other stream and an operator factory");
@@ -206,10 +200,10 @@ public final class RecordStream
         {
             throw new SchemaException("A stream cannot be joined with itself; read the source twice instead");
         }
-        other.checkOpen();
+        other.checkUnused();
         for (final RecordStream side : List.of(this, other))
         {
-            if (side.source == null || side.stages.size() != 1)
+            if (side.definition.source == null || side.definition.stages.size() != 1)
             {
                 throw new SchemaException("join: each side must come straight from a source (no async() or " +
                     "join before it); " + (side == this ? "the left" : "the right") + " side does not");
@@ -220,9 +214,13 @@ public final class RecordStream
         {
             throw new SchemaException("join: the factory returned no operator or no output schema");
         }
-        connected = true;
-        other.connected = true;
-        return new RecordStream(this, other, operator);
+        use("join(...)");
+        other.use("join(...) as its right side");
+        final Definition joined = new Definition(null, definition, other.definition, operator);
+        joined.closeables.addAll(definition.closeables);
+        joined.closeables.addAll(other.definition.closeables);
+        joined.stages.add(new StagePlan(operator.outputSchema()));
+        return new RecordStream(joined, operator.outputSchema());
     }
 
     /**
@@ -233,7 +231,7 @@ public final class RecordStream
      * @param timeColumn TIMESTAMP column with the event time.
      * @param horizonMs  how long after a key's first event time duplicates are still dropped, >= 0.
      * @param keyColumns columns identifying a duplicate.
-     * @return this stream.
+     * @return the stream after this step.
      */
     public RecordStream dropDuplicates(final String timeColumn, final long horizonMs, final String... keyColumns)
     {
@@ -266,10 +264,11 @@ public final class RecordStream
      *
      * @param factory creates the operator for the current schema; may throw a
      *                {@link SchemaException} if the schema does not fit.
-     * @return this stream, now of the operator's output schema.
+     * @return the stream after this step, of the operator's output schema.
      */
     public RecordStream process(final Function<Schema, Operator> factory)
     {
+        checkUnused();
         if (factory == null)
         {
             throw new SchemaException("process(factory) needs an operator factory, got null");
@@ -286,64 +285,122 @@ public final class RecordStream
      * Ends the current stage here: what follows runs on another thread, fed through a ring. Use it to split
      * expensive work; on a 2-core machine one fused stage is usually fastest.
      *
-     * @return this stream.
+     * @return the stream after this step.
      */
     public RecordStream async()
     {
-        checkOpen();
-        stages.add(new StagePlan(schema));
-        return this;
+        use("async()");
+        definition.stages.add(new StagePlan(schema));
+        return new RecordStream(definition, schema);
     }
 
     /**
-     * Connects the results to a sink; the sink's {@link Sink#open} checks the final schema now.
+     * Connects the results to a sink; the sink's {@link Sink#open} checks the final schema now. If it throws,
+     * this stream is used up all the same and the late-data sinks opened for it are closed.
      *
      * @param sink receives the records on the last stage's thread.
-     * @return a builder for the pipeline's settings.
+     * @return a builder for the pipeline's settings (single use: it builds one pipeline).
      */
     public PipelineBuilder to(final Sink sink)
     {
-        checkOpen();
+        checkUnused();
         if (sink == null)
         {
             throw new SchemaException("to(sink) needs a sink, got null");
         }
-        sink.open(schema);
-        connected = true;
+        use("to(sink)");
+        try
+        {
+            sink.open(schema);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            definition.closeQuietly(ex);
+            throw ex;
+        }
         return new PipelineBuilder(plan(), sink, schema);
+    }
+
+    /** Keeps a sink the pipeline must close (a late-data side output): on failed definition or on release. */
+    void closeWithPipeline(final Sink sink)
+    {
+        definition.closeables.add(sink);
     }
 
     private RecordStream add(final Operator operator)
     {
-        checkOpen();
-        stages.get(stages.size() - 1).operators.add(operator);
-        schema = operator.outputSchema();
-        return this;
+        use(operator.describe());
+        definition.stages.get(definition.stages.size() - 1).operators.add(operator);
+        return new RecordStream(definition, operator.outputSchema());
     }
 
-    private void checkOpen()
+    private void checkUnused()
     {
-        if (connected)
+        if (usedBy != null)
         {
-            throw new IllegalStateException("This stream is already connected to a sink; start a new one with " +
-                "Pipeline.from(source)");
+            throw new IllegalStateException("This stream was already used by " + usedBy + "; a RecordStream is " +
+                "single use (fan-out is not supported): chain the calls on the stream each call returns, e.g. " +
+                "Pipeline.from(source).where(...).select(...).to(sink)");
         }
+    }
+
+    private void use(final String by)
+    {
+        checkUnused();
+        usedBy = by;
     }
 
     private PipelinePlan plan()
     {
-        if (source != null)
+        final List<Sink> closeables = List.copyOf(definition.closeables);
+        if (definition.source != null)
         {
-            return new PipelinePlan(List.of(source), List.of(List.of()), null, List.copyOf(stages));
+            return new PipelinePlan(List.of(definition.source), List.of(List.of()), null,
+                List.copyOf(definition.stages), closeables);
         }
-        return new PipelinePlan(List.of(left.source, right.source),
-            List.of(List.copyOf(left.stages.get(0).operators), List.copyOf(right.stages.get(0).operators)),
-            join, List.copyOf(stages));
+        return new PipelinePlan(List.of(definition.left.source, definition.right.source),
+            List.of(List.copyOf(definition.left.stages.get(0).operators),
+                List.copyOf(definition.right.stages.get(0).operators)),
+            definition.join, List.copyOf(definition.stages), closeables);
+    }
+
+    /** What the chain of streams from one source (or one join) has defined so far; shared along the chain. */
+    private static final class Definition
+    {
+        final Source source;
+        final Definition left;
+        final Definition right;
+        final TwoInputOperator join;
+        final List<StagePlan> stages = new ArrayList<>();
+        final List<Sink> closeables = new ArrayList<>();
+
+        Definition(final Source source, final Definition left, final Definition right, final TwoInputOperator join)
+        {
+            this.source = source;
+            this.left = left;
+            this.right = right;
+            this.join = join;
+        }
+
+        void closeQuietly(final Throwable cause)
+        {
+            for (final Sink sink : closeables)
+            {
+                try
+                {
+                    sink.close();
+                }
+                catch (final RuntimeException | Error ex)
+                {
+                    cause.addSuppressed(ex);
+                }
+            }
+        }
     }
 
     /**
      * What a pipeline is built from: its sources (source id = index), the operators each source's records go
-     * through before the fan-in operator (if any), and the stages after.
+     * through before the fan-in operator (if any), the stages after, and the side-output sinks to close.
      */
     static final class PipelinePlan
     {
@@ -351,14 +408,16 @@ public final class RecordStream
         final List<List<Operator>> inputChains;
         final TwoInputOperator fanIn;
         final List<StagePlan> stages;
+        final List<Sink> sideSinks;
 
         PipelinePlan(final List<Source> sources, final List<List<Operator>> inputChains,
-            final TwoInputOperator fanIn, final List<StagePlan> stages)
+            final TwoInputOperator fanIn, final List<StagePlan> stages, final List<Sink> sideSinks)
         {
             this.sources = sources;
             this.inputChains = inputChains;
             this.fanIn = fanIn;
             this.stages = stages;
+            this.sideSinks = sideSinks;
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The end of the last stage's chain: hands records to the sink, counts them and records end-to-end latency
- * (now minus the record's ingest time) into an HdrHistogram recorder. Allocation-free per record.
+ * (now minus the record's ingest time) into an HdrHistogram recorder. What the sink throws travels up the chain
+ * as a {@link SinkFailure}, so the stage fails rather than skipping it as a bad record. Allocation-free per record.
  */
 final class SinkOutput implements Output
 {
@@ -33,7 +34,14 @@ final class SinkOutput implements Output
     @Override
     public void onRecord(final RecordFlyweight record)
     {
-        sink.onRecord(record);
+        try
+        {
+            sink.onRecord(record);
+        }
+        catch (final Throwable t)
+        {
+            throw new SinkFailure(t);
+        }
         if (recorder != null)
         {
             recorder.recordValue(Math.min(MAX_LATENCY_NS, Math.max(1, System.nanoTime() - record.ingestTimeNs())));
@@ -45,7 +53,14 @@ final class SinkOutput implements Output
     public void onWatermark(final long watermarkMs)
     {
         lastWatermarkMs.lazySet(watermarkMs);
-        sink.onWatermark(watermarkMs);
+        try
+        {
+            sink.onWatermark(watermarkMs);
+        }
+        catch (final Throwable t)
+        {
+            throw new SinkFailure(t); // a watermark operator emits inside a record's call: not that record's fault
+        }
     }
 
     @Override

@@ -19,6 +19,7 @@ public abstract class Source
 
     Source(final Schema schema, final String description)
     {
+        JvmAccessCheck.check(); // every source is built on off-heap buffers: fail here, not deep inside Agrona
         if (schema == null)
         {
             throw new io.rivulet.ringbuffer.SchemaException("A source needs a schema, got null");
@@ -39,6 +40,11 @@ public abstract class Source
     public String toString()
     {
         return description;
+    }
+
+    final boolean isBound()
+    {
+        return bound;
     }
 
     final void bind(final SlotRing ring, final PipelineRuntime runtime, final int sourceId)

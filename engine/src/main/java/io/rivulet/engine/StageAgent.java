@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@link io.rivulet.ringbuffer.WaitMode} decides how {@code doWork} waits for data; the wait ends at least
  * every {@link #TICK_INTERVAL_NS} so the stage can tick: drive processing time, mark quiet inputs idle, and
  * publish its event-time diagnostics. Terminates after end-of-stream of every input or when the pipeline
- * stops. Allocation-free per slot.
+ * stops; the runtime learns of the thread's exit in {@link #onClose()} (the last thread out releases the
+ * pipeline's resources). An exception while processing a data record goes to the pipeline's {@link ErrorPolicy}
+ * (Disruptor's {@code ExceptionHandler.handleEventException} role): fail, or skip the stage's input record to the
+ * dead-letter sink. Allocation-free per slot.
  */
 final class StageAgent implements Agent, SlotHandler
 {
@@ -44,10 +47,12 @@ final class StageAgent implements Agent, SlotHandler
     private final PipelineRuntime runtime;
     private final TwoInputOperator fanIn;
     private final long idleTimeoutNs;
+    private final DeadLetterSink deadLetterSink;
     private final boolean[] inputEnded;
     private final boolean[] inputIdle;
     private final long[] lastDataNs;
     private final AtomicLong recordsIn = new AtomicLong();
+    private final AtomicLong recordsSkipped = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;
     private final AtomicLong watermarkHolder = new AtomicLong(-1);
@@ -57,8 +62,10 @@ final class StageAgent implements Agent, SlotHandler
     private int polls;
 
     StageAgent(final String roleName, final SlotRing ring, final Schema[] inputSchemas, final Output[] heads,
-        final PipelineRuntime runtime, final TwoInputOperator fanIn, final long idleTimeoutNs)
+        final PipelineRuntime runtime, final TwoInputOperator fanIn, final long idleTimeoutNs,
+        final ErrorPolicy errorPolicy)
     {
+        this.deadLetterSink = errorPolicy.deadLetterSink();
         this.roleName = roleName;
         this.consumer = ring.consumer();
         this.inputs = new RecordFlyweight[inputSchemas.length];
@@ -88,6 +95,12 @@ final class StageAgent implements Agent, SlotHandler
         final long nowNs = System.nanoTime();
         java.util.Arrays.fill(lastDataNs, nowNs);
         nextTickNs = nowNs + TICK_INTERVAL_NS;
+    }
+
+    @Override
+    public void onClose()
+    {
+        runtime.onThreadExit();
     }
 
     @Override
@@ -121,6 +134,10 @@ final class StageAgent implements Agent, SlotHandler
         {
             case SlotDescriptor.TYPE_DATA:
             {
+                if (runtime.isStopping())
+                {
+                    return; // closed (perhaps by a callback of this very batch): deliver nothing more
+                }
                 final long ingestNs = buffer.getLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET);
                 lastIngestNs = ingestNs;
                 if (fanIn != null)
@@ -134,7 +151,14 @@ final class StageAgent implements Agent, SlotHandler
                 final RecordFlyweight record = inputs[input];
                 record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs);
                 recordsIn.lazySet(recordsIn.get() + 1);
-                head.onRecord(record);
+                try
+                {
+                    head.onRecord(record);
+                }
+                catch (final Throwable t)
+                {
+                    onRecordError(record, t);
+                }
                 break;
             }
             case SlotDescriptor.TYPE_WATERMARK:
@@ -158,6 +182,34 @@ final class StageAgent implements Agent, SlotHandler
             default:
                 throw new IllegalStateException(roleName + ": corrupt slot type " + type + " at offset " + slotOffset);
         }
+    }
+
+    private void onRecordError(final RecordFlyweight record, final Throwable error)
+    {
+        if (error instanceof SinkFailure)
+        {
+            fail(error.getCause());
+        }
+        if (deadLetterSink == null || !(error instanceof Exception))
+        {
+            fail(error);
+        }
+        recordsSkipped.lazySet(recordsSkipped.get() + 1);
+        try
+        {
+            deadLetterSink.onDeadLetter(roleName, record, error);
+        }
+        catch (final Throwable t)
+        {
+            t.addSuppressed(error);
+            fail(t);
+        }
+    }
+
+    private void fail(final Throwable cause)
+    {
+        runtime.onError(cause);
+        throw new AgentTerminationException(true);
     }
 
     private void tick(final long nowNs)
@@ -207,6 +259,12 @@ final class StageAgent implements Agent, SlotHandler
     long recordsIn()
     {
         return recordsIn.get();
+    }
+
+    /** @return data records whose processing threw and that the {@link ErrorPolicy} skipped. */
+    long recordsSkipped()
+    {
+        return recordsSkipped.get();
     }
 
     int inputCount()

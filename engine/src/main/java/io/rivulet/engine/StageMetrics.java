@@ -11,12 +11,15 @@ public final class StageMetrics
     private final long recordsOut;
     private final long inputBacklog;
     private final long lateRecordsDropped;
+    private final long recordsSkipped;
     private final long watermarkMs;
     private final String eventTime;
 
     StageMetrics(final String name, final String operators, final long recordsIn, final long recordsOut,
-        final long inputBacklog, final long lateRecordsDropped, final long watermarkMs, final String eventTime)
+        final long inputBacklog, final long lateRecordsDropped, final long recordsSkipped, final long watermarkMs,
+        final String eventTime)
     {
+        this.recordsSkipped = recordsSkipped;
         this.watermarkMs = watermarkMs;
         this.eventTime = eventTime;
         this.lateRecordsDropped = lateRecordsDropped;
@@ -76,6 +79,15 @@ public final class StageMetrics
     }
 
     /**
+     * @return input records whose processing threw and that {@link ErrorPolicy#skip} sent to the dead-letter
+     * sink (0 under the default fail policy).
+     */
+    public long recordsSkipped()
+    {
+        return recordsSkipped;
+    }
+
+    /**
      * @return the last watermark the stage emitted (epoch ms), Long.MIN_VALUE if none yet.
      */
     public long watermarkMs()
@@ -98,6 +110,7 @@ public final class StageMetrics
     public String toString()
     {
         return name + " [" + operators + "] in=" + recordsIn + " out=" + recordsOut + " backlog=" + inputBacklog +
-            (lateRecordsDropped > 0 ? " lateDropped=" + lateRecordsDropped : "") + "\n    event time: " + eventTime;
+            (lateRecordsDropped > 0 ? " lateDropped=" + lateRecordsDropped : "") +
+            (recordsSkipped > 0 ? " skipped=" + recordsSkipped : "") + "\n    event time: " + eventTime;
     }
 }

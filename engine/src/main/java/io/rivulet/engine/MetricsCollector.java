@@ -1,0 +1,65 @@
+package io.rivulet.engine;
+
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders {@link PipelineMetrics} snapshots from a {@link PhysicalPlan}'s counters. Reads only counters published
+ * by the stage threads (atomics) and ring sequences, never operator state, so a snapshot is safe while the stages
+ * run and after the plan was released. Its own lock serializes snapshots (the latency histogram is drained into
+ * one running total); it never waits on the pipeline's lifecycle, so a callback may call it.
+ */
+final class MetricsCollector
+{
+    private final PhysicalPlan plan;
+    private final PipelineRuntime runtime;
+    private final Histogram latencyNs = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
+
+    MetricsCollector(final PhysicalPlan plan, final PipelineRuntime runtime)
+    {
+        this.plan = plan;
+        this.runtime = runtime;
+    }
+
+    synchronized PipelineMetrics snapshot()
+    {
+        plan.sinkOutput.drainLatencyInto(latencyNs);
+        final long nowMs = System.currentTimeMillis();
+        final List<StageAgent> agents = plan.agents;
+        final List<StageMetrics> stages = new ArrayList<>(agents.size());
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final StageAgent agent = agents.get(i);
+            final Output tail = plan.stageTails.get(i);
+            final long out;
+            final long watermarkMs;
+            if (tail instanceof RingOutput)
+            {
+                out = ((RingOutput)tail).recordsOut();
+                watermarkMs = ((RingOutput)tail).lastWatermarkMs();
+            }
+            else
+            {
+                out = ((SinkOutput)tail).recordsOut();
+                watermarkMs = ((SinkOutput)tail).lastWatermarkMs();
+            }
+            long late = 0;
+            for (final Operator op : plan.stageOperators.get(i))
+            {
+                late += op.lateRecordsDropped();
+            }
+            if (i == 0 && plan.fanIn != null)
+            {
+                late += plan.fanIn.lateRecordsDropped();
+            }
+            stages.add(new StageMetrics(agent.roleName(), plan.stageDescriptions.get(i), agent.recordsIn(), out,
+                plan.rings.get(i).backlog(), late, agent.recordsSkipped(), watermarkMs,
+                EventTimeDiagnosis.describe(i == 0 ? plan.sources : null, agent, watermarkMs, nowMs)));
+        }
+        return new PipelineMetrics(stages, latencyNs.copy(), runtime.errorCount());
+    }
+}

@@ -1,0 +1,176 @@
+package io.rivulet.engine;
+
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
+import io.rivulet.operators.TwoInputOperator;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.WaitMode;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a logical {@link RecordStream.PipelinePlan} into a {@link PhysicalPlan}: one ring per stage input, the
+ * operators of each stage fused into a chain of direct calls (opened, which is when they allocate their state),
+ * one {@link StageAgent} per stage, the sources bound to the first ring.
+ * <pre>
+ *   sources ==ring 0==> stage 0: chain(s) [-> fan-in] -> ... ==ring 1==> stage 1 ... -> SinkOutput -> sink
+ * </pre>
+ * Everything that can be refused without side effects (a source already used) is checked before any operator is
+ * opened; if wiring fails after that, whatever was opened is released before the exception propagates.
+ */
+final class PhysicalPlanner
+{
+    private PhysicalPlanner()
+    {
+    }
+
+    static PhysicalPlan plan(final String name, final RecordStream.PipelinePlan logical, final Sink sink,
+        final Schema outputSchema, final WaitMode waitMode, final int ringCapacity, final boolean recordLatency,
+        final long idleTimeoutNs, final ErrorPolicy errorPolicy, final PipelineRuntime runtime)
+    {
+        final List<Source> sources = logical.sources;
+        final Map<Source, Boolean> seen = new IdentityHashMap<>();
+        for (final Source source : sources)
+        {
+            if (source.isBound() || seen.put(source, Boolean.TRUE) != null)
+            {
+                throw new IllegalStateException("Source " + source + " is already used by a pipeline; " +
+                    "create one source per pipeline (and per join side)");
+            }
+        }
+        final PhysicalPlan plan = new PhysicalPlan(sources, logical.fanIn,
+            new SinkOutput(sink, runtime, recordLatency), sink, logical.sideSinks, errorPolicy.deadLetterSink());
+        try
+        {
+            wire(name, logical, plan, outputSchema, waitMode, ringCapacity, idleTimeoutNs, errorPolicy, runtime);
+            for (int i = 0; i < sources.size(); i++)
+            {
+                sources.get(i).bind(plan.rings.get(0), runtime, i);
+            }
+            return plan;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            final Throwable releaseFailure = plan.release();
+            if (releaseFailure != null && releaseFailure != ex)
+            {
+                ex.addSuppressed(releaseFailure);
+            }
+            throw ex;
+        }
+    }
+
+    private static void wire(final String name, final RecordStream.PipelinePlan logical, final PhysicalPlan plan,
+        final Schema outputSchema, final WaitMode waitMode, final int ringCapacity, final long idleTimeoutNs,
+        final ErrorPolicy errorPolicy, final PipelineRuntime runtime)
+    {
+        final List<Source> sources = logical.sources;
+        final TwoInputOperator fanIn = logical.fanIn;
+        final StringBuilder planText = new StringBuilder();
+        final Schema[] sourceSchemas = new Schema[sources.size()];
+        int slotRecordLength = 0;
+        for (int i = 0; i < sources.size(); i++)
+        {
+            sourceSchemas[i] = sources.get(i).schema();
+            slotRecordLength = Math.max(slotRecordLength, sourceSchemas[i].recordLengthBytes());
+            planText.append("source ").append(i).append(": ").append(sources.get(i)).append(" -> ")
+                .append(sourceSchemas[i]).append('\n');
+        }
+        final long tickNs = StageAgent.TICK_INTERVAL_NS;
+        SlotRing input = SlotRing.create(ringCapacity, slotRecordLength, waitMode, sources.size() > 1, tickNs);
+        plan.rings.add(input);
+
+        final List<RecordStream.StagePlan> stages = logical.stages;
+        for (int i = 0; i < stages.size(); i++)
+        {
+            final RecordStream.StagePlan stage = stages.get(i);
+            final boolean last = i == stages.size() - 1;
+            final SlotRing next = last ? null :
+                SlotRing.create(ringCapacity, stages.get(i + 1).inputSchema.recordLengthBytes(), waitMode, false, tickNs);
+            final Output tail = last ? plan.sinkOutput : new RingOutput(next);
+            final Output chainHead = fuse(stage.operators, tail, plan);
+            final List<Operator> fused = new ArrayList<>(stage.operators);
+            final StringBuilder chain = new StringBuilder();
+            describe(stage.operators, chain);
+
+            final Output[] heads;
+            final Schema[] inputSchemas;
+            final TwoInputOperator stageFanIn = i == 0 ? fanIn : null;
+            if (stageFanIn != null)
+            {
+                stageFanIn.open(chainHead);
+                heads = new Output[sources.size()];
+                final StringBuilder inputsText = new StringBuilder();
+                for (int s = 0; s < heads.length; s++)
+                {
+                    final List<Operator> inputChain = logical.inputChains.get(s);
+                    heads[s] = fuse(inputChain, stageFanIn.input(s), plan);
+                    fused.addAll(inputChain);
+                    inputsText.append(s == 0 ? "[" : " | ").append("input ").append(s).append(": ");
+                    describe(inputChain, inputsText);
+                }
+                chain.insert(0, inputsText.append("] -> ").append(stageFanIn.describe())
+                    .append(stage.operators.isEmpty() ? "" : " -> "));
+                inputSchemas = sourceSchemas;
+            }
+            else
+            {
+                heads = new Output[]{chainHead};
+                inputSchemas = new Schema[]{i == 0 ? sourceSchemas[0] : stage.inputSchema};
+            }
+            chain.append(chain.length() == 0 ? "" : " -> ").append(last ? "sink" : "ring");
+
+            final String stageName = "rivulet-" + name + "-stage-" + i;
+            plan.stageOperators.add(List.copyOf(fused));
+            plan.stageDescriptions.add(chain.toString());
+            plan.stageTails.add(tail);
+            plan.agents.add(new StageAgent(stageName, input, inputSchemas, heads, runtime, stageFanIn, idleTimeoutNs,
+                errorPolicy));
+            planText.append("  ring[").append(ringCapacity).append(" x ").append(input.slotLength())
+                .append("B, ").append(waitMode).append(input == plan.rings.get(0) && sources.size() > 1 ?
+                ", " + sources.size() + " producers" : "").append("]\n  ").append(stageName).append(": ")
+                .append(chain).append('\n');
+            if (next != null)
+            {
+                plan.rings.add(next);
+                input = next;
+            }
+        }
+        planText.append("sink -> ").append(outputSchema);
+        if (errorPolicy.skipsRecords())
+        {
+            planText.append("\non record error: skip to the dead-letter sink");
+        }
+        plan.text = planText.toString();
+    }
+
+    private static Output fuse(final List<Operator> operators, final Output tail, final PhysicalPlan plan)
+    {
+        Output head = tail;
+        for (int j = operators.size() - 1; j >= 0; j--)
+        {
+            final Operator op = operators.get(j);
+            plan.openedOperators.add(op); // before open(): an open() that allocates and then throws is closed too
+            op.open(head);
+            head = op;
+        }
+        return head;
+    }
+
+    private static void describe(final List<Operator> operators, final StringBuilder out)
+    {
+        final int start = out.length();
+        for (final Operator op : operators)
+        {
+            out.append(out.length() == start ? "" : " -> ").append(op.describe());
+        }
+        if (out.length() == start)
+        {
+            out.append("-");
+        }
+    }
+}
