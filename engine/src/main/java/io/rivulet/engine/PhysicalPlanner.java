@@ -20,7 +20,8 @@ import java.util.Map;
  *   sources ==ring 0==> stage 0: chain(s) [-> fan-in] -> ... ==ring 1==> stage 1 ... -> SinkOutput -> sink
  * </pre>
  * Everything that can be refused without side effects (a source already used) is checked before any operator is
- * opened; if wiring fails after that, whatever was opened is released before the exception propagates.
+ * opened; if planning fails, whatever was opened is released (and the sinks, opened when the stream was defined,
+ * are closed) before the exception propagates.
  */
 final class PhysicalPlanner
 {
@@ -33,19 +34,19 @@ final class PhysicalPlanner
         final long idleTimeoutNs, final ErrorPolicy errorPolicy, final PipelineRuntime runtime)
     {
         final List<Source> sources = logical.sources;
-        final Map<Source, Boolean> seen = new IdentityHashMap<>();
-        for (final Source source : sources)
-        {
-            if (source.isBound() || seen.put(source, Boolean.TRUE) != null)
-            {
-                throw new IllegalStateException("Source " + source + " is already used by a pipeline; " +
-                    "create one source per pipeline (and per join side)");
-            }
-        }
         final PhysicalPlan plan = new PhysicalPlan(sources, logical.fanIn,
             new SinkOutput(sink, runtime, recordLatency), sink, logical.sideSinks, errorPolicy.deadLetterSink());
         try
         {
+            final Map<Source, Boolean> seen = new IdentityHashMap<>();
+            for (final Source source : sources)
+            {
+                if (source.isBound() || seen.put(source, Boolean.TRUE) != null)
+                {
+                    throw new IllegalStateException("Source " + source + " is already used by a pipeline; " +
+                        "create one source per pipeline (and per join side)");
+                }
+            }
             wire(name, logical, plan, outputSchema, waitMode, ringCapacity, idleTimeoutNs, errorPolicy, runtime);
             for (int i = 0; i < sources.size(); i++)
             {
