@@ -1,5 +1,6 @@
 package io.rivulet.tools;
 
+import io.rivulet.engine.Rivulet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "rivulet",
     mixinStandardHelpOptions = true,
-    version = "rivulet 0.1.0",
+    versionProvider = RivuletCli.Version.class,
     description = "Rivulet: low-latency stream processing on off-heap rings sequenced by the LMAX Disruptor.",
     subcommands = {DemoCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
 public final class RivuletCli
@@ -23,9 +24,18 @@ public final class RivuletCli
         System.exit(run(args));
     }
 
+    /** {@code rivulet --version}: the library's version, from {@link Rivulet#version()}. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            return new String[]{"rivulet " + Rivulet.version()};
+        }
+    }
+
     static int run(final String... args)
     {
-        System.setProperty("chronicle.analytics.disable", "true");
         final CommandLine cli = new CommandLine(new RivuletCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
