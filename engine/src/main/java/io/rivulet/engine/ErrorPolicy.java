@@ -45,7 +45,7 @@ public final class ErrorPolicy
         if (deadLetterSink == null)
         {
             throw new IllegalArgumentException("ErrorPolicy.skip(deadLetterSink) needs a dead-letter sink; " +
-                "use record-ignoring lambda (stage, record, error) -> { } to drop silently");
+                "pass (stage, record, error) -> { } to drop failing records silently");
         }
         return new ErrorPolicy(deadLetterSink);
     }

@@ -36,7 +36,8 @@ public final class PublisherSource extends Source
      * Claims the next slot, waiting while the ring is full.
      *
      * @return the record to fill, valid until {@link #commit()}.
-     * @throws PipelineFailedException if the pipeline stopped (its cause is the failure, if any).
+     * @throws PipelineFailedException if the pipeline failed (its cause is the failure).
+     * @throws PipelineClosedException if the pipeline was closed or has completed.
      * @throws IllegalStateException   if the pipeline is not started or the previous claim is not committed.
      */
     public RecordFlyweight claim()
