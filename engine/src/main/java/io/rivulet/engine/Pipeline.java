@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #close() closed}. The last pipeline thread to exit closes the operators (freeing their native memory)
  * and the sinks, so a finished pipeline holds no native memory; {@link #close()} is still needed to stop a
  * running one, or to release one that was never started. This class is a thin facade over the physical plan
- * ({@link PhysicalPlanner}), the runtime ({@link PipelineRuntime}) and the metrics ({@link MetricsCollector}).
+ * (built by the planner), the runtime (threads, lifecycle, errors) and the metrics collector.
  * Methods are thread-safe.
  */
 public final class Pipeline implements AutoCloseable
@@ -71,7 +71,7 @@ public final class Pipeline implements AutoCloseable
      * interrupted (its interrupt status is then set).
      * @throws PipelineFailedException with the failure as its cause if the pipeline failed.
      * @throws PipelineClosedException if the pipeline was closed before its stream completed.
-     * @throws IllegalStateException   if called on one of the pipeline's own threads.
+     * @throws IllegalStateException   if called on one of the pipeline's own threads, or before {@link #start()}.
      */
     public boolean awaitCompletion(final long timeout, final TimeUnit unit)
     {

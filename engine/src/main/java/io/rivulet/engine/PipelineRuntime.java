@@ -49,7 +49,7 @@ final class PipelineRuntime implements ErrorHandler
     private volatile Thread[] threads = new Thread[0];
     private volatile Throwable releaseFailure;
     private PhysicalPlan plan;
-    private boolean started;
+    private volatile boolean started;
     private boolean closeFinished;
 
     PipelineRuntime(final String name)
@@ -253,6 +253,11 @@ final class PipelineRuntime implements ErrorHandler
      */
     boolean awaitCompletion(final long timeout, final TimeUnit unit)
     {
+        if (!started && !closed)
+        {
+            throw new IllegalStateException("Pipeline '" + name + "' is not started: call start() before " +
+                "awaitCompletion, or it would wait for nothing");
+        }
         if (isPipelineThread(Thread.currentThread()))
         {
             throw new IllegalStateException("awaitCompletion called on a thread of pipeline '" + name + "' (from " +

@@ -14,7 +14,7 @@ import io.rivulet.ringbuffer.Schema;
 public interface Sink
 {
     /**
-     * Called once before the first record, when the pipeline is built.
+     * Called once before the first record, when the stream is connected to this sink ({@code to(sink)}).
      *
      * @param schema schema of the records this sink will receive.
      * @throws io.rivulet.ringbuffer.SchemaException if the sink cannot take records of that schema.
@@ -47,7 +47,11 @@ public interface Sink
     {
     }
 
-    /** The pipeline closed; release resources. */
+    /**
+     * The pipeline is done with this sink: release resources. Called exactly once, after the last record: by the
+     * last pipeline thread to exit (after end of stream, a failure or a stop), or by {@link Pipeline#close()} for
+     * a pipeline that never started or whose build failed. If it throws, {@link Pipeline#close()} reports it.
+     */
     default void close()
     {
     }

@@ -302,6 +302,17 @@ class PipelineCloseTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldRejectAwaitCompletionBeforeStart()
+    {
+        try (Pipeline p = Pipeline.from(rows(1)).to(Sinks.discard()).build())
+        {
+            final IllegalStateException ex =
+                assertThrows(IllegalStateException.class, () -> p.awaitCompletion(1, TimeUnit.MINUTES));
+            assertTrue(ex.getMessage().contains("not started"), ex.getMessage());
+        }
+    }
+
+    @Test
     void shouldTellTimeoutAndCloseApart() throws Exception
     {
         final Pipeline p = Pipeline.from(unbounded()).to(Sinks.discard()).start();
