@@ -228,6 +228,10 @@ class PipelineCloseTest extends ThreadLeakCheck
         assertTrue(ex.getMessage().contains("single use"), ex.getMessage());
         assertThrows(IllegalStateException.class, () -> stream.to(Sinks.discard()));
         assertThrows(IllegalStateException.class, stream::async);
+        final GroupedStream grouped = Pipeline.from(rows(1)).withWatermark("ts", 0)
+            .groupBy(WindowSpec.tumbling("ts", 100));
+        grouped.agg(count());
+        assertThrows(IllegalStateException.class, () -> grouped.agg(count()));
         // the stream the call returned goes on
         try (Pipeline p = evens.to(Sinks.discard()).start())
         {
