@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Factories for the built-in sources.
+ * Factories for the built-in sources and for your own feed ({@link #feed}).
  */
 public final class Sources
 {
