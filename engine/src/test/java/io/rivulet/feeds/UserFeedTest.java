@@ -66,6 +66,7 @@ class UserFeedTest
         public void run(final SourceContext ctx)
         {
             long maxTs = Long.MIN_VALUE;
+            long lastWatermark = Long.MIN_VALUE;
             while (!ctx.isStopping())
             {
                 int work = 0;
@@ -75,6 +76,10 @@ class UserFeedTest
                     work++;
                     if (END.equals(message))
                     {
+                        if (maxTs != lastWatermark)
+                        {
+                            ctx.publishWatermark(maxTs);
+                        }
                         ctx.endOfStream();
                         return;
                     }
@@ -99,9 +104,10 @@ class UserFeedTest
                         rejected++;
                     }
                 }
-                if (work > 0 && maxTs != Long.MIN_VALUE)
+                if (maxTs != lastWatermark)
                 {
                     ctx.publishWatermark(maxTs);
+                    lastWatermark = maxTs;
                 }
                 ctx.idle(work);
             }
