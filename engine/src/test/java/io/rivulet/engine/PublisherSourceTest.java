@@ -398,4 +398,52 @@ class PublisherSourceTest extends ThreadLeakCheck
         assertThrows(PipelineFailedException.class, () -> source.publishWatermark(1));
         assertThrows(PipelineFailedException.class, source::endOfStream);
     }
+
+    /** Claim, fill, commit (both forms), abort and tryClaim on the app thread: no allocation per record. */
+    @Test
+    void shouldPublishAndAbortWithoutAllocatingOnThePublisherThread()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final PublisherSource source = Sources.publisher(TRADES);
+        try (Pipeline p = Pipeline.from(source).to(Sinks.discard()).ringCapacity(1024).waitMode(WaitMode.YIELDING)
+            .start())
+        {
+            publishMix(source, 0, 200_000); // warm-up: JIT and lazily created objects
+            final long tid = Thread.currentThread().getId();
+            final long beforeBytes = threads.getThreadAllocatedBytes(tid);
+            publishMix(source, 200_000, 1_200_000);
+            final long allocatedBytes = threads.getThreadAllocatedBytes(tid) - beforeBytes;
+            source.endOfStream();
+            assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS));
+            assertTrue(allocatedBytes < 10_000, "publisher thread allocated " + allocatedBytes +
+                " bytes for 1M records");
+        }
+    }
+
+    private static void publishMix(final PublisherSource source, final long from, final long to)
+    {
+        for (long i = from; i < to; i++)
+        {
+            RecordFlyweight r = (i & 1) == 0 ? source.tryClaim() : null;
+            if (r == null)
+            {
+                r = source.claim();
+            }
+            r.setLong(ID, i);
+            if (i % 8 == 0)
+            {
+                source.abort();
+                continue;
+            }
+            if ((i & 2) == 0)
+            {
+                source.commit();
+            }
+            else
+            {
+                source.commit(System.nanoTime());
+            }
+        }
+    }
 }
