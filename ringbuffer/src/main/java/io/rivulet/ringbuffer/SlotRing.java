@@ -12,7 +12,6 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -41,8 +40,7 @@ public final class SlotRing
 
     private static final int SPIN_TRIES = 100;
     private static final long PARK_NS = 1_000;
-    private static final long BACKOFF_SPIN_NS = TimeUnit.MICROSECONDS.toNanos(WaitMode.BACKOFF_SPIN_US);
-    private static final long BACKOFF_YIELD_NS = TimeUnit.MICROSECONDS.toNanos(WaitMode.BACKOFF_YIELD_US);
+    private static final int YIELD_TRIES = 100;
 
     private final Sequencer sequencer;
     private final UnsafeBuffer buffer;
@@ -123,9 +121,9 @@ public final class SlotRing
 
     /**
      * Claims the next slot, waiting while the ring is full (back-pressure) the way the ring's {@link WaitMode}
-     * says: {@code BUSY_SPIN} spins, {@code YIELDING} spins briefly then yields, {@code BACKOFF} spins for
-     * {@value WaitMode#BACKOFF_SPIN_US} µs, yields for up to {@value WaitMode#BACKOFF_YIELD_US} µs, then parks,
-     * {@code BLOCKING} parks at once (1 µs asked; the OS timer makes it ~50 µs on Linux). Every
+     * says: {@code BUSY_SPIN} spins, {@code YIELDING} spins briefly then yields, {@code BACKOFF} spins 100
+     * times, yields 100 times, then parks, {@code BLOCKING} parks at once (a park asks 1 µs; the OS timer makes
+     * it ~50 µs on Linux). Every
      * claim must end in {@link #publish} or {@link #abort}: until then the consumer (and, multi-producer, every
      * later slot) waits for it.
      *
@@ -136,7 +134,6 @@ public final class SlotRing
     {
         requireConsumer();
         final WaitMode waitMode = this.waitMode;
-        long waitStartNs = 0;
         int tries = 0;
         while (true)
         {
@@ -153,11 +150,11 @@ public final class SlotRing
                     return sequence;
                 }
             }
-            if (waitMode == WaitMode.BACKOFF && waitStartNs == 0)
+            idleProducer(waitMode, tries);
+            if (tries < SPIN_TRIES + YIELD_TRIES)
             {
-                waitStartNs = System.nanoTime();
+                tries++; // capped: past the last phase the count no longer matters, and must not overflow
             }
-            idleProducer(waitMode, tries++, waitStartNs);
         }
     }
 
@@ -212,7 +209,7 @@ public final class SlotRing
         }
     }
 
-    private static void idleProducer(final WaitMode waitMode, final int tries, final long waitStartNs)
+    private static void idleProducer(final WaitMode waitMode, final int tries)
     {
         switch (waitMode)
         {
@@ -230,13 +227,13 @@ public final class SlotRing
                 }
                 break;
             case BACKOFF:
-            {
-                final long waitedNs = System.nanoTime() - waitStartNs;
-                if (waitedNs < BACKOFF_SPIN_NS)
+                // counted, not timed as the consumer's phases: a full ring means the consumer is behind, and a
+                // producer spinning for long takes the core it needs to catch up (Agrona BackoffIdleStrategy)
+                if (tries < SPIN_TRIES)
                 {
                     Thread.onSpinWait();
                 }
-                else if (waitedNs < BACKOFF_SPIN_NS + BACKOFF_YIELD_NS)
+                else if (tries < SPIN_TRIES + YIELD_TRIES)
                 {
                     Thread.yield();
                 }
@@ -245,7 +242,6 @@ public final class SlotRing
                     LockSupport.parkNanos(PARK_NS);
                 }
                 break;
-            }
             default:
                 // the consumer does not signal producers (that would tax every poll): a short park stands in
                 LockSupport.parkNanos(PARK_NS);
