@@ -89,8 +89,9 @@ public final class PublisherSource extends Source
     /**
      * Publishes the claimed record with an ingest time the application already holds, saving a clock read.
      *
-     * @param ingestTimeNs when the record entered the engine, in {@link System#nanoTime()} units of this JVM
-     *                     (end-to-end latency is measured from it).
+     * @param ingestTimeNs when the record entered the engine: a {@link System#nanoTime()} reading of this JVM
+     *                     taken before this call, never an epoch time or a future value (latency and
+     *                     idleness are measured from it, and a stage uses it as its clock between clock reads).
      * @throws IllegalStateException if no record is claimed.
      */
     public void commit(final long ingestTimeNs)

@@ -149,8 +149,9 @@ public final class SourceContext
     /**
      * Publishes the claimed record with an ingest time the caller already holds, saving a clock read.
      *
-     * @param ingestTimeNs when the record entered the engine, in {@link System#nanoTime()} units of this JVM
-     *                     (latency figures and idleness detection are measured from it).
+     * @param ingestTimeNs when the record entered the engine: a {@link System#nanoTime()} reading of this JVM
+     *                     taken before this call, never an epoch time or a future value (latency and
+     *                     idleness are measured from it, and a stage uses it as its clock between clock reads).
      * @throws IllegalStateException if no record is claimed.
      */
     public void commit(final long ingestTimeNs)
