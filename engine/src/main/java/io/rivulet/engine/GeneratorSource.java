@@ -2,14 +2,12 @@ package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.ringbuffer.SlotDescriptor;
-import io.rivulet.ringbuffer.SlotRing;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Generates records on its own thread at a fixed pace (or as fast as the ring takes them).
+ * Generates records on its own thread at a fixed pace (or as fast as the ring takes them), through the same
+ * {@link SourceContext} as a user feed.
  */
 final class GeneratorSource extends Source
 {
@@ -19,7 +17,6 @@ final class GeneratorSource extends Source
     private final long recordsPerSecond;
     private final long count;
     private final RecordGenerator generator;
-    private final RecordFlyweight record;
 
     GeneratorSource(final Schema schema, final long recordsPerSecond, final long count,
         final RecordGenerator generator)
@@ -29,7 +26,6 @@ final class GeneratorSource extends Source
         this.recordsPerSecond = recordsPerSecond;
         this.count = count;
         this.generator = generator;
-        this.record = new RecordFlyweight(schema);
     }
 
     @Override
@@ -39,34 +35,31 @@ final class GeneratorSource extends Source
     }
 
     @Override
-    void run()
+    void produce(final SourceContext ctx)
     {
-        final SlotRing ring = this.ring;
-        final UnsafeBuffer buffer = ring.buffer();
-        final int recordLength = record.schema().recordLengthBytes();
+        final int recordLength = schema().recordLengthBytes();
         final long periodNs = recordsPerSecond > 0 ? 1_000_000_000L / recordsPerSecond : 0;
         long nextSendNs = System.nanoTime();
         for (long i = 0; i < count; i++)
         {
             if (periodNs > 0)
             {
-                awaitSendTime(nextSendNs);
+                awaitSendTime(ctx, nextSendNs);
                 nextSendNs += periodNs;
             }
-            final long sequence = ring.claim();
-            if (sequence == SlotRing.HALTED || runtime.isStopping())
+            final RecordFlyweight record = ctx.claim();
+            if (record == null)
             {
                 return;
             }
-            final int recordOffset = SlotDescriptor.recordOffset(ring.slotOffset(sequence));
-            buffer.setMemory(recordOffset, recordLength, (byte)0);
-            generator.generate(i, record.wrap(buffer, recordOffset));
-            publishData(sequence);
+            record.buffer().setMemory(record.offset(), recordLength, (byte)0);
+            generator.generate(i, record); // if it throws, Source.run aborts the claim
+            ctx.commit();
         }
-        publishEndOfStream();
+        ctx.endOfStream();
     }
 
-    private void awaitSendTime(final long sendTimeNs)
+    private static void awaitSendTime(final SourceContext ctx, final long sendTimeNs)
     {
         long remainingNs;
         while ((remainingNs = sendTimeNs - System.nanoTime()) > 0)
@@ -79,7 +72,7 @@ final class GeneratorSource extends Source
             {
                 Thread.onSpinWait();
             }
-            if (runtime.isStopping())
+            if (ctx.isStopping())
             {
                 return;
             }

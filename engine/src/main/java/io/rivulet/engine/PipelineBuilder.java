@@ -57,7 +57,7 @@ public final class PipelineBuilder
     }
 
     /**
-     * @param waitMode how stage threads wait for input (latency versus CPU).
+     * @param waitMode how stage threads wait for input, and sources for a full ring (latency versus CPU).
      * @return this.
      */
     public PipelineBuilder waitMode(final WaitMode waitMode)

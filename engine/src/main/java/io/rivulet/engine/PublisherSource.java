@@ -2,28 +2,36 @@ package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.ringbuffer.SlotDescriptor;
-import io.rivulet.ringbuffer.SlotRing;
 
 /**
  * A source the embedding application publishes into from its own thread, allocation-free:
  * <pre>{@code
  *   RecordFlyweight r = source.claim();    // waits while the ring is full (back-pressure, never drops)
- *   r.setLong(ID, 42).setDouble(PRICE, 101.5);
- *   source.commit();                       // stamps the ingest time, makes the record visible
+ *   try {
+ *       r.setLong(ID, 42).setSymbol(SYM, sym).setDouble(PRICE, 101.5);
+ *       source.commit();                   // stamps the ingest time, makes the record visible
+ *   } catch (RuntimeException ex) {
+ *       source.abort();                    // the slot becomes padding the stage skips; claim() works again
+ *       throw ex;
+ *   }
  * }</pre>
- * Use from one thread at a time, after the pipeline {@link Pipeline#start() started}. Every field must be
- * written between claim and commit (the slot is reused memory and is not cleared).
+ * Every claim must end in {@link #commit()} or {@link #abort()}: until it does, the stage (and, in a join, the
+ * other input too) waits for that slot. Every field must be written between claim and commit (the slot is
+ * reused memory and is not cleared). After {@link #endOfStream()} nothing may be published: every method that
+ * publishes then throws {@link IllegalStateException} at once.
+ * <p>
+ * Threading: use from one thread at a time, after the pipeline {@link Pipeline#start() started}. Handing the
+ * publisher to another thread is allowed between claims (not between a claim and its commit), provided the
+ * hand-over is a happens-before edge: a thread start or join, an executor submit, a concurrent queue, a lock.
+ * The publisher's state and the ring's single-producer sequencer are plain fields (that is what keeps a claim
+ * at a few nanoseconds), so two threads publishing at the same time corrupt the stream: give each producing
+ * thread its own source instead.
  */
 public final class PublisherSource extends Source
 {
-    private final RecordFlyweight record;
-    private long claimed = -1;
-
     PublisherSource(final Schema schema)
     {
         super(schema, "publisher");
-        record = new RecordFlyweight(schema);
     }
 
     @Override
@@ -33,79 +41,120 @@ public final class PublisherSource extends Source
     }
 
     /**
-     * Claims the next slot, waiting while the ring is full.
+     * Claims the next slot, waiting while the ring is full the way the pipeline's
+     * {@link io.rivulet.ringbuffer.WaitMode} says.
      *
-     * @return the record to fill, valid until {@link #commit()}.
+     * @return the record to fill, valid until {@link #commit()} or {@link #abort()}.
      * @throws PipelineFailedException if the pipeline failed (its cause is the failure).
      * @throws PipelineClosedException if the pipeline was closed or has completed.
-     * @throws IllegalStateException   if the pipeline is not started or the previous claim is not committed.
+     * @throws IllegalStateException   if the pipeline is not started, a claim is open, or the stream has ended.
      */
     public RecordFlyweight claim()
     {
-        if (claimed >= 0)
-        {
-            throw new IllegalStateException("claim() called twice without commit()");
-        }
-        final SlotRing ring = requireRing();
-        final long sequence = ring.claim();
-        if (sequence == SlotRing.HALTED)
+        final RecordFlyweight record = requireContext().claim();
+        if (record == null)
         {
             throw runtime.stoppedException();
         }
-        claimed = sequence;
-        return record.wrap(ring.buffer(), SlotDescriptor.recordOffset(ring.slotOffset(sequence)));
+        return record;
+    }
+
+    /**
+     * Claims the next slot if one is free now, never waiting.
+     *
+     * @return the record to fill (see {@link #claim()}), or null if the ring is full.
+     * @throws PipelineFailedException if the pipeline stopped.
+     * @throws IllegalStateException   as {@link #claim()}.
+     */
+    public RecordFlyweight tryClaim()
+    {
+        final SourceContext ctx = requireContext();
+        final RecordFlyweight record = ctx.tryClaim();
+        if (record == null && ctx.isStopping())
+        {
+            throw runtime.stoppedException();
+        }
+        return record;
     }
 
     /**
      * Publishes the claimed record, stamping its ingest time with {@link System#nanoTime()}.
+     *
+     * @throws IllegalStateException if no record is claimed.
      */
     public void commit()
     {
-        final long sequence = claimed;
-        if (sequence < 0)
-        {
-            throw new IllegalStateException("commit() without claim()");
-        }
-        claimed = -1;
-        publishData(sequence);
+        requireContext().commit(System.nanoTime());
+    }
+
+    /**
+     * Publishes the claimed record with an ingest time the application already holds, saving a clock read.
+     *
+     * @param ingestTimeNs when the record entered the engine: a {@link System#nanoTime()} reading of this JVM
+     *                     taken before this call, never an epoch time or a future value (latency and
+     *                     idleness are measured from it, and a stage uses it as its clock between clock reads).
+     * @throws IllegalStateException if no record is claimed.
+     */
+    public void commit(final long ingestTimeNs)
+    {
+        requireContext().commit(ingestTimeNs);
+    }
+
+    /**
+     * Gives the claimed slot back without publishing a record: the slot travels as padding that the stage skips
+     * (not a record, not counted, never seen by operators). Use when filling the record failed.
+     *
+     * @throws IllegalStateException if no record is claimed.
+     */
+    public void abort()
+    {
+        requireContext().abort();
+    }
+
+    /**
+     * @return true between a successful claim and its commit or abort.
+     */
+    public boolean isClaimed()
+    {
+        return context != null && context.isClaimed();
     }
 
     /**
      * Publishes a watermark in-band, after the records already committed.
      *
      * @param watermarkMs event time below which no more records will come, epoch ms.
+     * @throws PipelineFailedException if the pipeline stopped.
+     * @throws IllegalStateException   if a claim is open or the stream has ended.
      */
     public void publishWatermark(final long watermarkMs)
     {
-        publishMarker(SlotDescriptor.TYPE_WATERMARK, watermarkMs);
-    }
-
-    /**
-     * Ends the stream: the pipeline drains what was published, then completes.
-     */
-    public void endOfStream()
-    {
-        publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0);
-    }
-
-    private void publishMarker(final int type, final long value)
-    {
-        if (claimed >= 0)
-        {
-            throw new IllegalStateException("commit() the claimed record before publishing a marker");
-        }
-        if (!requireRing().publishMarker(type, sourceId, value))
+        if (!requireContext().publishWatermark(watermarkMs))
         {
             throw runtime.stoppedException();
         }
     }
 
-    private SlotRing requireRing()
+    /**
+     * Ends the stream: the pipeline drains what was published, then completes. Call once.
+     *
+     * @throws PipelineFailedException if the pipeline stopped.
+     * @throws IllegalStateException   if a claim is open or the stream has already ended.
+     */
+    public void endOfStream()
     {
-        if (ring == null)
+        if (!requireContext().endOfStream())
+        {
+            throw runtime.stoppedException();
+        }
+    }
+
+    private SourceContext requireContext()
+    {
+        final SourceContext ctx = context;
+        if (ctx == null)
         {
             throw new IllegalStateException("The pipeline of this publisher is not built; call start() first");
         }
-        return ring;
+        return ctx;
     }
 }

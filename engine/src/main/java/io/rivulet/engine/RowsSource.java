@@ -8,8 +8,6 @@ import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
-import io.rivulet.ringbuffer.SlotDescriptor;
-import io.rivulet.ringbuffer.SlotRing;
 import io.rivulet.ringbuffer.SymbolField;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -17,7 +15,7 @@ import java.util.List;
 
 /**
  * A finite in-memory source: rows are checked against the schema and encoded when the source is created, then
- * published on the source thread, followed by end-of-stream.
+ * published on the source thread through its {@link SourceContext}, followed by end-of-stream.
  */
 final class RowsSource extends Source
 {
@@ -133,21 +131,19 @@ final class RowsSource extends Source
     }
 
     @Override
-    void run()
+    void produce(final SourceContext ctx)
     {
-        final SlotRing ring = this.ring;
-        final UnsafeBuffer buffer = ring.buffer();
         final int length = schema().recordLengthBytes();
         for (int i = 0; i < rowCount; i++)
         {
-            final long sequence = ring.claim();
-            if (sequence == SlotRing.HALTED || runtime.isStopping())
+            final RecordFlyweight record = ctx.claim();
+            if (record == null)
             {
                 return;
             }
-            buffer.putBytes(SlotDescriptor.recordOffset(ring.slotOffset(sequence)), encoded, i * length, length);
-            publishData(sequence);
+            record.buffer().putBytes(record.offset(), encoded, i * length, length);
+            ctx.commit();
         }
-        publishEndOfStream();
+        ctx.endOfStream();
     }
 }

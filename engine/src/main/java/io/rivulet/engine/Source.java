@@ -1,21 +1,21 @@
 package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.ringbuffer.SlotDescriptor;
 import io.rivulet.ringbuffer.SlotRing;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Where a pipeline's records come from; create one with {@link Sources}. A source is used by one pipeline.
+ * Where a pipeline's records come from; create one with {@link Sources}: the application's thread
+ * ({@link Sources#publisher}), a generator or in-memory rows, or your own feed on a thread of its own
+ * ({@link Sources#feed} with a {@link SourceFunction}). All of them publish through a {@link SourceContext}.
+ * A source is used by one pipeline.
  */
 public abstract class Source
 {
     private final Schema schema;
     private final String description;
     private boolean bound;
-    SlotRing ring;
     PipelineRuntime runtime;
-    int sourceId;
+    SourceContext context;
 
     Source(final Schema schema, final String description)
     {
@@ -55,31 +55,8 @@ public abstract class Source
                 "create one source per pipeline");
         }
         bound = true;
-        this.ring = ring;
         this.runtime = runtime;
-        this.sourceId = sourceId;
-    }
-
-    /**
-     * Stamps a claimed slot, whose record bytes are written, as this source's data with the ingest time now,
-     * and publishes it.
-     */
-    final void publishData(final long sequence)
-    {
-        final UnsafeBuffer buffer = ring.buffer();
-        final int offset = ring.slotOffset(sequence);
-        buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
-        buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
-        ring.publish(sequence);
-    }
-
-    /**
-     * Publishes end of stream for this source (nothing if the pipeline stopped).
-     */
-    final void publishEndOfStream()
-    {
-        ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
+        this.context = new SourceContext(description, schema, ring, runtime, sourceId);
     }
 
     /**
@@ -89,9 +66,41 @@ public abstract class Source
     abstract boolean ownsThread();
 
     /**
-     * Runs the source on its own thread until done or the pipeline stops; only if {@link #ownsThread()}.
+     * Runs the source on its own thread until done or the pipeline stops; only if {@link #ownsThread()}. Closes
+     * what the source left open, so a failing or careless source cannot leave the stage waiting on a slot.
+     *
+     * @throws Exception the source's failure, which fails the pipeline.
      */
-    void run()
+    final void run() throws Exception
+    {
+        final SourceContext ctx = context;
+        try
+        {
+            produce(ctx);
+        }
+        catch (final Throwable t)
+        {
+            ctx.abortOpenClaim();
+            throw t;
+        }
+        if (ctx.abortOpenClaim())
+        {
+            throw new IllegalStateException("Source " + description + " returned with a claimed record neither " +
+                "committed nor aborted; end every claim with commit() or abort()");
+        }
+        if (!ctx.isEnded() && !ctx.isStopping())
+        {
+            ctx.endOfStream();
+        }
+    }
+
+    /**
+     * The source's body, on its own thread: publishes through {@code ctx} until done or stopping.
+     *
+     * @param ctx the source's context.
+     * @throws Exception to fail the pipeline.
+     */
+    void produce(final SourceContext ctx) throws Exception
     {
         throw new UnsupportedOperationException(description + " has no thread of its own");
     }

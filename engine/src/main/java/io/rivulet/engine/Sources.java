@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Factories for the built-in sources.
+ * Factories for the built-in sources and for your own feed ({@link #feed}).
  */
 public final class Sources
 {
@@ -75,5 +75,30 @@ public final class Sources
     public static Source rows(final Schema schema, final Object[]... rows)
     {
         return new RowsSource(schema, Arrays.asList((Object[])rows));
+    }
+
+    /**
+     * Your own feed (Aeron, FIX, Kafka, a socket...) as a source: the pipeline runs {@code function} on a thread
+     * of its own, started with the pipeline, and the function publishes through its {@link SourceContext}
+     * (claim, fill, commit or abort; watermarks; end of stream; whether to stop). See {@link SourceFunction}
+     * for the lifecycle.
+     *
+     * @param schema   of the published records.
+     * @param name     names the source in the plan, metrics and error messages, e.g. "fix-gateway".
+     * @param function the feed's body.
+     * @return the source.
+     */
+    public static Source feed(final Schema schema, final String name, final SourceFunction function)
+    {
+        if (name == null || name.isBlank())
+        {
+            throw new SchemaException("A feed needs a name (shown in the plan, metrics and errors), got " +
+                (name == null ? "null" : "'" + name + "'"));
+        }
+        if (function == null)
+        {
+            throw new SchemaException("Feed '" + name + "' has no function; pass a SourceFunction (ctx -> ...)");
+        }
+        return new FeedSource(schema, name, function);
     }
 }

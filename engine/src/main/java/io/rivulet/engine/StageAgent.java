@@ -128,6 +128,10 @@ final class StageAgent implements Agent, SlotHandler
     public void onSlot(final UnsafeBuffer buffer, final int slotOffset, final boolean endOfBatch)
     {
         final int type = buffer.getInt(slotOffset + SlotDescriptor.TYPE_OFFSET);
+        if (type == SlotDescriptor.TYPE_PADDING)
+        {
+            return; // an aborted claim: no record, and its source id is stale bytes
+        }
         final int input = buffer.getInt(slotOffset + SlotDescriptor.SOURCE_ID_OFFSET);
         final Output head = heads[input];
         switch (type)

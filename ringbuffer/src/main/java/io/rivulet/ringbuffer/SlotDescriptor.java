@@ -10,7 +10,8 @@ package io.rivulet.ringbuffer;
  * </pre>
  * Data and control travel in the same ring, so their relative order is exact: the slot type says which.
  * The marker value is the watermark (epoch ms) for {@link #TYPE_WATERMARK} and the epoch id for
- * {@link #TYPE_EPOCH}; unused for data.
+ * {@link #TYPE_EPOCH}; unused for data. A {@link #TYPE_PADDING} slot is a claim its producer aborted: only the
+ * type is meaningful, and every consumer skips it (Agrona's padding record).
  */
 public final class SlotDescriptor
 {
@@ -22,6 +23,11 @@ public final class SlotDescriptor
     public static final int TYPE_EPOCH = 3;
     /** The source has no more records. */
     public static final int TYPE_END_OF_STREAM = 4;
+    /**
+     * An aborted claim ({@link SlotRing#abort(long)}): the rest of the slot is stale bytes; consumers skip it
+     * (not a record, not counted). Negative, as Agrona's padding type, so it never collides with a new type.
+     */
+    public static final int TYPE_PADDING = -1;
 
     /** Offset of the int32 slot type. */
     public static final int TYPE_OFFSET = 0;
@@ -72,6 +78,8 @@ public final class SlotDescriptor
                 return "EPOCH";
             case TYPE_END_OF_STREAM:
                 return "END_OF_STREAM";
+            case TYPE_PADDING:
+                return "PADDING";
             default:
                 return "UNKNOWN(" + type + ")";
         }

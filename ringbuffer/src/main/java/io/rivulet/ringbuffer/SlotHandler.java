@@ -3,7 +3,9 @@ package io.rivulet.ringbuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Receives the slots a {@link SlotRing.Consumer} polls, in sequence order, on the consumer's thread.
+ * Receives the slots a {@link SlotRing.Consumer} polls, in sequence order, on the consumer's thread. Every
+ * slot is handed over, {@link SlotDescriptor#TYPE_PADDING padding} (aborted claims) included: a handler must
+ * skip padding, which carries no record.
  */
 @FunctionalInterface
 public interface SlotHandler

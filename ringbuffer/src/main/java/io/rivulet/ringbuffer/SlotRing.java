@@ -22,19 +22,25 @@ import java.util.concurrent.locks.LockSupport;
  *          \____________ off-heap UnsafeBuffer: capacity x slotLength ____________/
  *   the consumer's Sequence gates the producers: a full ring makes claim() wait, never overwrite or drop
  * </pre>
- * Data records and markers share the ring (see {@link SlotDescriptor}). Allocation-free after creation.
+ * Data records and markers share the ring (see {@link SlotDescriptor}); a claim that cannot be filled is
+ * {@link #abort aborted} into a padding slot the consumer skips. Allocation-free after creation.
  * <p>
- * Threading: {@link #claim()}/{@link #publish(long)} from one producer thread, or from many if created
- * multi-producer; {@link Consumer#poll} from one thread; {@link #halt()} from any thread.
+ * Threading: {@link #claim()}/{@link #tryClaim()}/{@link #publish(long)}/{@link #abort(long)} from one producer
+ * thread at a time, or from many at once if created multi-producer. A single-producer ring may move to another
+ * thread between claims, provided the hand-over is a happens-before edge (a thread start or join, a concurrent
+ * queue, a lock, a volatile write then read): the sequencer's state is plain fields. {@link Consumer#poll}
+ * from one thread; {@link #halt()} from any thread.
  */
 public final class SlotRing
 {
-    /** Returned by {@link #claim()} once the ring is halted. */
+    /** Returned by {@link #claim()} and {@link #tryClaim()} once the ring is halted. */
     public static final long HALTED = -2;
+    /** Returned by {@link #tryClaim()} when the ring is full. */
+    public static final long FULL = -3;
 
     private static final int SPIN_TRIES = 100;
-    private static final int YIELD_TRIES = 200;
     private static final long PARK_NS = 1_000;
+    private static final int YIELD_TRIES = 100;
 
     private final Sequencer sequencer;
     private final UnsafeBuffer buffer;
@@ -114,18 +120,20 @@ public final class SlotRing
     }
 
     /**
-     * Claims the next slot, waiting (spin, yield, then park) while the ring is full: back-pressure.
+     * Claims the next slot, waiting while the ring is full (back-pressure) the way the ring's {@link WaitMode}
+     * says: {@code BUSY_SPIN} spins, {@code YIELDING} spins briefly then yields, {@code BACKOFF} spins 100
+     * times, yields 100 times, then parks, {@code BLOCKING} parks at once (a park asks 1 µs; the OS timer makes
+     * it ~50 µs on Linux). Every
+     * claim must end in {@link #publish} or {@link #abort}: until then the consumer (and, multi-producer, every
+     * later slot) waits for it.
      *
      * @return the claimed sequence, to be written at {@link #slotOffset(long)} and then {@link #publish published};
      * or {@link #HALTED} if the ring was halted (the pipeline stopped) while or before waiting.
      */
     public long claim()
     {
-        if (consumer == null)
-        {
-            throw new IllegalStateException("SlotRing has no consumer yet: create it with consumer() before " +
-                "claiming, or published slots could be overwritten unseen");
-        }
+        requireConsumer();
+        final WaitMode waitMode = this.waitMode;
         int tries = 0;
         while (true)
         {
@@ -133,34 +141,110 @@ public final class SlotRing
             {
                 return HALTED;
             }
-            if (sequencer.hasAvailableCapacity(1))
+            // after a first miss, ask the cheap capacity check before the claim that reports "full" by exception
+            if (tries == 0 || sequencer.hasAvailableCapacity(1))
             {
-                if (!multiProducer)
+                final long sequence = claimOrFull();
+                if (sequence != FULL)
                 {
-                    return sequencer.next(); // capacity seen by the only producer is capacity held
-                }
-                try
-                {
-                    return sequencer.tryNext();
-                }
-                catch (final InsufficientCapacityException ex)
-                {
-                    // another producer took the last free slot: wait like any full ring, checking halt
+                    return sequence;
                 }
             }
-            if (tries < SPIN_TRIES)
+            idleProducer(waitMode, tries);
+            if (tries < SPIN_TRIES + YIELD_TRIES)
             {
+                tries++; // capped: past the last phase the count no longer matters, and must not overflow
+            }
+        }
+    }
+
+    /**
+     * Claims the next slot if one is free now, never waiting (Agrona's {@code tryClaim}).
+     *
+     * @return the claimed sequence (see {@link #claim()}), {@link #FULL} if the ring is full, or {@link #HALTED}
+     * if the ring is halted.
+     */
+    public long tryClaim()
+    {
+        requireConsumer();
+        if (halted)
+        {
+            return HALTED;
+        }
+        return claimOrFull();
+    }
+
+    /**
+     * Releases a claimed slot without a record: publishes it as {@link SlotDescriptor#TYPE_PADDING}, which every
+     * consumer skips. Use when filling the slot failed; the slot's other bytes are left as they are.
+     *
+     * @param sequence the claimed sequence.
+     */
+    public void abort(final long sequence)
+    {
+        buffer.putInt(slotOffset(sequence) + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_PADDING);
+        sequencer.publish(sequence);
+    }
+
+    private void requireConsumer()
+    {
+        if (consumer == null)
+        {
+            throw new IllegalStateException("SlotRing has no consumer yet: create it with consumer() before " +
+                "claiming, or published slots could be overwritten unseen");
+        }
+    }
+
+    private long claimOrFull()
+    {
+        try
+        {
+            // tryNext, not next: the single-producer next() asserts (under -ea) that one thread claims forever,
+            // which forbids a documented handover between threads; tryNext holds the same capacity invariant
+            return sequencer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return FULL; // full, or another producer took the last free slot
+        }
+    }
+
+    private static void idleProducer(final WaitMode waitMode, final int tries)
+    {
+        switch (waitMode)
+        {
+            case BUSY_SPIN:
                 Thread.onSpinWait();
-            }
-            else if (tries < YIELD_TRIES)
-            {
-                Thread.yield();
-            }
-            else
-            {
+                break;
+            case YIELDING:
+                if (tries < SPIN_TRIES)
+                {
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    Thread.yield();
+                }
+                break;
+            case BACKOFF:
+                // counted, not timed as the consumer's phases: a full ring means the consumer is behind, and a
+                // producer spinning for long takes the core it needs to catch up (Agrona BackoffIdleStrategy)
+                if (tries < SPIN_TRIES)
+                {
+                    Thread.onSpinWait();
+                }
+                else if (tries < SPIN_TRIES + YIELD_TRIES)
+                {
+                    Thread.yield();
+                }
+                else
+                {
+                    LockSupport.parkNanos(PARK_NS);
+                }
+                break;
+            default:
+                // the consumer does not signal producers (that would tax every poll): a short park stands in
                 LockSupport.parkNanos(PARK_NS);
-            }
-            tries++;
         }
     }
 

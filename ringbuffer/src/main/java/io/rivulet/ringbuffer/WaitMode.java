@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How a stage waits for its ring when it has nothing to do; each maps to a Disruptor {@link WaitStrategy}.
- * Trade latency for CPU: on a 2-core machine only spin when the cores are yours.
+ * A producer waiting for a full ring to drain ({@link SlotRing#claim()}) follows the same mode: spin, spin then
+ * yield, spin/yield/park, or park. Trade latency for CPU: on a 2-core machine only spin when the cores are yours.
  */
 public enum WaitMode
 {

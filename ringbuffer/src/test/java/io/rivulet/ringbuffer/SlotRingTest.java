@@ -321,4 +321,151 @@ class SlotRingTest extends RingTestSupport
             assertEquals(i, values.get(i));
         }
     }
+
+    @ParameterizedTest(name = "multiProducer={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldTryClaimWithoutWaitingAndReportFullThenHalted(final boolean multiProducer)
+    {
+        final SlotRing ring = ring(4, WaitMode.BLOCKING, multiProducer);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+        for (long v = 0; v < 4; v++)
+        {
+            final long sequence = ring.tryClaim();
+            assertEquals(v, sequence);
+            writeData(ring, record, sequence, 0, v);
+            ring.publish(sequence);
+        }
+        assertEquals(SlotRing.FULL, ring.tryClaim(), "a full ring must answer FULL at once");
+        assertEquals(SlotRing.FULL, ring.tryClaim(), "a FULL answer must not consume a slot");
+
+        assertEquals(1, consumer.poll((buffer, offset, last) -> assertEquals(0, readData(buffer, offset, record))));
+        final long sequence = ring.tryClaim();
+        assertEquals(4, sequence, "a freed slot is claimable again");
+        writeData(ring, record, sequence, 0, 4);
+        ring.publish(sequence);
+
+        ring.halt();
+        assertEquals(SlotRing.HALTED, ring.tryClaim());
+    }
+
+    @ParameterizedTest(name = "multiProducer={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldPublishAbortedClaimAsPaddingInItsPlaceAndFreeTheSlot(final boolean multiProducer)
+    {
+        final SlotRing ring = ring(4, WaitMode.BUSY_SPIN, multiProducer);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+
+        long sequence = ring.claim();
+        writeData(ring, record, sequence, 0, 10);
+        ring.publish(sequence);
+        sequence = ring.claim();
+        writeData(ring, record, sequence, 0, 11); // half-filled by the app, then its fill failed
+        ring.abort(sequence);
+        sequence = ring.claim();
+        writeData(ring, record, sequence, 0, 12);
+        ring.publish(sequence);
+
+        final List<String> seen = new ArrayList<>();
+        final SlotHandler handler = (buffer, offset, last) ->
+        {
+            final int type = buffer.getInt(offset + SlotDescriptor.TYPE_OFFSET);
+            seen.add(type == SlotDescriptor.TYPE_DATA ? "DATA " + readData(buffer, offset, record) :
+                SlotDescriptor.typeName(type));
+        };
+        assertEquals(1, consumer.poll(handler));
+        assertEquals(1, consumer.poll(handler));
+        assertEquals(1, consumer.poll(handler));
+        assertEquals(List.of("DATA 10", "PADDING", "DATA 12"), seen);
+        assertEquals(0, ring.backlog(), "an aborted slot is released like any other");
+    }
+
+    /**
+     * Disruptor's single-producer sequencer asserts (under -ea, as Surefire runs) that one thread claims forever.
+     * The ring allows a hand-over with a happens-before edge: here a join.
+     */
+    @Test
+    void shouldLetSingleProducerRingMoveToAnotherThreadAfterAHandOverUnderAssertions() throws Exception
+    {
+        assertTrue(SlotRing.class.desiredAssertionStatus(), "this test is meant to run with -ea");
+        final SlotRing ring = ring(8, WaitMode.BUSY_SPIN, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+        final long first = ring.claim();
+        writeData(ring, record, first, 0, 1);
+        ring.publish(first);
+
+        final Thread second = start("handover-producer", () ->
+        {
+            final RecordFlyweight own = new RecordFlyweight(SCHEMA);
+            for (long v = 2; v <= 3; v++)
+            {
+                final long sequence = ring.claim();
+                writeData(ring, own, sequence, 0, v);
+                ring.publish(sequence);
+            }
+        });
+        join(second, 5_000);
+        assertNoThreadFailure();
+        final long back = ring.claim(); // and back to the first thread
+        writeData(ring, record, back, 0, 4);
+        ring.publish(back);
+
+        final List<Long> values = new ArrayList<>();
+        while (values.size() < 4)
+        {
+            consumer.poll((buffer, offset, last) -> values.add(readData(buffer, offset, record)));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L), values);
+    }
+
+    /**
+     * A producer waiting on a full ring follows the ring's wait mode: spinning modes never park (they keep their
+     * latency), parking modes park (they give the core away).
+     */
+    @ParameterizedTest
+    @EnumSource(WaitMode.class)
+    void shouldWaitOnAFullRingTheWayTheWaitModeSays(final WaitMode waitMode) throws Exception
+    {
+        final SlotRing ring = ring(2, waitMode, false);
+        ring.consumer();
+        final AtomicBoolean waiting = new AtomicBoolean();
+        final AtomicLong blockedClaim = new AtomicLong(NOT_RETURNED);
+        final Thread producer = start("wait-mode-producer-" + waitMode, () ->
+        {
+            ring.publish(ring.claim());
+            ring.publish(ring.claim());
+            waiting.set(true);
+            blockedClaim.set(ring.claim());
+        });
+        awaitUntil(waiting::get, 5_000, "the producer to fill the ring");
+
+        final boolean parks = waitMode == WaitMode.BACKOFF || waitMode == WaitMode.BLOCKING;
+        final long sampleUntilNs = System.nanoTime() + (parks ? 5_000_000_000L : 300_000_000L);
+        int parkedSamples = 0;
+        int samples = 0;
+        while (System.nanoTime() < sampleUntilNs && !(parks && parkedSamples > 0))
+        {
+            if (producer.getState() == Thread.State.TIMED_WAITING)
+            {
+                parkedSamples++;
+            }
+            samples++;
+            Thread.yield();
+        }
+        assertEquals(NOT_RETURNED, blockedClaim.get(), "claim() on a full ring returned");
+        if (parks)
+        {
+            assertTrue(parkedSamples > 0, waitMode + " producer never parked in " + samples + " samples");
+        }
+        else
+        {
+            assertEquals(0, parkedSamples, waitMode + " producer parked in " + parkedSamples + " of " + samples +
+                " samples");
+        }
+        ring.halt();
+        join(producer, 5_000);
+        assertEquals(SlotRing.HALTED, blockedClaim.get());
+    }
 }

@@ -1,0 +1,287 @@
+package io.rivulet.engine;
+
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SlotDescriptor;
+import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.WaitMode;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A source's handle on its pipeline's input ring: claim a record, fill it, then {@link #commit()} or
+ * {@link #abort()} it; publish watermarks and end of stream in-band; learn when to stop. Every source works
+ * through one (the built-in ones and {@link SourceFunction user feeds} alike).
+ * <pre>{@code
+ *   RecordFlyweight r = ctx.claim();   // null once the pipeline stops: return
+ *   try { decode(message, r); ctx.commit(); }
+ *   catch (RuntimeException ex) { ctx.abort(); throw ex; }   // the slot becomes padding the stage skips
+ * }</pre>
+ * Every claim must end in {@code commit} or {@code abort}: until it does, the stage (and, in a join, the other
+ * input too) waits for that slot. Misuse (a second claim, a commit without a claim, anything after
+ * {@link #endOfStream()}) throws {@link IllegalStateException} at once.
+ * <p>
+ * Threading: one thread at a time. Moving it to another thread between claims is allowed when the hand-over is
+ * a happens-before edge (a thread start or join, a concurrent queue, a lock, a volatile write then read): the
+ * context's state and the ring's single-producer sequencer are plain fields, read without locks.
+ * Allocation-free; the returned flyweight is reused and valid until the commit or abort.
+ */
+public final class SourceContext
+{
+    private final String sourceName;
+    private final SlotRing ring;
+    private final UnsafeBuffer buffer;
+    private final PipelineRuntime runtime;
+    private final int sourceId;
+    private final RecordFlyweight record;
+    private final IdleStrategy idleStrategy;
+    private long claimed = -1;
+    private boolean ended;
+
+    SourceContext(final String sourceName, final Schema schema, final SlotRing ring, final PipelineRuntime runtime,
+        final int sourceId)
+    {
+        this.sourceName = sourceName;
+        this.ring = ring;
+        this.buffer = ring.buffer();
+        this.runtime = runtime;
+        this.sourceId = sourceId;
+        this.record = new RecordFlyweight(schema);
+        this.idleStrategy = idleStrategy(ring.waitMode());
+    }
+
+    private static IdleStrategy idleStrategy(final WaitMode waitMode)
+    {
+        switch (waitMode)
+        {
+            case BUSY_SPIN:
+                return new BusySpinIdleStrategy();
+            case YIELDING:
+                return new YieldingIdleStrategy();
+            case BACKOFF:
+                return new BackoffIdleStrategy();
+            default:
+                return new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+    }
+
+    /**
+     * @return schema of the records this source publishes.
+     */
+    public Schema schema()
+    {
+        return record.schema();
+    }
+
+    /**
+     * Claims the next slot, waiting while the ring is full (back-pressure, never drops) the way the pipeline's
+     * {@link WaitMode} says. The slot is reused memory, not cleared: write every field.
+     *
+     * @return the record to fill, valid until {@link #commit()} or {@link #abort()}; null once the pipeline is
+     * stopping (closed or failed): then return from the source.
+     * @throws IllegalStateException if a claim is open or the stream has ended.
+     */
+    public RecordFlyweight claim()
+    {
+        checkCanClaim("claim()");
+        return wrap(ring.claim());
+    }
+
+    /**
+     * Claims the next slot if one is free now, never waiting: for a feed that would rather drop, count or
+     * poll something else than wait.
+     *
+     * @return the record to fill (see {@link #claim()}), or null if the ring is full or the pipeline is stopping
+     * ({@link #isStopping()} tells which).
+     * @throws IllegalStateException if a claim is open or the stream has ended.
+     */
+    public RecordFlyweight tryClaim()
+    {
+        checkCanClaim("tryClaim()");
+        return wrap(ring.tryClaim());
+    }
+
+    private void checkCanClaim(final String method)
+    {
+        if (claimed >= 0)
+        {
+            throw new IllegalStateException(method + " called twice on source " + sourceName +
+                ": commit() or abort() the claimed record first");
+        }
+        if (ended)
+        {
+            throw ended(method);
+        }
+    }
+
+    private RecordFlyweight wrap(final long sequence)
+    {
+        if (sequence < 0)
+        {
+            return null; // FULL or HALTED
+        }
+        if (runtime.isStopping())
+        {
+            ring.abort(sequence);
+            return null;
+        }
+        claimed = sequence;
+        return record.wrap(buffer, SlotDescriptor.recordOffset(ring.slotOffset(sequence)));
+    }
+
+    /**
+     * Publishes the claimed record, stamping its ingest time with {@link System#nanoTime()} (latency is
+     * measured from there).
+     *
+     * @throws IllegalStateException if no record is claimed.
+     */
+    public void commit()
+    {
+        commit(System.nanoTime());
+    }
+
+    /**
+     * Publishes the claimed record with an ingest time the caller already holds, saving a clock read.
+     *
+     * @param ingestTimeNs when the record entered the engine: a {@link System#nanoTime()} reading of this JVM
+     *                     taken before this call, never an epoch time or a future value (latency and
+     *                     idleness are measured from it, and a stage uses it as its clock between clock reads).
+     * @throws IllegalStateException if no record is claimed.
+     */
+    public void commit(final long ingestTimeNs)
+    {
+        final long sequence = claimed;
+        if (sequence < 0)
+        {
+            throw new IllegalStateException("commit() without claim() on source " + sourceName);
+        }
+        claimed = -1;
+        final int offset = ring.slotOffset(sequence);
+        buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
+        buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
+        buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, ingestTimeNs);
+        ring.publish(sequence);
+    }
+
+    /**
+     * Gives the claimed slot back without a record, for when filling it failed: it is published as padding,
+     * which the stage skips (not a record, not counted), so neither the stage nor another input waits for it.
+     *
+     * @throws IllegalStateException if no record is claimed.
+     */
+    public void abort()
+    {
+        final long sequence = claimed;
+        if (sequence < 0)
+        {
+            throw new IllegalStateException("abort() without claim() on source " + sourceName);
+        }
+        claimed = -1;
+        ring.abort(sequence);
+    }
+
+    /**
+     * @return true between a successful claim and its commit or abort.
+     */
+    public boolean isClaimed()
+    {
+        return claimed >= 0;
+    }
+
+    /**
+     * Publishes a watermark in-band, after the records already committed.
+     *
+     * @param watermarkMs event time up to which no more records will come, epoch ms.
+     * @return true if published, false if the pipeline is stopping.
+     * @throws IllegalStateException if a claim is open or the stream has ended.
+     */
+    public boolean publishWatermark(final long watermarkMs)
+    {
+        checkCanPublishMarker("publishWatermark()");
+        return ring.publishMarker(SlotDescriptor.TYPE_WATERMARK, sourceId, watermarkMs);
+    }
+
+    /**
+     * Ends this source's stream: the pipeline drains what was published, then completes (once every source
+     * ended). Nothing may be published after it.
+     *
+     * @return true if published, false if the pipeline is stopping.
+     * @throws IllegalStateException if a claim is open or the stream has already ended.
+     */
+    public boolean endOfStream()
+    {
+        checkCanPublishMarker("endOfStream()");
+        ended = true;
+        return ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
+    }
+
+    private void checkCanPublishMarker(final String method)
+    {
+        if (claimed >= 0)
+        {
+            throw new IllegalStateException(method + " on source " + sourceName + " with a record claimed: " +
+                "commit() or abort() it first");
+        }
+        if (ended)
+        {
+            throw ended(method);
+        }
+    }
+
+    private IllegalStateException ended(final String method)
+    {
+        return new IllegalStateException(method + " after endOfStream() on source " + sourceName +
+            ": its stream has ended; publish everything before ending it");
+    }
+
+    /**
+     * @return true once {@link #endOfStream()} was called.
+     */
+    public boolean isEnded()
+    {
+        return ended;
+    }
+
+    /**
+     * @return true once the pipeline is stopping (closed, or failed): a source returns promptly.
+     */
+    public boolean isStopping()
+    {
+        return runtime.isStopping() || ring.isHalted();
+    }
+
+    /**
+     * For a polling feed's duty cycle: does nothing after work, and idles per the pipeline's {@link WaitMode}
+     * (spin, yield, back off, or a short sleep for {@code BLOCKING}) after consecutive empty polls (Agrona
+     * {@link IdleStrategy}).
+     *
+     * @param workCount work done in the last poll, 0 if none.
+     */
+    public void idle(final int workCount)
+    {
+        idleStrategy.idle(workCount);
+    }
+
+    /** Closes an open claim, if any, after the source failed or returned with it. */
+    boolean abortOpenClaim()
+    {
+        if (claimed < 0)
+        {
+            return false;
+        }
+        abort();
+        return true;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SourceContext(" + sourceName + ")";
+    }
+}
