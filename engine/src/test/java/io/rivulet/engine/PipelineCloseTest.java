@@ -418,8 +418,11 @@ class PipelineCloseTest extends ThreadLeakCheck
         {
             source.endOfStream();
             assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
-            final PipelineClosedException ex = assertThrows(PipelineClosedException.class, source::claim);
-            assertTrue(ex.getMessage().contains("has completed"), ex.getMessage());
+            for (int i = 0; i < 8; i++) // more than the ring holds: each must fail at once, none may block
+            {
+                final IllegalStateException ex = assertThrows(IllegalStateException.class, source::claim);
+                assertTrue(ex.getMessage().contains("after endOfStream()"), ex.getMessage());
+            }
         }
     }
 }

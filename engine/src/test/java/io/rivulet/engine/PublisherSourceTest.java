@@ -388,15 +388,15 @@ class PublisherSourceTest extends ThreadLeakCheck
     }
 
     @Test
-    void shouldThrowPipelineFailedFromClaimOnceThePipelineIsClosed()
+    void shouldThrowPipelineClosedFromClaimOnceThePipelineIsClosed()
     {
         final PublisherSource source = Sources.publisher(TRADES);
         final Pipeline p = Pipeline.from(source).to(Sinks.discard()).waitMode(WaitMode.BLOCKING).start();
         p.close();
-        assertThrows(PipelineFailedException.class, source::claim);
-        assertThrows(PipelineFailedException.class, source::tryClaim);
-        assertThrows(PipelineFailedException.class, () -> source.publishWatermark(1));
-        assertThrows(PipelineFailedException.class, source::endOfStream);
+        assertThrows(PipelineClosedException.class, source::claim);
+        assertThrows(PipelineClosedException.class, source::tryClaim);
+        assertThrows(PipelineClosedException.class, () -> source.publishWatermark(1));
+        assertThrows(PipelineClosedException.class, source::endOfStream);
     }
 
     /** Claim, fill, commit (both forms), abort and tryClaim on the app thread: no allocation per record. */
