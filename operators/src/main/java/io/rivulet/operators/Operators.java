@@ -153,6 +153,9 @@ public final class Operators
                 case BOOLEAN:
                     out.bool(name);
                     break;
+                case DECIMAL:
+                    out.decimal(name, bound[i].scale);
+                    break;
                 default:
                     out.symbol(name, bound[i].outputLengthBytes());
             }
