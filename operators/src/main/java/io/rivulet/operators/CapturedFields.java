@@ -6,9 +6,10 @@ import io.rivulet.ringbuffer.SchemaException;
 
 /**
  * Checks, when a pipeline is defined, the {@link Field}s a typed lambda captured (local variables, or fields of
- * the object a method reference is bound to): each must fit one of the schemas the lambda may touch. This catches
- * the common mistake of a field resolved before a {@code select}/{@code map} changed the layout, before any record
- * flows. Fields read from static constants are not captured and are not seen here; the flyweight's assertions
+ * the object a method reference is bound to): a field named like a column of the schemas the lambda sees must fit
+ * that schema. This catches the common mistake of a field resolved before a {@code select}/{@code map} changed the
+ * layout, before any record flows. Fields whose name none of those schemas has are left alone (a lambda may read
+ * a record of its own, e.g. reference data). Fields read from static constants are not captured and are not seen here; the flyweight's assertions
  * ({@code -ea}) catch those at the first record. Best effort: a lambda whose class cannot be inspected (a named
  * module that does not open its package) is skipped.
  */
@@ -60,12 +61,19 @@ final class CapturedFields
 
     private static void checkField(final Field field, final String what, final Schema... schemas)
     {
+        boolean sameName = false;
         for (final Schema schema : schemas)
         {
             if (field.isValidFor(schema))
             {
                 return;
             }
+            sameName |= schema.hasField(field.name());
+        }
+        if (!sameName)
+        {
+            // a field of an unrelated schema (a lookup record the lambda reads, say) is not this mistake
+            return;
         }
         throw new SchemaException(what + " uses field '" + field + "' resolved from " + field.schema() +
             ", but its records have " + schemas[0] + (schemas.length > 1 ? " (output " + schemas[1] + ")" : "") +

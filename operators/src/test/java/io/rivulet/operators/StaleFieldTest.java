@@ -70,6 +70,21 @@ class StaleFieldTest
     }
 
     @Test
+    void shouldLeaveAloneCapturedFieldsOfAnUnrelatedSchema()
+    {
+        final Schema limits = Schema.builder().float64("limit").build();
+        final DoubleField limit = limits.doubleField("limit");
+        final io.rivulet.ringbuffer.RecordFlyweight reference = new io.rivulet.ringbuffer.RecordFlyweight(limits)
+            .wrap(new org.agrona.concurrent.UnsafeBuffer(new byte[8]), 0).setDouble(limit, 100);
+        final DoubleField px = Trades.SCHEMA.doubleField("px");
+
+        final Operator filter = Operators.filter(Trades.SCHEMA, r -> r.getDouble(px) > reference.getDouble(limit));
+
+        assertEquals(List.of(101.5, 250.0),
+            Trades.pushAll(new OperatorHarness(Trades.SCHEMA, filter)).rows().stream().map(r -> r.get(2)).toList());
+    }
+
+    @Test
     void shouldFailAtTheFirstRecordWhenAStaticStaleFieldReadsAProjectedRecord()
     {
         final Operator select = Operators.select(Trades.SCHEMA, col("qty"), col("px"));
