@@ -5,11 +5,11 @@ import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 
 /**
- * Checks, when a pipeline is defined, the {@link Field}s a typed lambda captured (local variables, or fields of
- * the object a method reference is bound to): a field named like a column of the schemas the lambda sees must fit
- * that schema. This catches the common mistake of a field resolved before a {@code select}/{@code map} changed the
- * layout, before any record flows. Fields whose name none of those schemas has are left alone (a lambda may read
- * a record of its own, e.g. reference data). Fields read from static constants are not captured and are not seen here; the flyweight's assertions
+ * Checks, when a pipeline is defined, the {@link Field}s a typed lambda captured (effectively final locals, and
+ * Field arrays): a field named like a column of the schemas the lambda sees must fit that schema. This catches the
+ * common mistake of a field resolved before a {@code select}/{@code map} changed the layout, before any record
+ * flows. Fields whose name none of those schemas has are left alone (a lambda may read a record of its own, e.g.
+ * reference data). Static constants are not captured and are not seen here; the flyweight's assertions
  * ({@code -ea}) catch those at the first record. Best effort: a lambda whose class cannot be inspected (a named
  * module that does not open its package) is skipped.
  */
