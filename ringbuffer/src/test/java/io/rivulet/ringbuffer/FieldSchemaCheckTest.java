@@ -41,7 +41,7 @@ class FieldSchemaCheckTest
 
         assertEquals("Field 'px:FLOAT64' was resolved from " + TRADES + " but the record has " + PROJECTED +
             ": it would read another column's bytes. Resolve the field from the schema of the records at this " +
-            "point of the pipeline (e.g. stream.schema().longField(\"px\") after the select/map that changed it)",
+            "point of the pipeline (e.g. stream.schema().doubleField(\"px\") after the select/map that changed it)",
             e.getMessage());
     }
 
