@@ -1,6 +1,8 @@
 package io.rivulet.engine;
 
+import io.rivulet.ringbuffer.DecimalField;
 import io.rivulet.ringbuffer.Field;
+import io.rivulet.ringbuffer.FieldType;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 
@@ -9,7 +11,8 @@ import java.util.List;
 
 /**
  * Prints records as human-readable rows (a header, then one line per record up to a limit). For people, not
- * for the hot path: it formats text.
+ * for the hot path: it formats text. FLOAT64 prints with 2 decimals; DECIMAL prints exactly, with its column's
+ * scale ({@code 101.2500}, {@code -0.0050}).
  */
 final class ConsoleSink implements Sink
 {
@@ -46,8 +49,16 @@ final class ConsoleSink implements Sink
             for (final Field f : fields)
             {
                 final int start = line.length();
-                final Object value = record.getValue(f);
-                line.append(value instanceof Double ? String.format("%.2f", (Double)value) : value);
+                if (f.type() == FieldType.DECIMAL)
+                {
+                    // exact, with the column's scale: 101.2500, -0.0050, 0.0000
+                    record.appendDecimal((DecimalField)f, line);
+                }
+                else
+                {
+                    final Object value = record.getValue(f);
+                    line.append(value instanceof Double ? String.format("%.2f", (Double)value) : value);
+                }
                 pad(start, width(f));
                 line.append(" | ");
             }
@@ -96,6 +107,8 @@ final class ConsoleSink implements Sink
                 return Math.max(f.name().length(), 5);
             case TIMESTAMP:
                 return Math.max(f.name().length(), 13);
+            case DECIMAL:
+                return Math.max(f.name().length(), 12 + f.scale() / 2);
             default:
                 return Math.max(f.name().length(), 12);
         }

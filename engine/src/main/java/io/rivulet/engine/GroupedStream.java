@@ -40,6 +40,15 @@ public final class GroupedStream
     }
 
     /**
+     * @return schema of the records being grouped (to resolve fields for typed aggregates such as
+     *         {@link Aggregate#ofLong}); the output schema is {@code agg(...).schema()}.
+     */
+    public Schema schema()
+    {
+        return stream.schema();
+    }
+
+    /**
      * @param mode append (final rows once), update (changed rows), or complete (whole table).
      * @return this.
      */
@@ -88,7 +97,9 @@ public final class GroupedStream
      * Aggregates each (window, key) group incrementally.
      *
      * @param aggregates e.g. {@code count(), sum("qty"), avg("px")}.
-     * @return the stream of result rows: window_start, window_end, key columns, aggregate columns.
+     * @return the stream of result rows: {@link Aggregate#WINDOW_START}, {@link Aggregate#WINDOW_END} (TIMESTAMP),
+     *         the key columns, then one column per aggregate named {@link Aggregate#columnName()} ({@code count},
+     *         {@code sum_qty}, ...); read them through {@link RecordStream#schema()} of the returned stream.
      */
     public RecordStream agg(final Aggregate... aggregates)
     {

@@ -11,6 +11,7 @@ import io.rivulet.operators.join.JoinOperators;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.window.WindowSpec;
+import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 
@@ -57,11 +58,55 @@ public final class RecordStream
     }
 
     /**
+     * The schema of the records at this point of the pipeline: resolve typed fields for the next typed step from it,
+     * e.g. after {@code agg(count())}: {@code stream.schema().longField("count")}. A field resolved here is only
+     * valid until the next step that changes the schema ({@code select}, {@code withColumn}, {@code map}, {@code agg},
+     * a join); a typed lambda that captured a field of another layout is rejected when it is added, and any stale
+     * field fails its first access when assertions are enabled ({@code -ea}).
+     *
      * @return schema of the records at this point of the pipeline.
      */
     public Schema schema()
     {
         return schema;
+    }
+
+    /**
+     * Adds a column computed from an expression, or replaces the column of that name in place, keeping every other
+     * column (Spark's {@code withColumn}), e.g. {@code withColumn("px", col("px").toDecimal(2))} or
+     * {@code withColumn("notional", col("px").times(col("qty")))}. A projection ({@link #select}) of all columns:
+     * one copy per record, no allocation. The schema changes (a new column is appended; a replaced one may change
+     * type), so resolve typed fields again from {@link #schema()} afterwards.
+     *
+     * @param name       column to add (appended last) or replace (same position).
+     * @param expression its value, over the current columns.
+     * @return this stream, now of the widened schema.
+     */
+    public RecordStream withColumn(final String name, final Expr expression)
+    {
+        if (name == null || expression == null)
+        {
+            throw new SchemaException("withColumn(name, expression) needs a column name and an expression");
+        }
+        final List<Expr> columns = new ArrayList<>(schema.fieldCount() + 1);
+        boolean replaced = false;
+        for (final Field f : schema.fields())
+        {
+            if (f.name().equals(name))
+            {
+                columns.add(expression.as(name));
+                replaced = true;
+            }
+            else
+            {
+                columns.add(Expr.col(f.name()));
+            }
+        }
+        if (!replaced)
+        {
+            columns.add(expression.as(name));
+        }
+        return select(columns.toArray(new Expr[0]));
     }
 
     /**

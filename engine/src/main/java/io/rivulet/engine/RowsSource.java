@@ -1,6 +1,7 @@
 package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.BooleanField;
+import io.rivulet.ringbuffer.DecimalField;
 import io.rivulet.ringbuffer.DoubleField;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.IntField;
@@ -87,6 +88,9 @@ final class RowsSource extends Source
                     }
                     out.setBoolean((BooleanField)f, (Boolean)v);
                     break;
+                case DECIMAL:
+                    decimal(rowIndex, out, (DecimalField)f, v);
+                    break;
                 default:
                     if (!(v instanceof CharSequence))
                     {
@@ -101,6 +105,39 @@ final class RowsSource extends Source
                         throw new SchemaException("Row " + rowIndex + ": " + ex.getMessage());
                     }
             }
+        }
+    }
+
+    /** A BigDecimal, a String such as "101.25", or an integral number; never a double (not exact). */
+    private static void decimal(final int rowIndex, final RecordFlyweight out, final DecimalField f,
+        final Object v)
+    {
+        try
+        {
+            if (v instanceof java.math.BigDecimal)
+            {
+                out.setDecimal(f, (java.math.BigDecimal)v);
+            }
+            else if (v instanceof CharSequence)
+            {
+                out.setDecimal(f, (CharSequence)v);
+            }
+            else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte)
+            {
+                out.setDecimal(f, ((Number)v).longValue(), 0);
+            }
+            else
+            {
+                throw mismatch(rowIndex, f, v, "a BigDecimal or a String like \"101.25\" (a double is not exact)");
+            }
+        }
+        catch (final SchemaException ex)
+        {
+            throw ex;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new SchemaException("Row " + rowIndex + ": " + ex.getMessage());
         }
     }
 

@@ -13,17 +13,34 @@ import java.util.Arrays;
  */
 abstract class BoundExpr
 {
-    /** Result kinds: integral values are evaluated as long, others as double, boolean or symbol bytes. */
+    /**
+     * Result kinds: integral values are evaluated as long, decimals as their long mantissa at {@link #scale},
+     * others as double, boolean or symbol bytes.
+     */
     enum Kind
     {
-        LONG, DOUBLE, BOOL, SYMBOL
+        LONG, DOUBLE, BOOL, SYMBOL, DECIMAL
     }
 
     final Kind kind;
+    /** Digits after the point of a DECIMAL result; 0 for every other kind (an integral is a decimal of scale 0). */
+    final int scale;
 
     BoundExpr(final Kind kind)
     {
+        this(kind, 0);
+    }
+
+    BoundExpr(final Kind kind, final int scale)
+    {
         this.kind = kind;
+        this.scale = scale;
+    }
+
+    /** @return e.g. {@code DECIMAL(4)} or {@code LONG}, for messages. */
+    String describe()
+    {
+        return kind == Kind.DECIMAL ? "DECIMAL(" + scale + ")" : kind.name();
     }
 
     long evalLong(final RecordFlyweight record)

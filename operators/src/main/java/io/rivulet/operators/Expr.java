@@ -1,6 +1,8 @@
 package io.rivulet.operators;
 
 import io.rivulet.ringbuffer.BooleanField;
+import io.rivulet.ringbuffer.DecimalField;
+import io.rivulet.ringbuffer.Decimals;
 import io.rivulet.ringbuffer.DoubleField;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
@@ -11,6 +13,7 @@ import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 import io.rivulet.ringbuffer.SymbolField;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,7 +24,23 @@ import java.nio.charset.StandardCharsets;
  * <p>
  * Types: INT64, INT32 and TIMESTAMP columns are integral; arithmetic of integrals stays integral except
  * {@link #div}, which is always FLOAT64 (as in Spark); any FLOAT64 operand makes the result FLOAT64.
- * Symbols support {@link #eq}/{@link #ne}. Immutable.
+ * Symbols support {@link #eq}/{@link #ne}.
+ * <p>
+ * <b>DECIMAL</b> (fixed point, see {@code FieldType.DECIMAL}) arithmetic is exact, on 64-bit mantissas. An integral
+ * operand counts as a decimal of scale 0. Result scales: {@code plus}/{@code minus} take the larger scale of the
+ * two operands, {@code times} the sum of the scales (more than 18 is an error when the pipeline is defined: rescale
+ * an operand with {@link #toDecimal} first); comparisons are exact across scales. Literals:
+ * {@code lit(new BigDecimal("101.5"))} (scale of the BigDecimal), a long/int, or a String such as {@code "101.5"}
+ * where the other operand is a decimal (parsed when the pipeline is defined). Mixing DECIMAL with FLOAT64 (a double
+ * column or literal) is rejected: convert explicitly with {@link #toDouble} (inexact) or compare with a
+ * BigDecimal/String literal. {@link #div} of a decimal is rejected too (not exact): use {@code toDouble()}.
+ * <p>
+ * <b>Overflow and extremes.</b> Integral and decimal {@code plus}/{@code minus}/{@code times} are exact: a result
+ * that does not fit 64 bits throws {@link ArithmeticException} naming the expression, which fails the pipeline
+ * (the stage stops with that cause; a silently wrapped price or quantity would be worse). {@link #div} is FLOAT64
+ * and follows IEEE 754: {@code x / 0} is {@code Infinity} or {@code -Infinity}, {@code 0 / 0} is {@code NaN},
+ * {@code Long.MIN_VALUE / -1} is {@code 9.223372036854776E18}; every comparison with NaN is false except
+ * {@code ne}. Immutable.
  */
 public abstract class Expr
 {
@@ -79,6 +98,10 @@ public abstract class Expr
         {
             return new Literal(value, BoundExpr.Kind.BOOL);
         }
+        if (value instanceof BigDecimal)
+        {
+            return new Literal(decimalLiteral((BigDecimal)value), BoundExpr.Kind.DECIMAL);
+        }
         if (value instanceof String)
         {
             final String s = (String)value;
@@ -92,7 +115,50 @@ public abstract class Expr
             return new Literal(value, BoundExpr.Kind.SYMBOL);
         }
         throw new SchemaException("Unsupported literal " + value + (value == null ? "" : " of type " +
-            value.getClass().getSimpleName()) + "; use a long, int, double, boolean or String");
+            value.getClass().getSimpleName()) + "; use a long, int, double, boolean, BigDecimal or String");
+    }
+
+    private static BigDecimal decimalLiteral(final BigDecimal value)
+    {
+        BigDecimal v = value.scale() < 0 ? value.setScale(0) : value;
+        if (v.scale() > Schema.MAX_DECIMAL_SCALE)
+        {
+            v = v.stripTrailingZeros();
+            if (v.scale() > Schema.MAX_DECIMAL_SCALE)
+            {
+                throw new SchemaException("Decimal literal " + value.toPlainString() + " has more than " +
+                    Schema.MAX_DECIMAL_SCALE + " digits after the point; round it");
+            }
+        }
+        if (v.unscaledValue().bitLength() > 63)
+        {
+            throw new SchemaException("Decimal literal " + value.toPlainString() + " does not fit a 64-bit " +
+                "mantissa at scale " + v.scale());
+        }
+        return v;
+    }
+
+    /**
+     * @return this numeric expression as FLOAT64: the explicit, inexact way to mix a DECIMAL with doubles
+     *         (the nearest double to the decimal's value).
+     */
+    public Expr toDouble()
+    {
+        return new Convert(this, -1);
+    }
+
+    /**
+     * Converts an integral or DECIMAL expression to DECIMAL({@code scale}): exact when the scale grows (an overflow
+     * throws ArithmeticException on the record), rounded half away from zero ({@code RoundingMode.HALF_UP}) when it
+     * shrinks, e.g. to bring {@code px.times(fxRate)} back to the price's scale. FLOAT64 is rejected (not exact).
+     *
+     * @param scale digits after the point, 0 to 18.
+     * @return the converted expression.
+     */
+    public Expr toDecimal(final int scale)
+    {
+        Decimals.checkScale(scale, String.valueOf(this));
+        return new Convert(this, scale);
     }
 
     /** @param other expression or constant. @return {@code this + other}. */
@@ -288,6 +354,22 @@ public abstract class Expr
                         }
                     };
                 }
+                case DECIMAL:
+                {
+                    final DecimalField f = (DecimalField)field;
+                    return new BoundExpr(BoundExpr.Kind.DECIMAL, f.scale())
+                    {
+                        long evalLong(final RecordFlyweight r)
+                        {
+                            return r.getMantissa(f);
+                        }
+
+                        FieldType outputType()
+                        {
+                            return FieldType.DECIMAL;
+                        }
+                    };
+                }
                 default:
                     return new BoundExpr.SymbolColumn((SymbolField)field);
             }
@@ -364,15 +446,49 @@ public abstract class Expr
                         }
                     };
                 }
+                case DECIMAL:
+                    return decimal((BigDecimal)value);
                 default:
                     return new BoundExpr.SymbolLiteral(((String)value).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+
+        static BoundExpr decimal(final BigDecimal value)
+        {
+            final long mantissa = value.unscaledValue().longValue();
+            return new BoundExpr(BoundExpr.Kind.DECIMAL, value.scale())
+            {
+                long evalLong(final RecordFlyweight r)
+                {
+                    return mantissa;
+                }
+
+                FieldType outputType()
+                {
+                    return FieldType.DECIMAL;
+                }
+            };
+        }
+
+        /** A symbol literal next to a decimal operand is read as a decimal number, e.g. {@code "101.5"}. */
+        BoundExpr asDecimal(final Expr context)
+        {
+            try
+            {
+                return decimal(decimalLiteral(new BigDecimal(((String)value).trim())));
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new SchemaException("'" + value + "' is not a decimal number, in " + context +
+                    "; write it like \"101.5\" or new BigDecimal(\"101.5\")");
             }
         }
 
         @Override
         public String toString()
         {
-            return kind == BoundExpr.Kind.SYMBOL ? "'" + value + "'" : String.valueOf(value);
+            return kind == BoundExpr.Kind.SYMBOL ? "'" + value + "'" :
+                kind == BoundExpr.Kind.DECIMAL ? ((BigDecimal)value).toPlainString() : String.valueOf(value);
         }
     }
 
@@ -471,8 +587,21 @@ public abstract class Expr
         @Override
         BoundExpr bind(final Schema schema)
         {
-            final BoundExpr l = left.bind(schema);
-            final BoundExpr r = right.bind(schema);
+            BoundExpr l = left.bind(schema);
+            BoundExpr r = right.bind(schema);
+            // a String next to a decimal is a decimal literal: col("px").gt("101.5")
+            if (l.kind == BoundExpr.Kind.DECIMAL && r.kind == BoundExpr.Kind.SYMBOL && right instanceof Literal)
+            {
+                r = ((Literal)right).asDecimal(this);
+            }
+            else if (r.kind == BoundExpr.Kind.DECIMAL && l.kind == BoundExpr.Kind.SYMBOL && left instanceof Literal)
+            {
+                l = ((Literal)left).asDecimal(this);
+            }
+            if (l.kind == BoundExpr.Kind.DECIMAL || r.kind == BoundExpr.Kind.DECIMAL)
+            {
+                return bindDecimal(l, r);
+            }
             switch (op)
             {
                 case AND:
@@ -508,8 +637,66 @@ public abstract class Expr
                         throw mismatch(l, r, "numeric operands");
                     }
                     final boolean integral = op != DIV && l.kind == BoundExpr.Kind.LONG && r.kind == BoundExpr.Kind.LONG;
-                    return integral ? new LongArithmetic(op, l, r) : new DoubleArithmetic(op, l, r);
+                    return integral ? new LongArithmetic(op, l, r, overflowMessage(BoundExpr.Kind.LONG, 0)) :
+                        new DoubleArithmetic(op, l, r);
             }
+        }
+
+        private BoundExpr bindDecimal(final BoundExpr l, final BoundExpr r)
+        {
+            for (final BoundExpr e : new BoundExpr[]{l, r})
+            {
+                if (e.kind == BoundExpr.Kind.DOUBLE)
+                {
+                    throw new SchemaException("Cannot apply " + BINARY_SYMBOLS[op] + " to " + left + " (" +
+                        l.describe() + ") and " + right + " (" + r.describe() + ") in " + this + ": mixing DECIMAL " +
+                        "and FLOAT64 must be explicit; use a decimal literal (new BigDecimal(\"101.5\") or " +
+                        "\"101.5\") or convert the decimal with .toDouble()");
+                }
+                if (e.kind != BoundExpr.Kind.DECIMAL && e.kind != BoundExpr.Kind.LONG)
+                {
+                    throw mismatch(l, r, "numeric operands");
+                }
+            }
+            switch (op)
+            {
+                case GT:
+                case GE:
+                case LT:
+                case LE:
+                case EQ:
+                case NE:
+                    return new DecimalCompare(op, l, r);
+                case PLUS:
+                case MINUS:
+                {
+                    final int scale = Math.max(l.scale, r.scale);
+                    return new DecimalArithmetic(op, l, r, scale, overflowMessage(BoundExpr.Kind.DECIMAL, scale));
+                }
+                case TIMES:
+                {
+                    final int scale = l.scale + r.scale;
+                    if (scale > Schema.MAX_DECIMAL_SCALE)
+                    {
+                        throw new SchemaException("The product " + this + " of " + l.describe() + " and " +
+                            r.describe() + " would have scale " + scale + ", more than " + Schema.MAX_DECIMAL_SCALE +
+                            "; bring an operand to a smaller scale first with .toDecimal(n)");
+                    }
+                    return new DecimalArithmetic(op, l, r, scale, overflowMessage(BoundExpr.Kind.DECIMAL, scale));
+                }
+                case DIV:
+                    throw new SchemaException("Cannot divide " + this + ": a DECIMAL quotient is not exact; " +
+                        "convert explicitly with .toDouble() (FLOAT64), or multiply by a decimal literal instead");
+                default:
+                    throw mismatch(l, r, "boolean operands");
+            }
+        }
+
+        private String overflowMessage(final BoundExpr.Kind kind, final int scale)
+        {
+            return (kind == BoundExpr.Kind.DECIMAL ? "DECIMAL(" + scale + ")" : "INT64") + " overflow in " + this +
+                ": the result does not fit 64 bits" +
+                (kind == BoundExpr.Kind.DECIMAL ? " at scale " + scale + " (rescale with .toDecimal(n))" : "");
         }
 
         private BoundExpr numericCompare(final BoundExpr l, final BoundExpr r)
@@ -529,8 +716,8 @@ public abstract class Expr
 
         private SchemaException mismatch(final BoundExpr l, final BoundExpr r, final String needed)
         {
-            return new SchemaException("Cannot apply " + BINARY_SYMBOLS[op] + " to " + left + " (" + l.kind +
-                ") and " + right + " (" + r.kind + ") in " + this + ": it needs " + needed);
+            return new SchemaException("Cannot apply " + BINARY_SYMBOLS[op] + " to " + left + " (" + l.describe() +
+                ") and " + right + " (" + r.describe() + ") in " + this + ": it needs " + needed);
         }
     }
 
@@ -687,12 +874,15 @@ public abstract class Expr
         private final BoundExpr l;
         private final BoundExpr r;
 
-        LongArithmetic(final int op, final BoundExpr l, final BoundExpr r)
+        private final String overflow;
+
+        LongArithmetic(final int op, final BoundExpr l, final BoundExpr r, final String overflow)
         {
             super(Kind.LONG);
             this.op = op;
             this.l = l;
             this.r = r;
+            this.overflow = overflow;
         }
 
         @Override
@@ -700,14 +890,21 @@ public abstract class Expr
         {
             final long a = l.evalLong(record);
             final long b = r.evalLong(record);
-            switch (op)
+            try
             {
-                case PLUS:
-                    return a + b;
-                case MINUS:
-                    return a - b;
-                default:
-                    return a * b;
+                switch (op)
+                {
+                    case PLUS:
+                        return Math.addExact(a, b);
+                    case MINUS:
+                        return Math.subtractExact(a, b);
+                    default:
+                        return Math.multiplyExact(a, b);
+                }
+            }
+            catch (final ArithmeticException e)
+            {
+                throw new ArithmeticException(overflow);
             }
         }
 
@@ -754,6 +951,188 @@ public abstract class Expr
         FieldType outputType()
         {
             return FieldType.FLOAT64;
+        }
+    }
+
+    private static final class DecimalCompare extends BoolResult
+    {
+        private final int op;
+
+        DecimalCompare(final int op, final BoundExpr l, final BoundExpr r)
+        {
+            super(l, r);
+            this.op = op;
+        }
+
+        @Override
+        boolean evalBool(final RecordFlyweight record)
+        {
+            final int c = Decimals.compare(l.evalLong(record), l.scale, r.evalLong(record), r.scale);
+            switch (op)
+            {
+                case GT:
+                    return c > 0;
+                case GE:
+                    return c >= 0;
+                case LT:
+                    return c < 0;
+                case LE:
+                    return c <= 0;
+                case EQ:
+                    return c == 0;
+                default:
+                    return c != 0;
+            }
+        }
+    }
+
+    /** Exact fixed-point plus/minus/times; operands are integral (scale 0) or DECIMAL mantissas. */
+    private static final class DecimalArithmetic extends BoundExpr
+    {
+        private final int op;
+        private final BoundExpr l;
+        private final BoundExpr r;
+        private final int lRescale;
+        private final int rRescale;
+        private final String overflow;
+
+        DecimalArithmetic(final int op, final BoundExpr l, final BoundExpr r, final int scale, final String overflow)
+        {
+            super(Kind.DECIMAL, scale);
+            this.op = op;
+            this.l = l;
+            this.r = r;
+            // plus/minus align both operands to the result scale; times adds the scales, no alignment
+            this.lRescale = op == TIMES ? 0 : scale - l.scale;
+            this.rRescale = op == TIMES ? 0 : scale - r.scale;
+            this.overflow = overflow;
+        }
+
+        @Override
+        long evalLong(final RecordFlyweight record)
+        {
+            try
+            {
+                final long a = Decimals.rescaleUp(l.evalLong(record), lRescale);
+                final long b = Decimals.rescaleUp(r.evalLong(record), rRescale);
+                switch (op)
+                {
+                    case PLUS:
+                        return Math.addExact(a, b);
+                    case MINUS:
+                        return Math.subtractExact(a, b);
+                    default:
+                        return Math.multiplyExact(a, b);
+                }
+            }
+            catch (final ArithmeticException e)
+            {
+                throw new ArithmeticException(overflow);
+            }
+        }
+
+        @Override
+        FieldType outputType()
+        {
+            return FieldType.DECIMAL;
+        }
+    }
+
+    /** {@code toDouble()} (targetScale -1) and {@code toDecimal(scale)}. */
+    private static final class Convert extends Expr
+    {
+        private final Expr operand;
+        private final int targetScale;
+
+        Convert(final Expr operand, final int targetScale)
+        {
+            this.operand = operand;
+            this.targetScale = targetScale;
+        }
+
+        @Override
+        public String name()
+        {
+            return operand.name();
+        }
+
+        @Override
+        BoundExpr bind(final Schema schema)
+        {
+            final BoundExpr b = operand.bind(schema);
+            if (b.kind != BoundExpr.Kind.LONG && b.kind != BoundExpr.Kind.DECIMAL &&
+                !(targetScale < 0 && b.kind == BoundExpr.Kind.DOUBLE))
+            {
+                throw new SchemaException("Cannot convert " + operand + " (" + b.describe() + ") " +
+                    (targetScale < 0 ? "to FLOAT64" : "to DECIMAL(" + targetScale + ")") + " in " + this +
+                    (b.kind == BoundExpr.Kind.DOUBLE ? ": a double is not exact; declare the column DECIMAL at " +
+                    "the source" : ": it needs an integral or decimal operand"));
+            }
+            if (targetScale < 0)
+            {
+                if (b.kind == BoundExpr.Kind.DOUBLE)
+                {
+                    return b;
+                }
+                final double divisor = Decimals.pow10(b.scale);
+                return new BoundExpr(BoundExpr.Kind.DOUBLE)
+                {
+                    double evalDouble(final RecordFlyweight r)
+                    {
+                        return b.evalLong(r) / divisor;
+                    }
+
+                    FieldType outputType()
+                    {
+                        return FieldType.FLOAT64;
+                    }
+                };
+            }
+            final int from = b.scale;
+            final String overflow = "DECIMAL(" + targetScale + ") overflow in " + this + ": the value does not " +
+                "fit a 64-bit mantissa at scale " + targetScale;
+            if (targetScale >= from)
+            {
+                final int digits = targetScale - from;
+                return new BoundExpr(BoundExpr.Kind.DECIMAL, targetScale)
+                {
+                    long evalLong(final RecordFlyweight r)
+                    {
+                        try
+                        {
+                            return Decimals.rescaleUp(b.evalLong(r), digits);
+                        }
+                        catch (final ArithmeticException e)
+                        {
+                            throw new ArithmeticException(overflow);
+                        }
+                    }
+
+                    FieldType outputType()
+                    {
+                        return FieldType.DECIMAL;
+                    }
+                };
+            }
+            final long divisor = Decimals.pow10(from - targetScale);
+            return new BoundExpr(BoundExpr.Kind.DECIMAL, targetScale)
+            {
+                long evalLong(final RecordFlyweight r)
+                {
+                    return Decimals.divideHalfUp(b.evalLong(r), divisor);
+                }
+
+                FieldType outputType()
+                {
+                    return FieldType.DECIMAL;
+                }
+            };
+        }
+
+        @Override
+        public String toString()
+        {
+            return targetScale < 0 ? operand + ".toDouble()" : operand + ".toDecimal(" + targetScale + ")";
         }
     }
 }

@@ -24,6 +24,7 @@ public final class Operators
     public static Operator filter(final Schema input, final RecordPredicate predicate)
     {
         requireNonNull(predicate, "filter predicate");
+        CapturedFields.check(predicate, "filter(<lambda>)", input);
         return new FilterOperator(input, predicate, "filter(<lambda>)");
     }
 
@@ -74,7 +75,7 @@ public final class Operators
     }
 
     /**
-     * @param input  schema of the input records (unused, for symmetry and future checks).
+     * @param input  schema of the input records; fields the mapper captured must fit it or {@code output}.
      * @param output schema of the records {@code mapper} writes.
      * @param mapper writes one output record per input record.
      * @return a map operator.
@@ -83,6 +84,10 @@ public final class Operators
     {
         requireNonNull(output, "map output schema");
         requireNonNull(mapper, "map function");
+        if (input != null)
+        {
+            CapturedFields.check(mapper, "map(<lambda>)", input, output);
+        }
         return new MapOperator(output, mapper);
     }
 
@@ -96,6 +101,10 @@ public final class Operators
     {
         requireNonNull(output, "flatMap output schema");
         requireNonNull(mapper, "flatMap function");
+        if (input != null)
+        {
+            CapturedFields.check(mapper, "flatMap(<lambda>)", input, output);
+        }
         return new FlatMapOperator(output, mapper);
     }
 
@@ -143,6 +152,9 @@ public final class Operators
                     break;
                 case BOOLEAN:
                     out.bool(name);
+                    break;
+                case DECIMAL:
+                    out.decimal(name, bound[i].scale);
                     break;
                 default:
                     out.symbol(name, bound[i].outputLengthBytes());

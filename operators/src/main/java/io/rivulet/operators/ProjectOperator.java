@@ -48,6 +48,7 @@ final class ProjectOperator extends Operator
             {
                 case INT64:
                 case TIMESTAMP:
+                case DECIMAL:
                     buffer.putLong(offset, e.evalLong(record));
                     break;
                 case INT32:

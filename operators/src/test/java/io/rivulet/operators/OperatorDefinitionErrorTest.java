@@ -5,7 +5,6 @@ import io.rivulet.ringbuffer.SchemaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-import java.math.BigDecimal;
 
 import static io.rivulet.operators.Expr.col;
 import static io.rivulet.operators.Expr.lit;
@@ -151,11 +150,12 @@ class OperatorDefinitionErrorTest
     @Test
     void shouldRejectUnsupportedLiteralType()
     {
-        assertMessage("Unsupported literal 1.5 of type BigDecimal; use a long, int, double, boolean or String",
-            () -> col("qty").gt(new BigDecimal("1.5")));
-        assertMessage("Unsupported literal x of type Character; use a long, int, double, boolean or String",
-            () -> col("sym").eq('x'));
-        assertMessage("Unsupported literal null; use a long, int, double, boolean or String", () -> lit(null));
+        assertMessage("Unsupported literal 15 of type BigInteger; use a long, int, double, boolean, BigDecimal or " +
+            "String", () -> col("qty").gt(java.math.BigInteger.valueOf(15)));
+        assertMessage("Unsupported literal x of type Character; use a long, int, double, boolean, BigDecimal or " +
+            "String", () -> col("sym").eq('x'));
+        assertMessage("Unsupported literal null; use a long, int, double, boolean, BigDecimal or String",
+            () -> lit(null));
     }
 
     @Test

@@ -82,6 +82,16 @@ final class OperatorHarness implements Output
                 case BOOLEAN:
                     input.setBoolean((BooleanField)f, (Boolean)values[i]);
                     break;
+                case DECIMAL:
+                    if (values[i] instanceof java.math.BigDecimal)
+                    {
+                        input.setDecimal((io.rivulet.ringbuffer.DecimalField)f, (java.math.BigDecimal)values[i]);
+                    }
+                    else
+                    {
+                        input.setDecimal((io.rivulet.ringbuffer.DecimalField)f, values[i].toString());
+                    }
+                    break;
                 default:
                     input.setSymbol((SymbolField)f, (String)values[i]);
             }

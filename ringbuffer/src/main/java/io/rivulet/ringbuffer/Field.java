@@ -12,6 +12,7 @@ public abstract class Field
     private final int index;
     private final int offset;
     private final int lengthBytes;
+    private Schema schema;
 
     Field(final String name, final FieldType type, final int index, final int offset, final int lengthBytes)
     {
@@ -62,13 +63,100 @@ public abstract class Field
         return lengthBytes;
     }
 
+    /**
+     * @return the schema this field was resolved from.
+     */
+    public Schema schema()
+    {
+        return schema;
+    }
+
+    /**
+     * Whether this field reads the right bytes of a record of {@code recordSchema}: true for its own schema, and
+     * for any schema that has a column of the same name, type and width at the same position and offset (an equal
+     * schema built twice, or a projection that kept the column where it was).
+     *
+     * @param recordSchema schema of the record being accessed.
+     * @return true if an access through this field is correct for that record.
+     */
+    public boolean isValidFor(final Schema recordSchema)
+    {
+        if (recordSchema == schema)
+        {
+            return true;
+        }
+        if (recordSchema == null || index >= recordSchema.fieldCount())
+        {
+            return false;
+        }
+        final Field other = recordSchema.fields().get(index);
+        return other.offset == offset && other.type == type && other.lengthBytes == lengthBytes &&
+            other.scale() == scale() && other.name.equals(name);
+    }
+
+    /**
+     * @return number of decimal digits after the point for a {@link FieldType#DECIMAL} column, else 0.
+     */
+    public int scale()
+    {
+        return 0;
+    }
+
+    /**
+     * @return {@code name:TYPE}, e.g. {@code px:DECIMAL(4)} or {@code sym:SYMBOL(8)}.
+     */
     @Override
     public String toString()
     {
-        return type == FieldType.SYMBOL ? name + ":SYMBOL(" + lengthBytes + ")" : name + ":" + type;
+        return name + ":" + typeDescription();
     }
 
-    static Field create(final String name, final FieldType type, final int index, final int offset, final int length)
+    /**
+     * @return the type as written in messages: {@code INT64}, {@code SYMBOL(8)}, {@code DECIMAL(4)}.
+     */
+    public String typeDescription()
+    {
+        return type == FieldType.SYMBOL ? "SYMBOL(" + lengthBytes + ")" : type.name();
+    }
+
+    void attach(final Schema schema)
+    {
+        this.schema = schema;
+    }
+
+    /**
+     * The message of a field used on a record of another layout: names the field, its schema and the record's.
+     */
+    static String mismatch(final Field field, final Schema recordSchema)
+    {
+        return "Field '" + field + "' was resolved from " + field.schema + " but the record has " + recordSchema +
+            ": it would read another column's bytes. Resolve the field from the schema of the records at this " +
+            "point of the pipeline (e.g. stream.schema()." + accessor(field.type) + "(\"" + field.name +
+            "\") after the select/map that changed it)";
+    }
+
+    /** The {@link Schema} method resolving a field of this type, for messages. */
+    static String accessor(final FieldType type)
+    {
+        switch (type)
+        {
+            case INT32:
+                return "intField";
+            case FLOAT64:
+                return "doubleField";
+            case BOOLEAN:
+                return "booleanField";
+            case SYMBOL:
+                return "symbolField";
+            case DECIMAL:
+                return "decimalField";
+            default:
+                return "longField";
+        }
+    }
+
+    static Field create(final String name, final FieldType type, final int index, final int offset, final int length,
+        final int scale)
     {
         switch (type)
         {
@@ -83,6 +171,8 @@ public abstract class Field
                 return new BooleanField(name, index, offset);
             case SYMBOL:
                 return new SymbolField(name, index, offset, length);
+            case DECIMAL:
+                return new DecimalField(name, index, offset, scale);
             default:
                 throw new IllegalStateException("unknown type " + type);
         }

@@ -17,7 +17,13 @@ public enum FieldType
     /** Epoch milliseconds as a signed 64-bit integer: the type event time is read from. */
     TIMESTAMP(8),
     /** Fixed-length US-ASCII text (a ticker, a venue code), right-padded with NUL; length set per field. */
-    SYMBOL(0);
+    SYMBOL(0),
+    /**
+     * Fixed-point decimal (prices, money): a signed 64-bit mantissa, the scale (digits after the point, 0 to
+     * {@link Schema#MAX_DECIMAL_SCALE}) set per field, so {@code 101.25} at scale 4 is stored as {@code 1012500}.
+     * Arithmetic on it is exact; see {@link DecimalField}.
+     */
+    DECIMAL(8);
 
     private final int lengthBytes;
 
@@ -43,10 +49,10 @@ public enum FieldType
     }
 
     /**
-     * @return true for every type usable in arithmetic and numeric comparison.
+     * @return true for every type usable in arithmetic and numeric comparison (integral, FLOAT64, DECIMAL).
      */
     public boolean isNumeric()
     {
-        return isIntegral() || this == FLOAT64;
+        return isIntegral() || this == FLOAT64 || this == DECIMAL;
     }
 }

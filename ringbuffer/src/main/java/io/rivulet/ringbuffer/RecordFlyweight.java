@@ -10,6 +10,12 @@ import org.agrona.MutableDirectBuffer;
  * must outlive it. Not thread-safe. Accessors take typed {@link Field}s resolved once from the schema, so a
  * read is one load at a constant offset.
  * <p>
+ * <b>Field checks.</b> A field reads the bytes at its offset in <i>its</i> schema's layout; used on a record of
+ * another layout (a field resolved before a {@code select} or {@code map} changed the schema) it would silently
+ * read a neighbouring column. Every accessor therefore asserts {@link Field#isValidFor} with a message naming the
+ * field, its schema and the record's: with assertions enabled ({@code -ea}, as the tests run) the mistake fails
+ * at the first record; without them the check is not executed at all, so production reads stay one load.
+ * <p>
  * Besides its fields, a record carries its ingest time ({@link System#nanoTime()} when it entered the engine),
  * used for end-to-end latency.
  */
@@ -90,6 +96,7 @@ public final class RecordFlyweight
      */
     public long getLong(final LongField field)
     {
+        assert valid(field);
         return buffer.getLong(offset + field.offset());
     }
 
@@ -100,6 +107,7 @@ public final class RecordFlyweight
      */
     public RecordFlyweight setLong(final LongField field, final long value)
     {
+        assert valid(field);
         buffer.putLong(offset + field.offset(), value);
         return this;
     }
@@ -110,6 +118,7 @@ public final class RecordFlyweight
      */
     public int getInt(final IntField field)
     {
+        assert valid(field);
         return buffer.getInt(offset + field.offset());
     }
 
@@ -120,6 +129,7 @@ public final class RecordFlyweight
      */
     public RecordFlyweight setInt(final IntField field, final int value)
     {
+        assert valid(field);
         buffer.putInt(offset + field.offset(), value);
         return this;
     }
@@ -130,6 +140,7 @@ public final class RecordFlyweight
      */
     public double getDouble(final DoubleField field)
     {
+        assert valid(field);
         return buffer.getDouble(offset + field.offset());
     }
 
@@ -140,6 +151,7 @@ public final class RecordFlyweight
      */
     public RecordFlyweight setDouble(final DoubleField field, final double value)
     {
+        assert valid(field);
         buffer.putDouble(offset + field.offset(), value);
         return this;
     }
@@ -150,6 +162,7 @@ public final class RecordFlyweight
      */
     public boolean getBoolean(final BooleanField field)
     {
+        assert valid(field);
         return buffer.getByte(offset + field.offset()) != 0;
     }
 
@@ -160,6 +173,7 @@ public final class RecordFlyweight
      */
     public RecordFlyweight setBoolean(final BooleanField field, final boolean value)
     {
+        assert valid(field);
         buffer.putByte(offset + field.offset(), value ? (byte)1 : (byte)0);
         return this;
     }
@@ -175,12 +189,19 @@ public final class RecordFlyweight
      */
     public RecordFlyweight setSymbol(final SymbolField field, final CharSequence value)
     {
+        assert valid(field);
+        if (value == null)
+        {
+            throw new IllegalArgumentException("Symbol for column '" + field.name() + "' is null; write \"\" for " +
+                "an empty symbol");
+        }
         final int length = value.length();
         final int capacity = field.lengthBytes();
         if (length > capacity)
         {
-            throw new IllegalArgumentException("Symbol '" + value + "' is longer than column '" + field.name() +
-                "' (" + capacity + " characters)");
+            throw new IllegalArgumentException("Symbol '" + value + "' (" + length + " characters) does not fit " +
+                "column '" + field.name() + "' (SYMBOL(" + capacity + ")); shorten it, or declare the column " +
+                "wider: Schema.builder().symbol(\"" + field.name() + "\", " + length + ")");
         }
         // validate before writing: a rejected value must leave the field as it was, not half overwritten
         for (int i = 0; i < length; i++)
@@ -207,6 +228,7 @@ public final class RecordFlyweight
      */
     public int symbolLength(final SymbolField field)
     {
+        assert valid(field);
         final int base = offset + field.offset();
         final int capacity = field.lengthBytes();
         for (int i = 0; i < capacity; i++)
@@ -226,6 +248,7 @@ public final class RecordFlyweight
      */
     public char symbolCharAt(final SymbolField field, final int index)
     {
+        assert valid(field);
         return (char)buffer.getByte(offset + field.offset() + index);
     }
 
@@ -238,6 +261,7 @@ public final class RecordFlyweight
      */
     public boolean symbolEquals(final SymbolField field, final CharSequence value)
     {
+        assert valid(field);
         final int length = value.length();
         if (length > field.lengthBytes() || symbolLength(field) != length)
         {
@@ -263,6 +287,7 @@ public final class RecordFlyweight
      */
     public StringBuilder appendSymbol(final SymbolField field, final StringBuilder out)
     {
+        assert valid(field);
         final int length = symbolLength(field);
         final int base = offset + field.offset();
         for (int i = 0; i < length; i++)
@@ -284,13 +309,109 @@ public final class RecordFlyweight
     }
 
     /**
-     * Copies the whole record, and its ingest time, from a flyweight of an equal schema.
+     * @param field a DECIMAL field of this schema.
+     * @return its mantissa: the value times {@code 10^field.scale()}.
+     */
+    public long getMantissa(final DecimalField field)
+    {
+        assert valid(field);
+        return buffer.getLong(offset + field.offset());
+    }
+
+    /**
+     * @param field    a DECIMAL field of this schema.
+     * @param mantissa the value times {@code 10^field.scale()}, e.g. {@code 1012500} for 101.25 at scale 4.
+     * @return this.
+     */
+    public RecordFlyweight setMantissa(final DecimalField field, final long mantissa)
+    {
+        assert valid(field);
+        buffer.putLong(offset + field.offset(), mantissa);
+        return this;
+    }
+
+    /**
+     * Writes {@code mantissa * 10^-scale} exactly, rescaled to the field's scale, e.g.
+     * {@code setDecimal(PX, 10125, 2)} writes 101.25. Does not allocate unless it throws.
+     *
+     * @param field    a DECIMAL field of this schema.
+     * @param mantissa unscaled value.
+     * @param scale    its scale, 0 to 18.
+     * @return this.
+     * @throws IllegalArgumentException naming the column if digits would be lost or the value does not fit;
+     *                                  the field is then unchanged.
+     */
+    public RecordFlyweight setDecimal(final DecimalField field, final long mantissa, final int scale)
+    {
+        return setMantissa(field, Decimals.rescaleExact(mantissa, scale, field.scale(), field.name()));
+    }
+
+    /**
+     * Writes a decimal given as text, exactly, e.g. {@code "101.25"}. Allocates: for the edges, not the hot path.
+     *
+     * @param field a DECIMAL field of this schema.
+     * @param value a decimal number.
+     * @return this.
+     * @throws IllegalArgumentException naming the column if it is not a number, has more digits after the point
+     *                                  than the scale (never rounds) or does not fit; the field is then unchanged.
+     */
+    public RecordFlyweight setDecimal(final DecimalField field, final CharSequence value)
+    {
+        return setMantissa(field, Decimals.mantissa(value, field.scale(), field.name()));
+    }
+
+    /**
+     * Writes a {@link java.math.BigDecimal} exactly. For the edges, not the hot path.
+     *
+     * @param field a DECIMAL field of this schema.
+     * @param value the value.
+     * @return this.
+     * @throws IllegalArgumentException naming the column if digits would be lost or the value does not fit.
+     */
+    public RecordFlyweight setDecimal(final DecimalField field, final java.math.BigDecimal value)
+    {
+        return setMantissa(field, Decimals.mantissa(value, field.scale(), field.name()));
+    }
+
+    /**
+     * Allocates a BigDecimal: for edges (tests, console), not the hot path.
+     *
+     * @param field a DECIMAL field of this schema.
+     * @return the value, with the field's scale.
+     */
+    public java.math.BigDecimal getDecimal(final DecimalField field)
+    {
+        return Decimals.toBigDecimal(getMantissa(field), field.scale());
+    }
+
+    /**
+     * Appends the value in plain notation with the field's scale, e.g. {@code 101.2500} or {@code -0.0050}.
+     * Does not allocate if {@code out} has room.
+     *
+     * @param field a DECIMAL field of this schema.
+     * @param out   to append to.
+     * @return out.
+     */
+    public StringBuilder appendDecimal(final DecimalField field, final StringBuilder out)
+    {
+        return Decimals.append(out, getMantissa(field), field.scale());
+    }
+
+    /**
+     * Copies the whole record, and its ingest time, from a flyweight of an equal schema (same columns in the same
+     * order, see {@link Schema#equals}): one {@code putBytes} of {@link Schema#recordLengthBytes()}, no allocation.
+     * Use it in a {@code map} whose output schema is its input schema, to pass a record through and then change
+     * a few fields; to change one column declaratively, {@code RecordStream.withColumn} is shorter. Copying from a
+     * record of another layout is a bug and fails the assertion ({@code -ea}).
      *
      * @param source record to copy.
      * @return this.
      */
     public RecordFlyweight copyFrom(final RecordFlyweight source)
     {
+        assert source.schema == schema || schema.equals(source.schema) :
+            "copyFrom: the source record has " + source.schema + " but this record has " + schema +
+            "; copy field by field, or select/map to this schema first";
         buffer.putBytes(offset, source.buffer, source.offset, schema.recordLengthBytes());
         ingestTimeNs = source.ingestTimeNs;
         return this;
@@ -300,12 +421,14 @@ public final class RecordFlyweight
      * Boxes a field's value: for edges (tests, console, collecting sinks), not the hot path.
      *
      * @param field a field of this schema.
-     * @return Long, Integer, Double, Boolean or String.
+     * @return Long, Integer, Double, Boolean, BigDecimal or String.
      */
     public Object getValue(final Field field)
     {
         switch (field.type())
         {
+            case DECIMAL:
+                return getDecimal((DecimalField)field);
             case INT64:
             case TIMESTAMP:
                 return getLong((LongField)field);
@@ -352,11 +475,24 @@ public final class RecordFlyweight
                 case BOOLEAN:
                     out.append(getBoolean((BooleanField)f));
                     break;
+                case DECIMAL:
+                    appendDecimal((DecimalField)f, out);
+                    break;
                 default:
                     appendSymbol((SymbolField)f, out);
             }
         }
         return out;
+    }
+
+    /** Kept out of line so the accessors stay small; the message is built only when the check fails. */
+    private boolean valid(final Field field)
+    {
+        if (!field.isValidFor(schema))
+        {
+            throw new AssertionError(Field.mismatch(field, schema));
+        }
+        return true;
     }
 
     @Override

@@ -25,6 +25,8 @@ public final class Schema
 {
     /** Longest allowed {@link FieldType#SYMBOL} field. */
     public static final int MAX_SYMBOL_LENGTH = 256;
+    /** Largest allowed scale of a {@link FieldType#DECIMAL} field: a 64-bit mantissa holds 18 full digits. */
+    public static final int MAX_DECIMAL_SCALE = 18;
     /** Largest allowed record. */
     public static final int MAX_RECORD_LENGTH = 64 * 1024;
 
@@ -41,6 +43,8 @@ public final class Schema
         final Map<String, Field> map = new HashMap<>();
         for (final Field f : fields)
         {
+            // fields are created for this schema only and published with it
+            f.attach(this);
             map.put(f.name(), f);
         }
         this.byName = map;
@@ -143,6 +147,15 @@ public final class Schema
     }
 
     /**
+     * @param name a {@link FieldType#DECIMAL} column.
+     * @return the typed field (its scale is {@link DecimalField#scale()}).
+     */
+    public DecimalField decimalField(final String name)
+    {
+        return typed(name, DecimalField.class, "a decimal");
+    }
+
+    /**
      * @param name a {@link FieldType#SYMBOL} column.
      * @return the typed field.
      */
@@ -156,14 +169,9 @@ public final class Schema
         final Field f = field(name);
         if (!type.isInstance(f))
         {
-            throw new SchemaException("Column '" + name + "' is " + describe(f) + ", not " + description);
+            throw new SchemaException("Column '" + name + "' is " + f.typeDescription() + ", not " + description);
         }
         return type.cast(f);
-    }
-
-    private static String describe(final Field f)
-    {
-        return f.type() == FieldType.SYMBOL ? "SYMBOL(" + f.lengthBytes() + ")" : f.type().name();
     }
 
     private String columnList()
@@ -171,6 +179,10 @@ public final class Schema
         return fields.toString();
     }
 
+    /**
+     * Two schemas are equal if they declare the same columns (name, type, width, scale) in the same order, which
+     * gives them the same layout: a field of one reads the same bytes in a record of the other.
+     */
     @Override
     public boolean equals(final Object o)
     {
@@ -191,7 +203,8 @@ public final class Schema
         {
             final Field a = fields.get(i);
             final Field b = other.fields.get(i);
-            if (!a.name().equals(b.name()) || a.type() != b.type() || a.lengthBytes() != b.lengthBytes())
+            if (!a.name().equals(b.name()) || a.type() != b.type() || a.lengthBytes() != b.lengthBytes() ||
+                a.scale() != b.scale())
             {
                 return false;
             }
@@ -220,6 +233,7 @@ public final class Schema
         private final List<String> names = new ArrayList<>();
         private final List<FieldType> types = new ArrayList<>();
         private final List<Integer> lengths = new ArrayList<>();
+        private final List<Integer> scales = new ArrayList<>();
 
         private Builder()
         {
@@ -286,7 +300,25 @@ public final class Schema
         }
 
         /**
-         * Adds a field of the same name, type and length as {@code field} (for deriving schemas).
+         * A fixed-point decimal column: a 64-bit mantissa, {@code scale} digits after the point (e.g. scale 4
+         * stores {@code 101.25} as {@code 1012500}; the largest value is about {@code 9.22 * 10^(18 - scale)}).
+         *
+         * @param name  column name.
+         * @param scale digits after the point, 0 to {@link #MAX_DECIMAL_SCALE}.
+         * @return this.
+         * @throws SchemaException if the scale is out of range.
+         */
+        public Builder decimal(final String name, final int scale)
+        {
+            Decimals.checkScale(scale, name);
+            add(name, FieldType.DECIMAL, 8);
+            scales.set(scales.size() - 1, scale);
+            return this;
+        }
+
+        /**
+         * Adds a field of the same type, length and scale as {@code field} under another name (for deriving
+         * schemas).
          *
          * @param name  column name.
          * @param field field whose type and length to copy.
@@ -294,8 +326,15 @@ public final class Schema
          */
         public Builder like(final String name, final Field field)
         {
-            return field.type() == FieldType.SYMBOL ?
-                symbol(name, field.lengthBytes()) : add(name, field.type(), field.type().lengthBytes());
+            switch (field.type())
+            {
+                case SYMBOL:
+                    return symbol(name, field.lengthBytes());
+                case DECIMAL:
+                    return decimal(name, field.scale());
+                default:
+                    return add(name, field.type(), field.type().lengthBytes());
+            }
         }
 
         private Builder add(final String name, final FieldType type, final int length)
@@ -312,6 +351,7 @@ public final class Schema
             names.add(name);
             types.add(type);
             lengths.add(length);
+            scales.add(0);
             return this;
         }
 
@@ -352,7 +392,7 @@ public final class Schema
             final List<Field> fields = new ArrayList<>(n);
             for (int i = 0; i < n; i++)
             {
-                fields.add(Field.create(names.get(i), types.get(i), i, offsets[i], lengths.get(i)));
+                fields.add(Field.create(names.get(i), types.get(i), i, offsets[i], lengths.get(i), scales.get(i)));
             }
             return new Schema(fields, recordLength);
         }
@@ -364,6 +404,7 @@ public final class Schema
                 case INT64:
                 case TIMESTAMP:
                 case FLOAT64:
+                case DECIMAL:
                     return 0;
                 case INT32:
                     return 1;

@@ -195,7 +195,8 @@ class RecordFlyweightTest
         final IllegalArgumentException ex = assertThrows(
             IllegalArgumentException.class, () -> record.setSymbol(VENUE, "XLONX"));
 
-        assertEquals("Symbol 'XLONX' is longer than column 'venue' (4 characters)", ex.getMessage());
+        assertEquals("Symbol 'XLONX' (5 characters) does not fit column 'venue' (SYMBOL(4)); shorten it, or " +
+            "declare the column wider: Schema.builder().symbol(\"venue\", 5)", ex.getMessage());
         assertEquals("XLON", record.getSymbol(VENUE), "a rejected symbol must leave the old value");
     }
 

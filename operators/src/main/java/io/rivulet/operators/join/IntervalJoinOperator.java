@@ -391,11 +391,13 @@ final class IntervalJoinOperator extends TwoInputOperator
         }
         for (int i = 0; i < left.length; i++)
         {
-            if (left[i].type() != right[i].type() || left[i].lengthBytes() != right[i].lengthBytes())
+            // keys compare as bytes: DECIMAL mantissas of different scales would never match
+            if (left[i].type() != right[i].type() || left[i].lengthBytes() != right[i].lengthBytes() ||
+                left[i].scale() != right[i].scale())
             {
                 throw new SchemaException("intervalJoin key #" + (i + 1) + ": left " + left[i] + " and right " +
-                    right[i] + " differ; paired key columns need the same type and length (convert one with " +
-                    "select(...))");
+                    right[i] + " differ; paired key columns need the same type, length and scale (convert one " +
+                    "with select(...), e.g. col(\"px\").toDecimal(n))");
             }
         }
     }

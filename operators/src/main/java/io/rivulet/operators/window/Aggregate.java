@@ -1,5 +1,7 @@
 package io.rivulet.operators.window;
 
+import io.rivulet.ringbuffer.DecimalField;
+import io.rivulet.ringbuffer.Decimals;
 import io.rivulet.ringbuffer.DoubleField;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
@@ -17,10 +19,29 @@ import java.util.function.Function;
  * An aggregate of the declarative API, before it is bound to a schema: {@code count()}, {@code sum("qty")},
  * {@code min}, {@code max}, {@code avg}, {@code first}, {@code last}, or a user-defined
  * {@link AggregateFunction} via {@link #of}. Integral columns aggregate as INT64 (sum, min, max, first, last);
- * FLOAT64 columns as FLOAT64; {@code avg} is always FLOAT64; first/last follow arrival order. Immutable.
+ * FLOAT64 columns as FLOAT64; {@code avg} of an integral or FLOAT64 column is FLOAT64; first/last follow arrival
+ * order.
+ * <p>
+ * DECIMAL({@code s}) columns aggregate exactly: sum, min, max, first and last are DECIMAL({@code s}); {@code avg} is
+ * DECIMAL({@code min(s + 4, 18)}) (four more digits, as Spark), rounded half away from zero. Integral and decimal
+ * sums never wrap: a sum that does not fit 64 bits throws {@link ArithmeticException} naming the aggregate, which
+ * fails the pipeline.
+ * <p>
+ * <b>Output columns.</b> A windowed aggregation emits {@link #WINDOW_START}, {@link #WINDOW_END} (TIMESTAMP), the
+ * key columns, then one column per aggregate named by {@link #columnName()}: {@code count},
+ * {@code sum_<column>}, {@code min_<column>}, ..., or the alias given with {@link #as}. Resolve typed fields from
+ * the stream's schema after {@code agg}, e.g. {@code stream.schema().longField(Aggregate.count().columnName())}.
+ * Immutable.
  */
 public final class Aggregate
 {
+    /** Name of the output column holding a window's start (TIMESTAMP, epoch ms, inclusive). */
+    public static final String WINDOW_START = "window_start";
+    /** Name of the output column holding a window's end (TIMESTAMP, epoch ms, exclusive). */
+    public static final String WINDOW_END = "window_end";
+    /** Extra digits after the point of {@code avg} over a DECIMAL column. */
+    public static final int AVG_EXTRA_SCALE = 4;
+
     private enum Kind
     {
         COUNT, SUM, MIN, MAX, AVG, FIRST, LAST, CUSTOM
@@ -153,9 +174,18 @@ public final class Aggregate
     }
 
     /**
-     * @return output column name.
+     * @return output column name (same as {@link #columnName()}).
      */
     public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return the name of the column this aggregate writes into each output row, e.g. {@code count},
+     *         {@code sum_qty}, or its alias.
+     */
+    public String columnName()
     {
         return name;
     }
@@ -193,27 +223,66 @@ public final class Aggregate
             throw new SchemaException("Cannot aggregate " + this + ": column '" + column + "' is " + field.type() +
                 ", not numeric");
         }
+        if (field.type() == FieldType.DECIMAL)
+        {
+            return bindDecimal((DecimalField)field);
+        }
         final boolean integral = field.type().isIntegral();
         switch (kind)
         {
             case AVG:
                 return new Avg(field);
             case SUM:
-                return integral ? new LongSum(field) : new DoubleReduce(field, DoubleReduce.SUM);
+                return integral ? new LongSum(field, overflowMessage("INT64")) :
+                    new DoubleReduce(field, DoubleReduce.SUM);
             case MIN:
-                return integral ? new LongReduce(field, LongReduce.MIN) : new DoubleReduce(field, DoubleReduce.MIN);
+                return integral ? new LongReduce(field, LongReduce.MIN, null) : new DoubleReduce(field, DoubleReduce.MIN);
             case MAX:
-                return integral ? new LongReduce(field, LongReduce.MAX) : new DoubleReduce(field, DoubleReduce.MAX);
+                return integral ? new LongReduce(field, LongReduce.MAX, null) : new DoubleReduce(field, DoubleReduce.MAX);
             case FIRST:
-                return integral ? new LongReduce(field, LongReduce.FIRST) : new DoubleReduce(field, DoubleReduce.FIRST);
+                return integral ? new LongReduce(field, LongReduce.FIRST, null) : new DoubleReduce(field, DoubleReduce.FIRST);
             default:
-                return integral ? new LongReduce(field, LongReduce.LAST) : new DoubleReduce(field, DoubleReduce.LAST);
+                return integral ? new LongReduce(field, LongReduce.LAST, null) : new DoubleReduce(field, DoubleReduce.LAST);
         }
+    }
+
+    private AggregateFunction bindDecimal(final DecimalField field)
+    {
+        final String type = "DECIMAL(" + field.scale() + ")";
+        switch (kind)
+        {
+            case AVG:
+                return new DecimalAvg(field, Math.min(field.scale() + AVG_EXTRA_SCALE, Schema.MAX_DECIMAL_SCALE),
+                    overflowMessage(type));
+            case SUM:
+                return new LongSum(field, overflowMessage(type));
+            case MIN:
+                return new LongReduce(field, LongReduce.MIN, field);
+            case MAX:
+                return new LongReduce(field, LongReduce.MAX, field);
+            case FIRST:
+                return new LongReduce(field, LongReduce.FIRST, field);
+            default:
+                return new LongReduce(field, LongReduce.LAST, field);
+        }
+    }
+
+    private String overflowMessage(final String type)
+    {
+        return type + " overflow in " + this + " (column '" + name + "'): the result does not fit 64 bits";
     }
 
     static long readLong(final RecordFlyweight record, final Field field)
     {
-        return field.type() == FieldType.INT32 ? record.getInt((IntField)field) : record.getLong((LongField)field);
+        switch (field.type())
+        {
+            case INT32:
+                return record.getInt((IntField)field);
+            case DECIMAL:
+                return record.getMantissa((DecimalField)field);
+            default:
+                return record.getLong((LongField)field);
+        }
     }
 
     private static final class Count implements AggregateFunction
@@ -256,11 +325,31 @@ public final class Aggregate
     {
         private final Field field;
         private final boolean int32;
+        private final String overflow;
 
-        LongSum(final Field field)
+        LongSum(final Field field, final String overflow)
         {
             this.field = field;
             this.int32 = field.type() == FieldType.INT32;
+            this.overflow = overflow;
+        }
+
+        private long add(final long a, final long b)
+        {
+            try
+            {
+                return Math.addExact(a, b);
+            }
+            catch (final ArithmeticException e)
+            {
+                throw new ArithmeticException(overflow);
+            }
+        }
+
+        @Override
+        public int resultScale()
+        {
+            return field.scale();
         }
 
         public int accumulatorLengthBytes()
@@ -275,19 +364,20 @@ public final class Aggregate
 
         public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
         {
-            final long v = int32 ? record.getInt((IntField)field) : record.getLong((LongField)field);
-            acc.putLong(offset, acc.getLong(offset) + v);
+            // the DECIMAL mantissa is a long at the field's offset, like INT64
+            final long v = int32 ? record.getInt((IntField)field) : readLong(record, field);
+            acc.putLong(offset, add(acc.getLong(offset), v));
         }
 
         public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
             final int otherOffset, final boolean otherFirst)
         {
-            acc.putLong(offset, acc.getLong(offset) + other.getLong(otherOffset));
+            acc.putLong(offset, add(acc.getLong(offset), other.getLong(otherOffset)));
         }
 
         public FieldType resultType()
         {
-            return FieldType.INT64;
+            return field.type() == FieldType.DECIMAL ? FieldType.DECIMAL : FieldType.INT64;
         }
 
         public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
@@ -308,11 +398,20 @@ public final class Aggregate
 
         private final Field field;
         private final int op;
+        private final DecimalField decimal;
 
-        LongReduce(final Field field, final int op)
+        /** @param decimal the field again if it is DECIMAL (the result keeps its type and scale), else null. */
+        LongReduce(final Field field, final int op, final DecimalField decimal)
         {
             this.field = field;
             this.op = op;
+            this.decimal = decimal;
+        }
+
+        @Override
+        public int resultScale()
+        {
+            return decimal == null ? 0 : decimal.scale();
         }
 
         public int accumulatorLengthBytes()
@@ -368,7 +467,7 @@ public final class Aggregate
 
         public FieldType resultType()
         {
-            return FieldType.INT64;
+            return decimal == null ? FieldType.INT64 : FieldType.DECIMAL;
         }
 
         public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
@@ -506,6 +605,101 @@ public final class Aggregate
         {
             final long n = acc.getLong(offset + 8);
             out.putDouble(outOffset, n == 0 ? Double.NaN : acc.getDouble(offset) / n);
+        }
+    }
+
+    /** Layout: [sum mantissa:8][count:8]; result DECIMAL(resultScale), rounded half away from zero. */
+    private static final class DecimalAvg implements AggregateFunction
+    {
+        private final DecimalField field;
+        private final int resultScale;
+        private final int extraDigits;
+        private final String overflow;
+
+        DecimalAvg(final DecimalField field, final int resultScale, final String overflow)
+        {
+            this.field = field;
+            this.resultScale = resultScale;
+            this.extraDigits = resultScale - field.scale();
+            this.overflow = overflow;
+        }
+
+        public int accumulatorLengthBytes()
+        {
+            return 16;
+        }
+
+        public void init(final MutableDirectBuffer acc, final int offset)
+        {
+            acc.putLong(offset, 0);
+            acc.putLong(offset + 8, 0);
+        }
+
+        private void add(final MutableDirectBuffer acc, final int offset, final long sum, final long count)
+        {
+            try
+            {
+                acc.putLong(offset, Math.addExact(acc.getLong(offset), sum));
+            }
+            catch (final ArithmeticException e)
+            {
+                throw new ArithmeticException(overflow);
+            }
+            acc.putLong(offset + 8, acc.getLong(offset + 8) + count);
+        }
+
+        public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
+        {
+            add(acc, offset, record.getMantissa(field), 1);
+        }
+
+        public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
+            final int otherOffset, final boolean otherFirst)
+        {
+            add(acc, offset, other.getLong(otherOffset), other.getLong(otherOffset + 8));
+        }
+
+        public FieldType resultType()
+        {
+            return FieldType.DECIMAL;
+        }
+
+        @Override
+        public int resultScale()
+        {
+            return resultScale;
+        }
+
+        public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
+            final int outOffset)
+        {
+            final long n = acc.getLong(offset + 8);
+            out.putLong(outOffset, n == 0 ? 0 : average(acc.getLong(offset), n));
+        }
+
+        /** sum * 10^extraDigits / n, rounded half up, without overflowing on the way when the result fits. */
+        private long average(final long sum, final long n)
+        {
+            final long p = Decimals.pow10(extraDigits);
+            final long quotient = sum / n;
+            final long remainder = sum % n;
+            try
+            {
+                final long whole = Math.multiplyExact(quotient, p);
+                final long high = Math.multiplyHigh(remainder, p);
+                final long low = remainder * p;
+                if (high == (low >> 63))
+                {
+                    return Math.addExact(whole, Decimals.divideHalfUp(low, n));
+                }
+            }
+            catch (final ArithmeticException e)
+            {
+                throw new ArithmeticException(overflow);
+            }
+            // remainder * 10^k needs more than 64 bits only for groups of ~10^14 records and more: exact, rare
+            return java.math.BigDecimal.valueOf(sum).multiply(java.math.BigDecimal.valueOf(p))
+                .divide(java.math.BigDecimal.valueOf(n), 0, java.math.RoundingMode.HALF_UP).longValueExact();
         }
     }
 

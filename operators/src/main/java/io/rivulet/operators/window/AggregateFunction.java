@@ -47,9 +47,17 @@ public interface AggregateFunction
     void merge(MutableDirectBuffer acc, int offset, DirectBuffer other, int otherOffset, boolean otherFirst);
 
     /**
-     * @return type of the output column: INT64 or FLOAT64 for the built-ins.
+     * @return type of the output column: INT64, FLOAT64 or DECIMAL for the built-ins.
      */
     FieldType resultType();
+
+    /**
+     * @return digits after the point of a {@link FieldType#DECIMAL} result (0 to 18); ignored for other types.
+     */
+    default int resultScale()
+    {
+        return 0;
+    }
 
     /**
      * Writes the result column.

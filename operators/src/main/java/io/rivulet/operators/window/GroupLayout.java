@@ -21,8 +21,8 @@ import java.util.Set;
  */
 final class GroupLayout
 {
-    static final String WINDOW_START = "window_start";
-    static final String WINDOW_END = "window_end";
+    static final String WINDOW_START = Aggregate.WINDOW_START;
+    static final String WINDOW_END = Aggregate.WINDOW_END;
 
     private final Field[] keyFields;
     private final int keyLengthBytes;
@@ -85,9 +85,14 @@ final class GroupLayout
             {
                 out.float64(spec.name());
             }
+            else if (type == FieldType.DECIMAL)
+            {
+                out.decimal(spec.name(), aggregates[i].resultScale());
+            }
             else
             {
-                throw new SchemaException("Aggregate " + spec + " must produce INT64 or FLOAT64, not " + type);
+                throw new SchemaException("Aggregate " + spec + " must produce INT64, FLOAT64 or DECIMAL, not " +
+                    type);
             }
             accumulatorOffsets[i] = accLength;
             accLength += (aggregates[i].accumulatorLengthBytes() + 7) & ~7;
