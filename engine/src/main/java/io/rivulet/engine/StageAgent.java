@@ -46,7 +46,8 @@ final class StageAgent implements Agent, SlotHandler
     private final long idleTimeoutNs;
     private final boolean[] inputEnded;
     private final boolean[] inputIdle;
-    private final long[] lastDataNs;
+    private final boolean[] activeSinceTick;
+    private final long[] lastActivityNs;
     private final AtomicLong recordsIn = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;
@@ -72,7 +73,8 @@ final class StageAgent implements Agent, SlotHandler
         this.idleTimeoutNs = idleTimeoutNs;
         this.inputEnded = new boolean[heads.length];
         this.inputIdle = new boolean[heads.length];
-        this.lastDataNs = new long[heads.length];
+        this.activeSinceTick = new boolean[heads.length];
+        this.lastActivityNs = new long[heads.length];
         this.inputWatermarks = new AtomicLongArray(heads.length);
         for (int i = 0; i < heads.length; i++)
         {
@@ -86,7 +88,7 @@ final class StageAgent implements Agent, SlotHandler
     public void onStart()
     {
         final long nowNs = System.nanoTime();
-        java.util.Arrays.fill(lastDataNs, nowNs);
+        java.util.Arrays.fill(lastActivityNs, nowNs);
         nextTickNs = nowNs + TICK_INTERVAL_NS;
     }
 
@@ -125,11 +127,7 @@ final class StageAgent implements Agent, SlotHandler
                 lastIngestNs = ingestNs;
                 if (fanIn != null)
                 {
-                    lastDataNs[input] = ingestNs;
-                    if (inputIdle[input])
-                    {
-                        setIdle(input, false);
-                    }
+                    onActivity(input);
                 }
                 final RecordFlyweight record = inputs[input];
                 record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs);
@@ -140,6 +138,10 @@ final class StageAgent implements Agent, SlotHandler
             case SlotDescriptor.TYPE_WATERMARK:
             {
                 final long watermarkMs = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+                if (fanIn != null)
+                {
+                    onActivity(input); // a heartbeat: the input is alive and keeps holding event time back
+                }
                 inputWatermarks.lazySet(input, watermarkMs);
                 head.onWatermark(watermarkMs);
                 break;
@@ -172,14 +174,19 @@ final class StageAgent implements Agent, SlotHandler
         }
         if (fanIn != null)
         {
-            if (idleTimeoutNs > 0)
+            for (int i = 0; i < heads.length; i++)
             {
-                for (int i = 0; i < heads.length; i++)
+                // Activity is noted per tick, not as the slot's ingest time: behind a backlog that time is old,
+                // and an input that just delivered would be taken for quiet.
+                if (activeSinceTick[i])
                 {
-                    if (!inputIdle[i] && !inputEnded[i] && nowNs - lastDataNs[i] > idleTimeoutNs)
-                    {
-                        setIdle(i, true);
-                    }
+                    activeSinceTick[i] = false;
+                    lastActivityNs[i] = nowNs;
+                }
+                else if (idleTimeoutNs > 0 && !inputIdle[i] && !inputEnded[i] &&
+                    nowNs - lastActivityNs[i] > idleTimeoutNs)
+                {
+                    setIdle(i, true);
                 }
             }
             for (int i = 0; i < heads.length; i++)
@@ -188,6 +195,16 @@ final class StageAgent implements Agent, SlotHandler
                 inputIdleFlags.lazySet(i, fanIn.hasEnded(i) ? ENDED : inputIdle[i] ? IDLE : ACTIVE);
             }
             watermarkHolder.lazySet(fanIn.watermarkMerger().minInputIndex());
+        }
+    }
+
+    /** A record or a watermark (heartbeat) arrived on a fan-in input: it is not idle. */
+    private void onActivity(final int input)
+    {
+        activeSinceTick[input] = true;
+        if (inputIdle[input])
+        {
+            setIdle(input, false);
         }
     }
 
