@@ -42,6 +42,7 @@ abstract class EventTimeAggregateOperator extends Operator
     private final String description;
     private final TimerQueue windowEnds = new TimerQueue();
     private final AtomicLong lateDropped = new AtomicLong();
+    private final AtomicLong lateRouted = new AtomicLong();
     private final TimerHandler onWindowEnd = (endMs, ignored) -> firedUpToEndMs = endMs;
 
     /**
@@ -109,6 +110,7 @@ abstract class EventTimeAggregateOperator extends Operator
     {
         if (lateOutput != null)
         {
+            lateRouted.lazySet(lateRouted.get() + 1);
             lateOutput.onRecord(record);
         }
         else
@@ -191,6 +193,12 @@ abstract class EventTimeAggregateOperator extends Operator
     public final long lateRecordsDropped()
     {
         return lateDropped.get();
+    }
+
+    @Override
+    public final long lateRecordsRouted()
+    {
+        return lateRouted.get();
     }
 
     @Override
