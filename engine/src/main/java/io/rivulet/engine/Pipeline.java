@@ -299,16 +299,21 @@ public final class Pipeline implements AutoCloseable
                 watermarkMs = ((SinkOutput)tail).lastWatermarkMs();
             }
             long late = 0;
+            long routed = 0;
+            long duplicates = 0;
             for (final Operator op : stageOperators.get(i))
             {
                 late += op.lateRecordsDropped();
+                routed += op.lateRecordsRouted();
+                duplicates += op.duplicatesDropped();
             }
             if (i == 0 && fanIn != null)
             {
                 late += fanIn.lateRecordsDropped();
             }
             stages.add(new StageMetrics(agent.roleName(), stageDescriptions.get(i), agent.recordsIn(), out,
-                rings.get(i).backlog(), late, watermarkMs, diagnoseEventTime(i, agent, watermarkMs, nowMs)));
+                rings.get(i).backlog(), late, routed, duplicates, watermarkMs,
+                diagnoseEventTime(i, agent, watermarkMs, nowMs)));
         }
         return new PipelineMetrics(stages, latencyNs.copy(), runtime.errorCount());
     }

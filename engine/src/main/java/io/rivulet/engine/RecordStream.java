@@ -37,6 +37,8 @@ public final class RecordStream
     private final List<StagePlan> stages = new ArrayList<>();
     private Schema schema;
     private boolean connected;
+    /** A watermark is defined upstream (withWatermark / withProcessingTime; for a join, on both inputs). */
+    private boolean eventTime;
 
     RecordStream(final Source source)
     {
@@ -59,6 +61,7 @@ public final class RecordStream
         this.right = right;
         this.join = join;
         this.schema = join.outputSchema();
+        this.eventTime = left.eventTime && right.eventTime;
         stages.add(new StagePlan(schema));
     }
 
@@ -80,7 +83,9 @@ public final class RecordStream
      */
     public RecordStream withProcessingTime(final String timeColumn)
     {
-        return add(Operators.withProcessingTime(schema, timeColumn));
+        add(Operators.withProcessingTime(schema, timeColumn));
+        eventTime = true;
+        return this;
     }
 
     /**
@@ -152,7 +157,9 @@ public final class RecordStream
      */
     public RecordStream withWatermark(final String timeColumn, final long delayMs)
     {
-        return add(Operators.withWatermark(schema, timeColumn, delayMs));
+        add(Operators.withWatermark(schema, timeColumn, delayMs));
+        eventTime = true;
+        return this;
     }
 
     /**
@@ -228,16 +235,46 @@ public final class RecordStream
     /**
      * Drops records whose key was already seen, remembering a key until the watermark passes its first event
      * time plus {@code horizonMs} (Spark's {@code dropDuplicatesWithinWatermark}): state is bounded by the
-     * watermark. Needs a watermark upstream ({@link #withWatermark}).
+     * watermark. Records at or behind the watermark are late: dropped before the state is looked at and counted
+     * ({@link StageMetrics#lateRecordsDropped()}); duplicates are counted in
+     * {@link StageMetrics#duplicatesDropped()}.
      *
      * @param timeColumn TIMESTAMP column with the event time.
      * @param horizonMs  how long after a key's first event time duplicates are still dropped, >= 0.
      * @param keyColumns columns identifying a duplicate.
      * @return this stream.
+     * @throws IllegalStateException if no watermark is defined upstream ({@link #withWatermark}): the state would
+     *                               grow without bound (Spark rejects this too).
      */
     public RecordStream dropDuplicates(final String timeColumn, final long horizonMs, final String... keyColumns)
     {
-        return add(JoinOperators.dropDuplicates(schema, timeColumn, horizonMs, keyColumns));
+        return dropDuplicates(timeColumn, horizonMs, null, keyColumns);
+    }
+
+    /**
+     * As {@link #dropDuplicates(String, long, String...)}, but late records go to {@code lateData} instead of
+     * being dropped (as {@link GroupedStream#lateData} for windows), counted in
+     * {@link StageMetrics#lateRecordsRouted()}.
+     *
+     * @param timeColumn TIMESTAMP column with the event time.
+     * @param horizonMs  how long after a key's first event time duplicates are still dropped, >= 0.
+     * @param lateData   receives the late records (this stream's schema) on the stage thread; null drops them.
+     * @param keyColumns columns identifying a duplicate.
+     * @return this stream.
+     * @throws IllegalStateException if no watermark is defined upstream.
+     */
+    public RecordStream dropDuplicates(final String timeColumn, final long horizonMs, final Sink lateData,
+        final String... keyColumns)
+    {
+        checkOpen();
+        requireWatermark("dropDuplicates", "its state would grow without bound",
+            "call withWatermark(\"" + timeColumn + "\", delayMs) before dropDuplicates");
+        if (lateData != null)
+        {
+            lateData.open(schema);
+        }
+        return add(JoinOperators.dropDuplicates(schema, timeColumn, horizonMs,
+            lateData == null ? null : new GroupedStream.SinkAdapter(lateData), keyColumns));
     }
 
     /**
@@ -253,12 +290,22 @@ public final class RecordStream
      * @param lowerBoundMs lower bound of right.ts - left.ts.
      * @param upperBoundMs upper bound of right.ts - left.ts, >= lowerBoundMs.
      * @return the joined stream.
+     * @throws IllegalStateException if either input has no watermark ({@link #withWatermark}): buffered records
+     *                               would never expire.
      */
     public RecordStream intervalJoin(final RecordStream other, final String[] keyColumns, final String timeColumn,
         final long lowerBoundMs, final long upperBoundMs)
     {
-        return join(other, (l, r) -> JoinOperators.intervalJoin(
-            l, r, timeColumn, timeColumn, keyColumns, keyColumns, lowerBoundMs, upperBoundMs));
+        return join(other, (l, r) ->
+        {
+            // after join()'s wiring checks, before the operator allocates its state
+            requireWatermark("intervalJoin (left input)", "its buffered records would never expire",
+                "call withWatermark(\"" + timeColumn + "\", delayMs) on the left input");
+            other.requireWatermark("intervalJoin (right input)", "its buffered records would never expire",
+                "call withWatermark(\"" + timeColumn + "\", delayMs) on the right input");
+            return JoinOperators.intervalJoin(
+                l, r, timeColumn, timeColumn, keyColumns, keyColumns, lowerBoundMs, upperBoundMs);
+        });
     }
 
     /**
@@ -319,6 +366,21 @@ public final class RecordStream
         stages.get(stages.size() - 1).operators.add(operator);
         schema = operator.outputSchema();
         return this;
+    }
+
+    /** @return true if a watermark is defined upstream (withWatermark / withProcessingTime, both join inputs). */
+    boolean hasWatermark()
+    {
+        return eventTime;
+    }
+
+    /** Rejects a watermark-bounded operator on a stream without event time, naming the operator and the fix. */
+    void requireWatermark(final String what, final String consequence, final String fix)
+    {
+        if (!eventTime)
+        {
+            throw new IllegalStateException(what + " needs a watermark upstream, else " + consequence + ": " + fix);
+        }
     }
 
     private void checkOpen()
