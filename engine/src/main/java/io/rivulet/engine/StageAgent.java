@@ -48,6 +48,7 @@ final class StageAgent implements Agent, SlotHandler
     private final boolean[] inputIdle;
     private final boolean[] activeSinceTick;
     private final long[] lastActivityNs;
+    private final long[] lastWatermarkMs;
     private final AtomicLong recordsIn = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;
@@ -75,6 +76,8 @@ final class StageAgent implements Agent, SlotHandler
         this.inputIdle = new boolean[heads.length];
         this.activeSinceTick = new boolean[heads.length];
         this.lastActivityNs = new long[heads.length];
+        this.lastWatermarkMs = new long[heads.length];
+        java.util.Arrays.fill(lastWatermarkMs, Long.MIN_VALUE);
         this.inputWatermarks = new AtomicLongArray(heads.length);
         for (int i = 0; i < heads.length; i++)
         {
@@ -142,8 +145,14 @@ final class StageAgent implements Agent, SlotHandler
                 {
                     onActivity(input); // a heartbeat: the input is alive and keeps holding event time back
                 }
-                inputWatermarks.lazySet(input, watermarkMs);
-                head.onWatermark(watermarkMs);
+                // A published watermark may repeat (heartbeats) or go backwards; operators downstream forward
+                // what they get, so only an advance enters the chain: event time never goes backwards.
+                if (watermarkMs > lastWatermarkMs[input])
+                {
+                    lastWatermarkMs[input] = watermarkMs;
+                    inputWatermarks.lazySet(input, watermarkMs);
+                    head.onWatermark(watermarkMs);
+                }
                 break;
             }
             case SlotDescriptor.TYPE_EPOCH:

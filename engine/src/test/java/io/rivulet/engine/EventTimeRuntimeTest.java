@@ -231,6 +231,30 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldNeverLetPublishedWatermarksGoBackwardsThroughStatefulOperators()
+    {
+        final PublisherSource source = Sources.publisher(EVENTS);
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = Pipeline.from(source)
+            .groupBy(WindowSpec.tumbling("ts", 1_000))
+            .outputMode(io.rivulet.operators.window.OutputMode.UPDATE) // the publisher's watermarks drive event time
+            .agg(Aggregate.count())
+            .async()
+            .to(sink).start())
+        {
+            source.claim().setLong(ID, 1).setLong(TS, 1_500);
+            source.commit();
+            source.publishWatermark(2_000);
+            source.publishWatermark(2_000); // a heartbeat repeats
+            source.publishWatermark(500);   // a regression
+            source.publishWatermark(3_000);
+            source.endOfStream();
+            assertTrue(p.awaitCompletion(5, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(2_000L, 3_000L), sink.watermarks(), "through the window and the next stage");
+    }
+
+    @Test
     void shouldKeepTickingOperatorsAfterTheJoinOnceLeftInputEnded() throws InterruptedException
     {
         final PublisherSource right = Sources.publisher(EVENTS);
