@@ -37,7 +37,8 @@ public final class RecordStream
     private final List<StagePlan> stages = new ArrayList<>();
     private Schema schema;
     private boolean connected;
-    /** A watermark is defined upstream (withWatermark / withProcessingTime; for a join, on both inputs). */
+    /** A watermark is defined upstream (withWatermark / withProcessingTime / withSourceWatermarks; for a join, on
+     *  both inputs). */
     private boolean eventTime;
 
     RecordStream(final Source source)
@@ -84,6 +85,29 @@ public final class RecordStream
     public RecordStream withProcessingTime(final String timeColumn)
     {
         add(Operators.withProcessingTime(schema, timeColumn));
+        eventTime = true;
+        return this;
+    }
+
+    /**
+     * Declares that event time comes from the watermarks the source publishes itself
+     * ({@link PublisherSource#publishWatermark}), for the checks of watermark-bounded operators
+     * ({@link #dropDuplicates}, {@link #intervalJoin}, APPEND aggregation) that otherwise ask for
+     * {@link #withWatermark}. Adds no operator: the published watermarks pass through as they are.
+     *
+     * @return this stream.
+     * @throws IllegalStateException if the stream does not come from a {@link PublisherSource} (no other source
+     *                               publishes watermarks).
+     */
+    public RecordStream withSourceWatermarks()
+    {
+        checkOpen();
+        if (!(source instanceof PublisherSource))
+        {
+            throw new IllegalStateException("withSourceWatermarks(): only a PublisherSource publishes watermarks, " +
+                "this stream reads " + (source == null ? "a join" : source) + "; use withWatermark(timeColumn, " +
+                "delayMs) instead");
+        }
         eventTime = true;
         return this;
     }
@@ -379,7 +403,8 @@ public final class RecordStream
     {
         if (!eventTime)
         {
-            throw new IllegalStateException(what + " needs a watermark upstream, else " + consequence + ": " + fix);
+            throw new IllegalStateException(what + " needs a watermark upstream, else " + consequence + ": " + fix +
+                " (or withSourceWatermarks() if a PublisherSource publishes them)");
         }
     }
 

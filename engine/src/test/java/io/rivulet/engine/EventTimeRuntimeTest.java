@@ -236,8 +236,8 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
         final PublisherSource source = Sources.publisher(EVENTS);
         final CollectingSink sink = Sinks.collecting();
         try (Pipeline p = Pipeline.from(source)
+            .withSourceWatermarks() // the publisher's watermarks drive event time
             .groupBy(WindowSpec.tumbling("ts", 1_000))
-            .outputMode(io.rivulet.operators.window.OutputMode.UPDATE) // the publisher's watermarks drive event time
             .agg(Aggregate.count())
             .async()
             .to(sink).start())
@@ -252,6 +252,7 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
             assertTrue(p.awaitCompletion(5, TimeUnit.SECONDS));
         }
         assertEquals(List.of(2_000L, 3_000L), sink.watermarks(), "through the window and the next stage");
+        assertEquals(List.of(List.of(1_000L, 2_000L, 1L)), sink.rows());
     }
 
     @Test

@@ -129,14 +129,16 @@ class JoinPipelineTest extends ThreadLeakCheck
         final IllegalStateException dedup = assertThrows(IllegalStateException.class,
             () -> Pipeline.from(Sources.rows(ORDERS)).dropDuplicates("ts", 1_000, "sym"));
         assertEquals("dropDuplicates needs a watermark upstream, else its state would grow without bound: " +
-            "call withWatermark(\"ts\", delayMs) before dropDuplicates", dedup.getMessage());
+            "call withWatermark(\"ts\", delayMs) before dropDuplicates (or withSourceWatermarks() if a " +
+            "PublisherSource publishes them)", dedup.getMessage());
 
         final RecordStream left = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0);
         final RecordStream right = Pipeline.from(Sources.rows(FILLS));
         final IllegalStateException join = assertThrows(IllegalStateException.class,
             () -> left.intervalJoin(right, new String[]{"sym"}, "ts", 0, 10));
         assertEquals("intervalJoin (right input) needs a watermark upstream, else its buffered records would " +
-            "never expire: call withWatermark(\"ts\", delayMs) on the right input", join.getMessage());
+            "never expire: call withWatermark(\"ts\", delayMs) on the right input (or withSourceWatermarks() " +
+            "if a PublisherSource publishes them)", join.getMessage());
 
         // a join's output has event time only if both inputs have a watermark
         final RecordStream union = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0)
@@ -145,6 +147,13 @@ class JoinPipelineTest extends ThreadLeakCheck
         Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0)
             .join(Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0), (l, r) -> new PassThroughJoin(l))
             .dropDuplicates("ts", 1_000, "sym");
+
+        // a publisher that publishes its own watermarks may say so; no other source can
+        Pipeline.from(Sources.publisher(ORDERS)).withSourceWatermarks().dropDuplicates("ts", 1_000, "sym");
+        final IllegalStateException rows = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(ORDERS)).withSourceWatermarks());
+        assertTrue(rows.getMessage().startsWith("withSourceWatermarks(): only a PublisherSource publishes " +
+            "watermarks"), rows.getMessage());
     }
 
     /** Forwards both inputs. */

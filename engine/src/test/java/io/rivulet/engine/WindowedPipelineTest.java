@@ -144,7 +144,8 @@ class WindowedPipelineTest extends ThreadLeakCheck
             () -> Pipeline.from(Sources.rows(TRADES)).groupBy(WindowSpec.tumbling("ts", 1000), "sym").agg(count()));
         assertEquals("APPEND output of tumbling(ts, 1000 ms) needs a watermark upstream, else no window ever closes " +
             "and nothing is emitted before end of stream: call withWatermark(timeColumn, delayMs) (or " +
-            "withProcessingTime) before groupBy, or use outputMode(UPDATE) or outputMode(COMPLETE)", e.getMessage());
+            "withProcessingTime) before groupBy, or use outputMode(UPDATE) or outputMode(COMPLETE) (or " +
+            "withSourceWatermarks() if a PublisherSource publishes them)", e.getMessage());
         assertThrows(IllegalStateException.class,
             () -> Pipeline.from(Sources.rows(TRADES)).groupBy(WindowSpec.session("ts", 1000)).agg(count()));
 
