@@ -7,6 +7,7 @@ import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SlotDescriptor;
 import io.rivulet.ringbuffer.SlotHandler;
 import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.watermark.WatermarkMerger;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -49,6 +50,7 @@ final class StageAgent implements Agent, SlotHandler
     private final boolean[] activeSinceTick;
     private final long[] lastActivityNs;
     private final long[] lastWatermarkMs;
+    private final long[] tickWatermarkMs;
     private final AtomicLong recordsIn = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;
@@ -78,6 +80,8 @@ final class StageAgent implements Agent, SlotHandler
         this.lastActivityNs = new long[heads.length];
         this.lastWatermarkMs = new long[heads.length];
         java.util.Arrays.fill(lastWatermarkMs, Long.MIN_VALUE);
+        this.tickWatermarkMs = new long[heads.length];
+        java.util.Arrays.fill(tickWatermarkMs, Long.MIN_VALUE);
         this.inputWatermarks = new AtomicLongArray(heads.length);
         for (int i = 0; i < heads.length; i++)
         {
@@ -183,14 +187,23 @@ final class StageAgent implements Agent, SlotHandler
         }
         if (fanIn != null)
         {
+            final WatermarkMerger merger = fanIn.watermarkMerger();
             for (int i = 0; i < heads.length; i++)
             {
                 // Activity is noted per tick, not as the slot's ingest time: behind a backlog that time is old,
-                // and an input that just delivered would be taken for quiet.
-                if (activeSinceTick[i])
+                // and an input that just delivered would be taken for quiet. A watermark that the input's chain
+                // advanced without any slot (processing time, on this tick) is activity too: such an input
+                // progresses and must not be left out, or event time would hold once all inputs are "idle".
+                final long inputWatermarkMs = merger.inputWatermark(i);
+                if (activeSinceTick[i] || inputWatermarkMs > tickWatermarkMs[i])
                 {
                     activeSinceTick[i] = false;
+                    tickWatermarkMs[i] = inputWatermarkMs;
                     lastActivityNs[i] = nowNs;
+                    if (inputIdle[i] && !inputEnded[i])
+                    {
+                        setIdle(i, false);
+                    }
                 }
                 else if (idleTimeoutNs > 0 && !inputIdle[i] && !inputEnded[i] &&
                     nowNs - lastActivityNs[i] > idleTimeoutNs)

@@ -231,6 +231,35 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldKeepClosingProcessingTimeWindowsWhenJoinInputsSendNothing() throws InterruptedException
+    {
+        final PublisherSource left = Sources.publisher(EVENTS);
+        final PublisherSource right = Sources.publisher(EVENTS);
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = Pipeline.from(left).withProcessingTime("ts")
+            .join(Pipeline.from(right).withProcessingTime("ts"), (l, r) -> new UnionOperator(l))
+            .groupBy(WindowSpec.tumbling("ts", 50))
+            .agg(Aggregate.count())
+            .to(sink).idleTimeout(20).start())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                left.claim().setLong(ID, i).setLong(TS, 0);
+                left.commit();
+            }
+            // no more records on either input: the inputs' processing-time watermarks advance on ticks, which is
+            // progress, not idleness, so event time follows the clock and the windows close
+            assertTrue(waitFor(() -> sink.rows().stream().mapToLong(r -> (Long)r.get(2)).sum() == 10, 5_000),
+                () -> "rows: " + sink.rows() + "; " + p.metrics().stages().get(0).eventTime());
+            final long laterMs = System.currentTimeMillis() + 100; // 5 idle timeouts from now
+            assertTrue(waitFor(() -> p.metrics().stages().get(0).watermarkMs() >= laterMs, 5_000),
+                () -> "event time must keep following the clock: " + p.metrics().stages().get(0).eventTime());
+            assertFalse(p.metrics().stages().get(0).eventTime().contains("IDLE"),
+                p.metrics().stages().get(0).eventTime());
+        }
+    }
+
+    @Test
     void shouldNeverLetPublishedWatermarksGoBackwardsThroughStatefulOperators()
     {
         final PublisherSource source = Sources.publisher(EVENTS);
