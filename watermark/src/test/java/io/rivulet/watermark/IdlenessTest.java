@@ -39,6 +39,19 @@ class IdlenessTest
     }
 
     @Test
+    void shouldNotTakeAnInputWhoseWatermarkAdvancesWithoutEventsForIdle()
+    {
+        clock.update(1_000);
+        final WatermarkStrategy strategy = WatermarkStrategy.processingTime(clock).withIdleness(100, clock);
+        for (int i = 0; i < 10; i++)
+        {
+            clock.advance(60);
+            assertFalse(strategy.isIdle(), "its watermark follows the clock: progress, not quiet");
+        }
+        assertEquals(1_599, strategy.currentWatermark());
+    }
+
+    @Test
     void shouldStartQuietPeriodAtFirstCheckWhenNoEventEverArrives()
     {
         clock.update(0);
