@@ -37,8 +37,8 @@ public final class RecordStream
     private final List<StagePlan> stages = new ArrayList<>();
     private Schema schema;
     private boolean connected;
-    /** A watermark is defined upstream (withWatermark / withProcessingTime / withSourceWatermarks; for a join, on
-     *  both inputs). */
+    /** A watermark is defined upstream: withWatermark, withProcessingTime or withSourceWatermarks (both inputs
+     *  of a join). */
     private boolean eventTime;
 
     RecordStream(final Source source)
@@ -392,7 +392,7 @@ public final class RecordStream
         return this;
     }
 
-    /** @return true if a watermark is defined upstream (withWatermark / withProcessingTime, both join inputs). */
+    /** @return true if a watermark is defined upstream (see {@link #requireWatermark}). */
     boolean hasWatermark()
     {
         return eventTime;

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * A stage fed by two sources (a join) has one chain per input, told apart by the slot's source id. The ring's
  * {@link io.rivulet.ringbuffer.WaitMode} decides how {@code doWork} waits for data; the wait ends at least
  * every {@link #TICK_INTERVAL_NS} so the stage can tick: drive processing time, mark quiet inputs idle (no record
- * and no watermark for the idle timeout), and publish its event-time diagnostics. Terminates after end-of-stream of every input or when the pipeline
- * stops. Allocation-free per slot.
+ * and no watermark for the idle timeout), and publish its event-time diagnostics. Terminates after end-of-stream
+ * of every input or when the pipeline stops. Allocation-free per slot.
  */
 final class StageAgent implements Agent, SlotHandler
 {
