@@ -87,12 +87,14 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
         final CollectingSink sink = Sinks.collecting();
         try (Pipeline p = unionOfRowsAndSilentPublisher(sink, 0))
         {
-            assertTrue(waitFor(() -> p.metrics().stages().get(0).recordsIn() == 4, 5_000));
-            Thread.sleep(100); // several stage ticks: the diagnosis snapshot is current
-            assertTrue(sink.rows().isEmpty(), "no window may close while the silent input holds event time");
+            final String expected = "no watermark emitted yet; input 0 (rows(4)) watermark 3499 ENDED; " +
+                "input 1 (publisher) no watermark <- holds event time back";
+            // the diagnosis is published on the stage's ticks: await it rather than sleep
+            assertTrue(waitFor(() -> expected.equals(p.metrics().stages().get(0).eventTime()), 5_000),
+                () -> p.metrics().stages().get(0).eventTime());
             final StageMetrics stage = p.metrics().stages().get(0);
-            assertEquals("no watermark emitted yet; input 0 (rows(4)) watermark 3499 ENDED; " +
-                "input 1 (publisher) no watermark <- holds event time back", stage.eventTime());
+            assertEquals(4, stage.recordsIn());
+            assertTrue(sink.rows().isEmpty(), "no window may close while the silent input holds event time");
             assertFalse(stage.eventTime().contains("IDLE"), stage.eventTime());
         }
     }
@@ -200,7 +202,7 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
             .join(Pipeline.from(right).withWatermark("ts", 0), (l, r) -> new UnionOperator(l))
             .groupBy(WindowSpec.tumbling("ts", 1_000))
             .agg(Aggregate.count())
-            .to(sink).idleTimeout(50).start())
+            .to(sink).idleTimeout(200).start()) // 40 heartbeat periods: robust to a stalled test thread
         {
             left.claim().setLong(ID, 1).setLong(TS, 1_000);
             left.commit();
