@@ -331,8 +331,12 @@ public final class Pipeline implements AutoCloseable
             sb.append("watermark ").append(watermarkMs).append(" (lag ").append(nowMs - watermarkMs).append(" ms)");
         }
         final boolean sourceInputs = stage == 0;
+        boolean anyActive = false;
+        boolean anyIdle = false;
         for (int i = 0; i < agent.inputCount(); i++)
         {
+            anyIdle |= agent.inputIdle(i);
+            anyActive |= !agent.inputIdle(i) && !agent.inputEnded(i);
             final long inputWatermark = agent.inputWatermark(i);
             if (agent.inputCount() == 1 && inputWatermark == Long.MIN_VALUE)
             {
@@ -356,6 +360,10 @@ public final class Pipeline implements AutoCloseable
             {
                 sb.append(" <- holds event time back");
             }
+        }
+        if (anyIdle && !anyActive)
+        {
+            sb.append("; every live input idle: event time holds until one sends");
         }
         return sb.toString();
     }

@@ -111,6 +111,8 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
                 "input 1 (publisher) no watermark IDLE"), 5_000), () -> p.metrics().stages().get(0).eventTime());
             assertTrue(p.metrics().stages().get(0).eventTime().startsWith("no watermark emitted yet"),
                 p.metrics().stages().get(0).eventTime());
+            assertTrue(p.metrics().stages().get(0).eventTime().endsWith(
+                "; every live input idle: event time holds until one sends"), p.metrics().stages().get(0).eventTime());
             assertTrue(sink.rows().isEmpty(), () -> "rows: " + sink.rows());
         }
     }
