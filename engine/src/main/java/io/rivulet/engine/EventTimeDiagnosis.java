@@ -31,8 +31,12 @@ final class EventTimeDiagnosis
         {
             sb.append("watermark ").append(watermarkMs).append(" (lag ").append(nowMs - watermarkMs).append(" ms)");
         }
+        boolean anyActive = false;
+        boolean anyIdle = false;
         for (int i = 0; i < agent.inputCount(); i++)
         {
+            anyIdle |= agent.inputIdle(i);
+            anyActive |= !agent.inputIdle(i) && !agent.inputEnded(i);
             final long inputWatermark = agent.inputWatermark(i);
             if (agent.inputCount() == 1 && inputWatermark == Long.MIN_VALUE)
             {
@@ -56,6 +60,10 @@ final class EventTimeDiagnosis
             {
                 sb.append(" <- holds event time back");
             }
+        }
+        if (anyIdle && !anyActive)
+        {
+            sb.append("; every live input idle: event time holds until one sends");
         }
         return sb.toString();
     }

@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.window.Aggregate;
 import io.rivulet.operators.window.OutputMode;
@@ -13,7 +14,9 @@ import io.rivulet.ringbuffer.SchemaException;
  * Records grouped by an event-time window and key columns, waiting for their aggregates (Spark's
  * {@code groupBy(window(...), cols).agg(...)}). Set the output mode, allowed lateness and late-data output,
  * then call {@link #agg}. Defaults: {@link OutputMode#APPEND}, no extra lateness, late records dropped and
- * counted ({@link StageMetrics#lateRecordsDropped()}).
+ * counted ({@link StageMetrics#lateRecordsDropped()}; routed ones in {@link StageMetrics#lateRecordsRouted()}).
+ * APPEND needs a watermark upstream ({@link RecordStream#withWatermark}), as in Spark: without one no window
+ * would close before end of stream, so {@link #agg} rejects it.
  */
 public final class GroupedStream
 {
@@ -105,17 +108,42 @@ public final class GroupedStream
     {
         final Schema input = stream.schema();
         final Output late = lateSink == null ? null : new SinkAdapter(lateSink);
-        final RecordStream result = stream.process(schema ->
-            WindowOperators.aggregate(input, window, keyColumns, aggregates, mode, allowedLatenessMs, late));
-        if (lateSink != null)
+        try
         {
-            stream.closeWithPipeline(lateSink);
+            if (mode == OutputMode.APPEND)
+            {
+                stream.requireWatermark("APPEND output of " + window,
+                    "no window ever closes and nothing is emitted before end of stream",
+                    "call withWatermark(timeColumn, delayMs) (or withProcessingTime) before groupBy, " +
+                    "or use outputMode(UPDATE) or outputMode(COMPLETE)");
+            }
+            final RecordStream result = stream.process(schema ->
+                WindowOperators.aggregate(input, window, keyColumns, aggregates, mode, allowedLatenessMs, late));
+            if (lateSink != null)
+            {
+                stream.closeWithPipeline(lateSink);
+            }
+            return result;
         }
-        return result;
+        catch (final RuntimeException | Error ex)
+        {
+            if (lateSink != null)
+            {
+                try
+                {
+                    lateSink.close(); // opened by lateData(sink); no pipeline will own it now
+                }
+                catch (final RuntimeException | Error closeFailure)
+                {
+                    ex.addSuppressed(closeFailure);
+                }
+            }
+            throw ex;
+        }
     }
 
     /** Lets a sink serve as an operator's side output; its exceptions fail the pipeline (never skipped). */
-    private static final class SinkAdapter implements Output
+    static final class SinkAdapter implements Output
     {
         private final Sink sink;
 

@@ -48,16 +48,20 @@ final class MetricsCollector
                 watermarkMs = ((SinkOutput)tail).lastWatermarkMs();
             }
             long late = 0;
+            long routed = 0;
+            long duplicates = 0;
             for (final Operator op : plan.stageOperators.get(i))
             {
                 late += op.lateRecordsDropped();
+                routed += op.lateRecordsRouted();
+                duplicates += op.duplicatesDropped();
             }
             if (i == 0 && plan.fanIn != null)
             {
                 late += plan.fanIn.lateRecordsDropped();
             }
             stages.add(new StageMetrics(agent.roleName(), plan.stageDescriptions.get(i), agent.recordsIn(), out,
-                plan.rings.get(i).backlog(), late, agent.recordsSkipped(), watermarkMs,
+                plan.rings.get(i).backlog(), late, routed, duplicates, agent.recordsSkipped(), watermarkMs,
                 EventTimeDiagnosis.describe(i == 0 ? plan.sources : null, agent, watermarkMs, nowMs)));
         }
         return new PipelineMetrics(stages, latencyNs.copy(), runtime.errorCount());

@@ -97,8 +97,10 @@ public final class PipelineBuilder
     }
 
     /**
-     * @param idleTimeoutMs time without records after which an input of a join is marked idle, so it no longer
-     *                      holds event time back (it is active again with its next record); 0 never marks idle.
+     * @param idleTimeoutMs time without records or watermarks after which an input of a join is marked idle, so
+     *                      it no longer holds event time back (it is active again with its next record or
+     *                      watermark; a watermark alone is a heartbeat); 0 never marks idle. While every live
+     *                      input is idle, event time holds.
      * @return this.
      */
     public PipelineBuilder idleTimeout(final long idleTimeoutMs)

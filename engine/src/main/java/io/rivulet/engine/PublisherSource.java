@@ -120,7 +120,9 @@ public final class PublisherSource extends Source
     }
 
     /**
-     * Publishes a watermark in-band, after the records already committed.
+     * Publishes a watermark in-band, after the records already committed. It also serves as a heartbeat: an
+     * input of a join that sends only watermarks is alive, not idle, and keeps holding event time back. (A
+     * {@code withWatermark} on this input replaces the value, but the heartbeat still counts.)
      *
      * @param watermarkMs event time below which no more records will come, epoch ms.
      * @throws PipelineFailedException if the pipeline stopped.

@@ -38,6 +38,9 @@ public final class RecordStream
 {
     private final Definition definition;
     private final Schema schema;
+    /** A watermark is defined upstream: withWatermark, withProcessingTime or withSourceWatermarks (both inputs
+     *  of a join). */
+    private final boolean eventTime;
     private String usedBy;
 
     RecordStream(final Source source)
@@ -48,13 +51,15 @@ public final class RecordStream
         }
         this.definition = new Definition(source, null, null, null);
         this.schema = source.schema();
+        this.eventTime = false;
         definition.stages.add(new StagePlan(schema));
     }
 
-    private RecordStream(final Definition definition, final Schema schema)
+    private RecordStream(final Definition definition, final Schema schema, final boolean eventTime)
     {
         this.definition = definition;
         this.schema = schema;
+        this.eventTime = eventTime;
     }
 
     /**
@@ -119,7 +124,30 @@ public final class RecordStream
      */
     public RecordStream withProcessingTime(final String timeColumn)
     {
-        return add(Operators.withProcessingTime(schema, timeColumn));
+        return add(Operators.withProcessingTime(schema, timeColumn), true);
+    }
+
+    /**
+     * Declares that event time comes from the watermarks the source publishes itself
+     * ({@link PublisherSource#publishWatermark}), for the checks of watermark-bounded operators
+     * ({@link #dropDuplicates}, {@link #intervalJoin}, APPEND aggregation) that otherwise ask for
+     * {@link #withWatermark}. Adds no operator: the published watermarks pass through as they are.
+     *
+     * @return the stream after this step.
+     * @throws IllegalStateException if the stream does not come straight from a {@link PublisherSource} or a
+     *                               feed ({@link Sources#feed}), the sources that publish watermarks.
+     */
+    public RecordStream withSourceWatermarks()
+    {
+        final Source source = definition.source;
+        if (!(source instanceof PublisherSource || source instanceof FeedSource))
+        {
+            throw new IllegalStateException("withSourceWatermarks(): only a PublisherSource or a feed publishes " +
+                "watermarks, this stream reads " + (source == null ? "a join" : source) + "; use " +
+                "withWatermark(timeColumn, delayMs) instead");
+        }
+        use("withSourceWatermarks()");
+        return new RecordStream(definition, schema, true);
     }
 
     /**
@@ -191,7 +219,7 @@ public final class RecordStream
      */
     public RecordStream withWatermark(final String timeColumn, final long delayMs)
     {
-        return add(Operators.withWatermark(schema, timeColumn, delayMs));
+        return add(Operators.withWatermark(schema, timeColumn, delayMs), true);
     }
 
     /**
@@ -265,22 +293,54 @@ public final class RecordStream
         joined.closeables.addAll(definition.closeables);
         joined.closeables.addAll(other.definition.closeables);
         joined.stages.add(new StagePlan(operator.outputSchema()));
-        return new RecordStream(joined, operator.outputSchema());
+        return new RecordStream(joined, operator.outputSchema(), eventTime && other.eventTime);
     }
 
     /**
      * Drops records whose key was already seen, remembering a key until the watermark passes its first event
      * time plus {@code horizonMs} (Spark's {@code dropDuplicatesWithinWatermark}): state is bounded by the
-     * watermark. Needs a watermark upstream ({@link #withWatermark}).
+     * watermark. Records at or behind the watermark are late: dropped before the state is looked at and counted
+     * ({@link StageMetrics#lateRecordsDropped()}); duplicates are counted in
+     * {@link StageMetrics#duplicatesDropped()}.
      *
      * @param timeColumn TIMESTAMP column with the event time.
      * @param horizonMs  how long after a key's first event time duplicates are still dropped, >= 0.
      * @param keyColumns columns identifying a duplicate.
      * @return the stream after this step.
+     * @throws IllegalStateException if no watermark is defined upstream ({@link #withWatermark}): the state would
+     *                               grow without bound (Spark rejects this too).
      */
     public RecordStream dropDuplicates(final String timeColumn, final long horizonMs, final String... keyColumns)
     {
-        return add(JoinOperators.dropDuplicates(schema, timeColumn, horizonMs, keyColumns));
+        return dropDuplicates(timeColumn, horizonMs, null, keyColumns);
+    }
+
+    /**
+     * As {@link #dropDuplicates(String, long, String...)}, but late records go to {@code lateData} instead of
+     * being dropped (as {@link GroupedStream#lateData} for windows), counted in
+     * {@link StageMetrics#lateRecordsRouted()}.
+     *
+     * @param timeColumn TIMESTAMP column with the event time.
+     * @param horizonMs  how long after a key's first event time duplicates are still dropped, >= 0.
+     * @param lateData   receives the late records (this stream's schema) on the stage thread; null drops them.
+     * @param keyColumns columns identifying a duplicate.
+     * @return the stream after this step.
+     * @throws IllegalStateException if no watermark is defined upstream.
+     */
+    public RecordStream dropDuplicates(final String timeColumn, final long horizonMs, final Sink lateData,
+        final String... keyColumns)
+    {
+        checkUnused();
+        requireWatermark("dropDuplicates", "its state would grow without bound",
+            "call withWatermark(\"" + timeColumn + "\", delayMs) before dropDuplicates");
+        final RecordStream result = add(JoinOperators.dropDuplicates(schema, timeColumn, horizonMs,
+            lateData == null ? null : new GroupedStream.SinkAdapter(lateData), keyColumns), eventTime);
+        if (lateData != null)
+        {
+            lateData.open(schema);
+            closeWithPipeline(lateData);
+        }
+        return result;
     }
 
     /**
@@ -300,8 +360,16 @@ public final class RecordStream
     public RecordStream intervalJoin(final RecordStream other, final String[] keyColumns, final String timeColumn,
         final long lowerBoundMs, final long upperBoundMs)
     {
-        return join(other, (l, r) -> JoinOperators.intervalJoin(
-            l, r, timeColumn, timeColumn, keyColumns, keyColumns, lowerBoundMs, upperBoundMs));
+        return join(other, (l, r) ->
+        {
+            // after join()'s wiring checks, before anything is used up
+            requireWatermark("intervalJoin (left input)", "its buffered records would never expire",
+                "call withWatermark(\"" + timeColumn + "\", delayMs) on the left input");
+            other.requireWatermark("intervalJoin (right input)", "its buffered records would never expire",
+                "call withWatermark(\"" + timeColumn + "\", delayMs) on the right input");
+            return JoinOperators.intervalJoin(
+                l, r, timeColumn, timeColumn, keyColumns, keyColumns, lowerBoundMs, upperBoundMs);
+        });
     }
 
     /**
@@ -323,7 +391,7 @@ public final class RecordStream
         {
             throw new SchemaException("process(factory): the factory returned no operator or no output schema");
         }
-        return add(operator);
+        return add(operator, eventTime);
     }
 
     /**
@@ -336,7 +404,7 @@ public final class RecordStream
     {
         use("async()");
         definition.stages.add(new StagePlan(schema));
-        return new RecordStream(definition, schema);
+        return new RecordStream(definition, schema, eventTime);
     }
 
     /**
@@ -374,9 +442,24 @@ public final class RecordStream
 
     private RecordStream add(final Operator operator)
     {
+        return add(operator, eventTime);
+    }
+
+    private RecordStream add(final Operator operator, final boolean eventTimeAfter)
+    {
         use(operator.describe());
         definition.stages.get(definition.stages.size() - 1).operators.add(operator);
-        return new RecordStream(definition, operator.outputSchema());
+        return new RecordStream(definition, operator.outputSchema(), eventTimeAfter);
+    }
+
+    /** Rejects a watermark-bounded operator on a stream without event time, naming the operator and the fix. */
+    void requireWatermark(final String what, final String consequence, final String fix)
+    {
+        if (!eventTime)
+        {
+            throw new IllegalStateException(what + " needs a watermark upstream, else " + consequence + ": " + fix +
+                " (or withSourceWatermarks() if the source publishes them)");
+        }
     }
 
     private void checkUnused()

@@ -7,6 +7,7 @@ import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SlotDescriptor;
 import io.rivulet.ringbuffer.SlotHandler;
 import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.watermark.WatermarkMerger;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,12 +25,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * </pre>
  * A stage fed by two sources (a join) has one chain per input, told apart by the slot's source id. The ring's
  * {@link io.rivulet.ringbuffer.WaitMode} decides how {@code doWork} waits for data; the wait ends at least
- * every {@link #TICK_INTERVAL_NS} so the stage can tick: drive processing time, mark quiet inputs idle, and
- * publish its event-time diagnostics. Terminates after end-of-stream of every input or when the pipeline
- * stops; the runtime learns of the thread's exit in {@link #onClose()} (the last thread out releases the
- * pipeline's resources). An exception while processing a data record goes to the pipeline's {@link ErrorPolicy}
- * (Disruptor's {@code ExceptionHandler.handleEventException} role): fail, or skip the stage's input record to the
- * dead-letter sink. Allocation-free per slot.
+ * every {@link #TICK_INTERVAL_NS} so the stage can tick: drive processing time, mark quiet inputs idle (no record
+ * and no watermark for the idle timeout), and publish its event-time diagnostics. Terminates after end-of-stream
+ * of every input or when the pipeline stops; the runtime learns of the thread's exit in {@link #onClose()} (the
+ * last thread out releases the pipeline's resources). An exception while processing a data record goes to the
+ * pipeline's {@link ErrorPolicy} (Disruptor's {@code ExceptionHandler.handleEventException} role): fail, or skip
+ * the stage's input record to the dead-letter sink. Allocation-free per slot.
  */
 final class StageAgent implements Agent, SlotHandler
 {
@@ -50,7 +51,10 @@ final class StageAgent implements Agent, SlotHandler
     private final DeadLetterSink deadLetterSink;
     private final boolean[] inputEnded;
     private final boolean[] inputIdle;
-    private final long[] lastDataNs;
+    private final boolean[] activeSinceTick;
+    private final long[] lastActivityNs;
+    private final long[] lastWatermarkMs;
+    private final long[] tickWatermarkMs;
     private final AtomicLong recordsIn = new AtomicLong();
     private final AtomicLong recordsSkipped = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
@@ -79,7 +83,12 @@ final class StageAgent implements Agent, SlotHandler
         this.idleTimeoutNs = idleTimeoutNs;
         this.inputEnded = new boolean[heads.length];
         this.inputIdle = new boolean[heads.length];
-        this.lastDataNs = new long[heads.length];
+        this.activeSinceTick = new boolean[heads.length];
+        this.lastActivityNs = new long[heads.length];
+        this.lastWatermarkMs = new long[heads.length];
+        java.util.Arrays.fill(lastWatermarkMs, Long.MIN_VALUE);
+        this.tickWatermarkMs = new long[heads.length];
+        java.util.Arrays.fill(tickWatermarkMs, Long.MIN_VALUE);
         this.inputWatermarks = new AtomicLongArray(heads.length);
         for (int i = 0; i < heads.length; i++)
         {
@@ -93,7 +102,7 @@ final class StageAgent implements Agent, SlotHandler
     public void onStart()
     {
         final long nowNs = System.nanoTime();
-        java.util.Arrays.fill(lastDataNs, nowNs);
+        java.util.Arrays.fill(lastActivityNs, nowNs);
         nextTickNs = nowNs + TICK_INTERVAL_NS;
     }
 
@@ -146,11 +155,7 @@ final class StageAgent implements Agent, SlotHandler
                 lastIngestNs = ingestNs;
                 if (fanIn != null)
                 {
-                    lastDataNs[input] = ingestNs;
-                    if (inputIdle[input])
-                    {
-                        setIdle(input, false);
-                    }
+                    onActivity(input);
                 }
                 final RecordFlyweight record = inputs[input];
                 record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs);
@@ -168,8 +173,18 @@ final class StageAgent implements Agent, SlotHandler
             case SlotDescriptor.TYPE_WATERMARK:
             {
                 final long watermarkMs = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
-                inputWatermarks.lazySet(input, watermarkMs);
-                head.onWatermark(watermarkMs);
+                if (fanIn != null)
+                {
+                    onActivity(input); // a heartbeat: the input is alive and keeps holding event time back
+                }
+                // A published watermark may repeat (heartbeats) or go backwards; operators downstream forward
+                // what they get, so only an advance enters the chain: event time never goes backwards.
+                if (watermarkMs > lastWatermarkMs[input])
+                {
+                    lastWatermarkMs[input] = watermarkMs;
+                    inputWatermarks.lazySet(input, watermarkMs);
+                    head.onWatermark(watermarkMs);
+                }
                 break;
             }
             case SlotDescriptor.TYPE_EPOCH:
@@ -228,14 +243,28 @@ final class StageAgent implements Agent, SlotHandler
         }
         if (fanIn != null)
         {
-            if (idleTimeoutNs > 0)
+            final WatermarkMerger merger = fanIn.watermarkMerger();
+            for (int i = 0; i < heads.length; i++)
             {
-                for (int i = 0; i < heads.length; i++)
+                // Activity is noted per tick, not as the slot's ingest time: behind a backlog that time is old,
+                // and an input that just delivered would be taken for quiet. A watermark that the input's chain
+                // advanced without any slot (processing time, on this tick) is activity too: such an input
+                // progresses and must not be left out, or event time would hold once all inputs are "idle".
+                final long inputWatermarkMs = merger.inputWatermark(i);
+                if (activeSinceTick[i] || inputWatermarkMs > tickWatermarkMs[i])
                 {
-                    if (!inputIdle[i] && !inputEnded[i] && nowNs - lastDataNs[i] > idleTimeoutNs)
+                    activeSinceTick[i] = false;
+                    tickWatermarkMs[i] = inputWatermarkMs;
+                    lastActivityNs[i] = nowNs;
+                    if (inputIdle[i] && !inputEnded[i])
                     {
-                        setIdle(i, true);
+                        setIdle(i, false);
                     }
+                }
+                else if (idleTimeoutNs > 0 && !inputIdle[i] && !inputEnded[i] &&
+                    nowNs - lastActivityNs[i] > idleTimeoutNs)
+                {
+                    setIdle(i, true);
                 }
             }
             for (int i = 0; i < heads.length; i++)
@@ -244,6 +273,16 @@ final class StageAgent implements Agent, SlotHandler
                 inputIdleFlags.lazySet(i, fanIn.hasEnded(i) ? ENDED : inputIdle[i] ? IDLE : ACTIVE);
             }
             watermarkHolder.lazySet(fanIn.watermarkMerger().minInputIndex());
+        }
+    }
+
+    /** A record or a watermark (heartbeat) arrived on a fan-in input: it is not idle. */
+    private void onActivity(final int input)
+    {
+        activeSinceTick[input] = true;
+        if (inputIdle[input])
+        {
+            setIdle(input, false);
         }
     }
 

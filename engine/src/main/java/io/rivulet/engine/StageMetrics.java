@@ -12,13 +12,17 @@ public final class StageMetrics
     private final long inputBacklog;
     private final long lateRecordsDropped;
     private final long recordsSkipped;
+    private final long lateRecordsRouted;
+    private final long duplicatesDropped;
     private final long watermarkMs;
     private final String eventTime;
 
     StageMetrics(final String name, final String operators, final long recordsIn, final long recordsOut,
-        final long inputBacklog, final long lateRecordsDropped, final long recordsSkipped, final long watermarkMs,
-        final String eventTime)
+        final long inputBacklog, final long lateRecordsDropped, final long lateRecordsRouted,
+        final long duplicatesDropped, final long recordsSkipped, final long watermarkMs, final String eventTime)
     {
+        this.lateRecordsRouted = lateRecordsRouted;
+        this.duplicatesDropped = duplicatesDropped;
         this.recordsSkipped = recordsSkipped;
         this.watermarkMs = watermarkMs;
         this.eventTime = eventTime;
@@ -71,7 +75,9 @@ public final class StageMetrics
     }
 
     /**
-     * @return records the stage's operators dropped as too late for their windows.
+     * @return records the stage's operators dropped as too late (behind the watermark for {@code dropDuplicates},
+     * too late for any window, unable to match in an interval join). Records sent to a late-data sink are not
+     * dropped: see {@link #lateRecordsRouted()}.
      */
     public long lateRecordsDropped()
     {
@@ -85,6 +91,23 @@ public final class StageMetrics
     public long recordsSkipped()
     {
         return recordsSkipped;
+    }
+
+    /**
+     * @return records the stage's operators found too late and sent to their late-data sink
+     * ({@code lateData(sink)}).
+     */
+    public long lateRecordsRouted()
+    {
+        return lateRecordsRouted;
+    }
+
+    /**
+     * @return records the stage's {@code dropDuplicates} dropped as duplicates.
+     */
+    public long duplicatesDropped()
+    {
+        return duplicatesDropped;
     }
 
     /**
@@ -111,6 +134,8 @@ public final class StageMetrics
     {
         return name + " [" + operators + "] in=" + recordsIn + " out=" + recordsOut + " backlog=" + inputBacklog +
             (lateRecordsDropped > 0 ? " lateDropped=" + lateRecordsDropped : "") +
+            (lateRecordsRouted > 0 ? " lateRouted=" + lateRecordsRouted : "") +
+            (duplicatesDropped > 0 ? " duplicatesDropped=" + duplicatesDropped : "") +
             (recordsSkipped > 0 ? " skipped=" + recordsSkipped : "") + "\n    event time: " + eventTime;
     }
 }

@@ -87,32 +87,33 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
         final CollectingSink sink = Sinks.collecting();
         try (Pipeline p = unionOfRowsAndSilentPublisher(sink, 0))
         {
-            assertTrue(waitFor(() -> p.metrics().stages().get(0).recordsIn() == 4, 5_000));
-            Thread.sleep(100); // several stage ticks: the diagnosis snapshot is current
-            assertTrue(sink.rows().isEmpty(), "no window may close while the silent input holds event time");
+            final String expected = "no watermark emitted yet; input 0 (rows(4)) watermark 3499 ENDED; " +
+                "input 1 (publisher) no watermark <- holds event time back";
+            // the diagnosis is published on the stage's ticks: await it rather than sleep
+            assertTrue(waitFor(() -> expected.equals(p.metrics().stages().get(0).eventTime()), 5_000),
+                () -> p.metrics().stages().get(0).eventTime());
             final StageMetrics stage = p.metrics().stages().get(0);
-            assertEquals("no watermark emitted yet; input 0 (rows(4)) watermark 3499 ENDED; " +
-                "input 1 (publisher) no watermark <- holds event time back", stage.eventTime());
+            assertEquals(4, stage.recordsIn());
+            assertTrue(sink.rows().isEmpty(), "no window may close while the silent input holds event time");
             assertFalse(stage.eventTime().contains("IDLE"), stage.eventTime());
         }
     }
 
     @Test
-    void shouldAdvanceEventTimeWhenQuietInputGoesIdle() throws InterruptedException
+    void shouldHoldEventTimeWhenTheOnlyLiveInputGoesIdle() throws InterruptedException
     {
         final CollectingSink sink = Sinks.collecting();
-        try (Pipeline p = unionOfRowsAndSilentPublisher(sink, 100))
+        try (Pipeline p = unionOfRowsAndSilentPublisher(sink, 50))
         {
-            // the rows input ended at watermark 3499 and the publisher went idle: event time may advance to the
-            // real watermark 3499, closing two windows; [3000, 4000) stays open, as the publisher may still send
-            assertTrue(waitFor(() -> sink.rows().size() == 2, 5_000), () -> "rows: " + sink.rows());
-            assertEquals(java.util.Set.of(List.of(1_000L, 2_000L, 2L), List.of(2_000L, 3_000L, 1L)),
-                java.util.Set.copyOf(sink.rows()));
-            Thread.sleep(200);
-            assertEquals(2, sink.rows().size(), () -> "rows: " + sink.rows());
-            assertEquals("watermark 3499 (lag ", p.metrics().stages().get(0).eventTime().substring(0, 20));
-            assertTrue(p.metrics().stages().get(0).eventTime().contains("input 1 (publisher) no watermark IDLE"),
+            // the rows input ended at watermark 3499 and the publisher went idle: the publisher is alive and may
+            // still send ts 1000, so event time holds (an ended input does not push it past an idle one)
+            assertTrue(waitFor(() -> p.metrics().stages().get(0).eventTime().contains(
+                "input 1 (publisher) no watermark IDLE"), 5_000), () -> p.metrics().stages().get(0).eventTime());
+            assertTrue(p.metrics().stages().get(0).eventTime().startsWith("no watermark emitted yet"),
                 p.metrics().stages().get(0).eventTime());
+            assertTrue(p.metrics().stages().get(0).eventTime().endsWith(
+                "; every live input idle: event time holds until one sends"), p.metrics().stages().get(0).eventTime());
+            assertTrue(sink.rows().isEmpty(), () -> "rows: " + sink.rows());
         }
     }
 
@@ -143,29 +144,148 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
         }
     }
 
-    @Test
-    void shouldNotMakeLiveInputLateWhenItPausesAfterTheOtherEnded() throws InterruptedException
+    /**
+     * Left: a finite input ending at {@code leftEndTs}; right: a publisher sending 1000 (or 5000), pausing until
+     * the stage marked it idle, then sending {@code resumeTs}, in order for it.
+     */
+    private void assertInOrderRecordAfterIdlenessIsNotLate(final long leftEndTs, final long firstTs,
+        final long resumeTs) throws InterruptedException
     {
         final PublisherSource right = Sources.publisher(EVENTS);
         final CollectingSink sink = Sinks.collecting();
-        final RecordStream left = Pipeline.from(Sources.rows(EVENTS, event(1, 1_000))).withWatermark("ts", 0);
+        final RecordStream left = Pipeline.from(Sources.rows(EVENTS, event(1, leftEndTs))).withWatermark("ts", 0);
         try (Pipeline p = left.join(Pipeline.from(right).withWatermark("ts", 0), (l, r) -> new UnionOperator(l))
             .groupBy(WindowSpec.tumbling("ts", 1_000))
             .agg(Aggregate.count())
-            .to(sink).idleTimeout(100).start())
+            .to(sink).idleTimeout(50).start())
         {
-            right.claim().setLong(ID, 2).setLong(TS, 5_000);
+            assertTrue(waitFor(() -> p.metrics().stages().get(0).eventTime().contains("ENDED"), 5_000));
+            right.claim().setLong(ID, 2).setLong(TS, firstTs);
             right.commit();
-            Thread.sleep(500); // right pauses for longer than the idle timeout after left has ended
-            right.claim().setLong(ID, 3).setLong(TS, 6_000); // in order for the right input
+            final String idle = "input 1 (publisher) watermark " + (firstTs - 1) + " IDLE";
+            assertTrue(waitFor(() -> p.metrics().stages().get(0).eventTime().contains(idle), 5_000),
+                () -> p.metrics().stages().get(0).eventTime());
+            right.claim().setLong(ID, 3).setLong(TS, resumeTs);
             right.commit();
             right.endOfStream();
             assertTrue(p.awaitCompletion(5, TimeUnit.SECONDS));
             assertEquals(0, p.metrics().stages().get(0).lateRecordsDropped());
         }
-        assertEquals(java.util.Set.of(
-            List.of(1_000L, 2_000L, 1L), List.of(5_000L, 6_000L, 1L), List.of(6_000L, 7_000L, 1L)),
+        final java.util.Set<List<Long>> expected = new java.util.HashSet<>();
+        for (final long ts : new long[]{leftEndTs, firstTs, resumeTs})
+        {
+            final long start = ts / 1_000 * 1_000;
+            final long count = java.util.stream.LongStream.of(leftEndTs, firstTs, resumeTs)
+                .filter(t -> t / 1_000 * 1_000 == start).count();
+            expected.add(List.of(start, start + 1_000, count));
+        }
+        assertEquals(expected, java.util.Set.copyOf(sink.rows()));
+    }
+
+    @Test
+    void shouldNotDropInOrderRecordAfterIdlenessWhenTheEndedInputIsAhead() throws InterruptedException
+    {
+        assertInOrderRecordAfterIdlenessIsNotLate(10_000, 1_000, 1_500);
+    }
+
+    @Test
+    void shouldNotDropInOrderRecordAfterIdlenessWhenTheEndedInputIsBehind() throws InterruptedException
+    {
+        assertInOrderRecordAfterIdlenessIsNotLate(1_000, 5_000, 6_000);
+    }
+
+    @Test
+    void shouldKeepAnInputThatSendsOnlyHeartbeatsFromGoingIdle() throws InterruptedException
+    {
+        final PublisherSource left = Sources.publisher(EVENTS);
+        final PublisherSource right = Sources.publisher(EVENTS);
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = Pipeline.from(left).withWatermark("ts", 0)
+            .join(Pipeline.from(right).withWatermark("ts", 0), (l, r) -> new UnionOperator(l))
+            .groupBy(WindowSpec.tumbling("ts", 1_000))
+            .agg(Aggregate.count())
+            .to(sink).idleTimeout(200).start()) // 40 heartbeat periods: robust to a stalled test thread
+        {
+            left.claim().setLong(ID, 1).setLong(TS, 1_000);
+            left.commit();
+            right.claim().setLong(ID, 2).setLong(TS, 5_000);
+            right.commit();
+            // left sends only heartbeats from now on, right nothing: right goes idle, left must not
+            final long deadlineMs = System.currentTimeMillis() + 5_000;
+            while (!p.metrics().stages().get(0).eventTime().contains("input 1 (publisher) watermark 4999 IDLE") &&
+                System.currentTimeMillis() < deadlineMs)
+            {
+                left.publishWatermark(999);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // pacing
+            }
+            final String eventTime = p.metrics().stages().get(0).eventTime();
+            assertTrue(eventTime.contains("input 1 (publisher) watermark 4999 IDLE"), eventTime);
+            assertFalse(eventTime.contains("input 0 (publisher) watermark 999 IDLE"), eventTime);
+            assertTrue(sink.rows().isEmpty(), () -> "the heartbeating input holds event time: " + sink.rows());
+
+            left.claim().setLong(ID, 3).setLong(TS, 1_500); // in order for the left input
+            left.commit();
+            left.endOfStream();
+            right.endOfStream();
+            assertTrue(p.awaitCompletion(5, TimeUnit.SECONDS));
+            assertEquals(0, p.metrics().stages().get(0).lateRecordsDropped());
+        }
+        assertEquals(java.util.Set.of(List.of(1_000L, 2_000L, 2L), List.of(5_000L, 6_000L, 1L)),
             java.util.Set.copyOf(sink.rows()));
+    }
+
+    @Test
+    void shouldKeepClosingProcessingTimeWindowsWhenJoinInputsSendNothing() throws InterruptedException
+    {
+        final PublisherSource left = Sources.publisher(EVENTS);
+        final PublisherSource right = Sources.publisher(EVENTS);
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = Pipeline.from(left).withProcessingTime("ts")
+            .join(Pipeline.from(right).withProcessingTime("ts"), (l, r) -> new UnionOperator(l))
+            .groupBy(WindowSpec.tumbling("ts", 50))
+            .agg(Aggregate.count())
+            .to(sink).idleTimeout(20).start())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                left.claim().setLong(ID, i).setLong(TS, 0);
+                left.commit();
+            }
+            // no more records on either input: the inputs' processing-time watermarks advance on ticks, which is
+            // progress, not idleness, so event time follows the clock and the windows close
+            assertTrue(waitFor(() -> sink.rows().stream().mapToLong(r -> (Long)r.get(2)).sum() == 10, 5_000),
+                () -> "rows: " + sink.rows() + "; " + p.metrics().stages().get(0).eventTime());
+            final long laterMs = System.currentTimeMillis() + 100; // 5 idle timeouts from now
+            assertTrue(waitFor(() -> p.metrics().stages().get(0).watermarkMs() >= laterMs, 5_000),
+                () -> "event time must keep following the clock: " + p.metrics().stages().get(0).eventTime());
+            assertFalse(p.metrics().stages().get(0).eventTime().contains("IDLE"),
+                p.metrics().stages().get(0).eventTime());
+        }
+    }
+
+    @Test
+    void shouldNeverLetPublishedWatermarksGoBackwardsThroughStatefulOperators()
+    {
+        final PublisherSource source = Sources.publisher(EVENTS);
+        final CollectingSink sink = Sinks.collecting();
+        try (Pipeline p = Pipeline.from(source)
+            .withSourceWatermarks() // the publisher's watermarks drive event time
+            .groupBy(WindowSpec.tumbling("ts", 1_000))
+            .agg(Aggregate.count())
+            .async()
+            .to(sink).start())
+        {
+            source.claim().setLong(ID, 1).setLong(TS, 1_500);
+            source.commit();
+            source.publishWatermark(2_000);
+            source.publishWatermark(2_000); // a heartbeat repeats
+            source.publishWatermark(500);   // a regression
+            source.publishWatermark(3_000);
+            source.endOfStream();
+            assertTrue(p.awaitCompletion(5, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(2_000L, 3_000L), sink.watermarks(), "through the window and the next stage");
+        assertEquals(List.of(List.of(1_000L, 2_000L, 1L)), sink.rows());
     }
 
     @Test

@@ -86,6 +86,106 @@ class JoinPipelineTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldDropLateRowsBeforeDeduplicatingAndCountEverything()
+    {
+        final CollectingSink sink = Sinks.collecting();
+        final CollectingSink late = Sinks.collecting();
+        final Object[][] rows = {
+            {"k1", 1L, 1_000L},
+            {"k3", 2L, 500L},      // late (watermark 999): must neither pass nor suppress the next one
+            {"k3", 3L, 1_100L},
+            {"k3", 4L, 1_200L}};   // duplicate
+        try (Pipeline p = Pipeline.from(Sources.rows(ORDERS, rows)).withWatermark("ts", 0)
+            .dropDuplicates("ts", 1_000, "sym")
+            .to(sink).start())
+        {
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            final StageMetrics stage = p.metrics().stages().get(0);
+            assertEquals(1, stage.lateRecordsDropped());
+            assertEquals(0, stage.lateRecordsRouted());
+            assertEquals(1, stage.duplicatesDropped());
+            assertTrue(stage.toString().contains("lateDropped=1 duplicatesDropped=1"), stage.toString());
+        }
+        assertEquals(List.of(List.of("k1", 1L, 1_000L), List.of("k3", 3L, 1_100L)), sink.rows());
+
+        final CollectingSink routedSink = Sinks.collecting();
+        try (Pipeline p = Pipeline.from(Sources.rows(ORDERS, rows)).withWatermark("ts", 0)
+            .dropDuplicates("ts", 1_000, late, "sym")
+            .to(routedSink).start())
+        {
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            final StageMetrics stage = p.metrics().stages().get(0);
+            assertEquals(0, stage.lateRecordsDropped());
+            assertEquals(1, stage.lateRecordsRouted());
+            assertEquals(1, stage.duplicatesDropped());
+        }
+        assertEquals(List.of(List.of("k1", 1L, 1_000L), List.of("k3", 3L, 1_100L)), routedSink.rows());
+        assertEquals(List.of(List.of("k3", 2L, 500L)), late.rows());
+    }
+
+    @Test
+    void shouldRejectWatermarkBoundedOperatorsWithoutWatermarkAsSparkDoes()
+    {
+        final IllegalStateException dedup = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(ORDERS)).dropDuplicates("ts", 1_000, "sym"));
+        assertEquals("dropDuplicates needs a watermark upstream, else its state would grow without bound: " +
+            "call withWatermark(\"ts\", delayMs) before dropDuplicates (or withSourceWatermarks() if a " +
+            "PublisherSource publishes them)", dedup.getMessage());
+
+        final RecordStream left = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0);
+        final RecordStream right = Pipeline.from(Sources.rows(FILLS));
+        final IllegalStateException join = assertThrows(IllegalStateException.class,
+            () -> left.intervalJoin(right, new String[]{"sym"}, "ts", 0, 10));
+        assertEquals("intervalJoin (right input) needs a watermark upstream, else its buffered records would " +
+            "never expire: call withWatermark(\"ts\", delayMs) on the right input (or withSourceWatermarks() " +
+            "if a PublisherSource publishes them)", join.getMessage());
+
+        // a join's output has event time only if both inputs have a watermark
+        final RecordStream union = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0)
+            .join(Pipeline.from(Sources.rows(ORDERS)), (l, r) -> new PassThroughJoin(l));
+        assertThrows(IllegalStateException.class, () -> union.dropDuplicates("ts", 1_000, "sym"));
+        Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0)
+            .join(Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0), (l, r) -> new PassThroughJoin(l))
+            .dropDuplicates("ts", 1_000, "sym");
+
+        // a publisher that publishes its own watermarks may say so; no other source can
+        Pipeline.from(Sources.publisher(ORDERS)).withSourceWatermarks().dropDuplicates("ts", 1_000, "sym");
+        final IllegalStateException rows = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(ORDERS)).withSourceWatermarks());
+        assertTrue(rows.getMessage().startsWith("withSourceWatermarks(): only a PublisherSource publishes " +
+            "watermarks"), rows.getMessage());
+    }
+
+    /** Forwards both inputs. */
+    private static final class PassThroughJoin extends io.rivulet.operators.TwoInputOperator
+    {
+        private final Schema schema;
+
+        PassThroughJoin(final Schema schema)
+        {
+            this.schema = schema;
+        }
+
+        @Override
+        public Schema outputSchema()
+        {
+            return schema;
+        }
+
+        @Override
+        public void onRecord(final int input, final io.rivulet.ringbuffer.RecordFlyweight record)
+        {
+            output().onRecord(record);
+        }
+
+        @Override
+        public String describe()
+        {
+            return "union";
+        }
+    }
+
+    @Test
     void shouldRejectJoinsThatCannotBeWired()
     {
         final RecordStream a = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0).async();
@@ -93,8 +193,8 @@ class JoinPipelineTest extends ThreadLeakCheck
         assertThrows(SchemaException.class, () -> a.intervalJoin(b, new String[]{"sym"}, "ts", 0, 10));
         final RecordStream c = Pipeline.from(Sources.rows(ORDERS));
         assertThrows(SchemaException.class, () -> c.intervalJoin(c, new String[]{"sym"}, "ts", 0, 10));
-        final RecordStream d = Pipeline.from(Sources.rows(ORDERS));
-        final RecordStream e = Pipeline.from(Sources.rows(FILLS));
+        final RecordStream d = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0);
+        final RecordStream e = Pipeline.from(Sources.rows(FILLS)).withWatermark("ts", 0);
         assertThrows(SchemaException.class, () -> d.intervalJoin(e, new String[]{"sym"}, "ts", 10, 0));
         assertThrows(SchemaException.class, () -> d.intervalJoin(e, new String[]{"nope"}, "ts", 0, 10));
     }

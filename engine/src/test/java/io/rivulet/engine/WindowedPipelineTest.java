@@ -62,6 +62,7 @@ class WindowedPipelineTest extends ThreadLeakCheck
         assertEquals(List.of(3_000L, 4_000L, "AA", 1L, 3L, 6.0, 6.0), rows.get(3));
         assertEquals(List.of(List.of("BB", 9, 7.0, 1_100L, 0L)), late.rows());
         assertEquals(0, p.metrics().stages().get(0).lateRecordsDropped());
+        assertEquals(1, p.metrics().stages().get(0).lateRecordsRouted(), "routed, not dropped, and counted");
     }
 
     @Test
@@ -134,6 +135,29 @@ class WindowedPipelineTest extends ThreadLeakCheck
                 assertEquals(row.get(4), row.get(6), () -> window + " " + row);
             }
         }
+    }
+
+    @Test
+    void shouldRejectAppendAggregationWithoutWatermarkAsSparkDoes()
+    {
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(TRADES)).groupBy(WindowSpec.tumbling("ts", 1000), "sym").agg(count()));
+        assertEquals("APPEND output of tumbling(ts, 1000 ms) needs a watermark upstream, else no window ever closes " +
+            "and nothing is emitted before end of stream: call withWatermark(timeColumn, delayMs) (or " +
+            "withProcessingTime) before groupBy, or use outputMode(UPDATE) or outputMode(COMPLETE) (or " +
+            "withSourceWatermarks() if a PublisherSource publishes them)", e.getMessage());
+        assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(TRADES)).groupBy(WindowSpec.session("ts", 1000)).agg(count()));
+
+        // accepted: a watermark upstream (also across async()), processing time, or a mode that needs none
+        Pipeline.from(Sources.rows(TRADES)).withWatermark("ts", 0).async().where(col("qty").gt(0))
+            .groupBy(WindowSpec.tumbling("ts", 1000)).agg(count());
+        Pipeline.from(Sources.rows(TRADES)).withProcessingTime("ts").groupBy(WindowSpec.tumbling("ts", 1000))
+            .agg(count());
+        Pipeline.from(Sources.rows(TRADES)).groupBy(WindowSpec.tumbling("ts", 1000))
+            .outputMode(OutputMode.UPDATE).agg(count());
+        Pipeline.from(Sources.rows(TRADES)).groupBy(WindowSpec.tumbling("ts", 1000))
+            .outputMode(OutputMode.COMPLETE).agg(count());
     }
 
     @Test

@@ -62,10 +62,30 @@ public abstract class Operator implements Output
     }
 
     /**
-     * @return records this operator dropped because they arrived after the watermark closed their window
-     * (0 for operators without event-time state). Read from any thread; approximate while running.
+     * @return records this operator dropped because they arrived too late for it (behind the watermark, or after
+     * it closed their window); records it sent to a late-data output are not counted here but in
+     * {@link #lateRecordsRouted()}. 0 for operators without event-time state. Read from any thread; approximate
+     * while running.
      */
     public long lateRecordsDropped()
+    {
+        return 0;
+    }
+
+    /**
+     * @return records this operator found too late and sent to its late-data output (0 if it has none). Read
+     * from any thread; approximate while running.
+     */
+    public long lateRecordsRouted()
+    {
+        return 0;
+    }
+
+    /**
+     * @return records this operator dropped as duplicates (0 unless it deduplicates). Read from any thread;
+     * approximate while running.
+     */
+    public long duplicatesDropped()
     {
         return 0;
     }

@@ -6,10 +6,11 @@ import io.rivulet.watermark.WatermarkMerger;
 
 /**
  * An operator with two inputs (left = 0, right = 1), such as a stream-stream join: the SPI for fan-in. Each
- * input's upstream chain ends in {@link #input(int)}. Watermarks of the two inputs are min-merged (an idle
- * input does not hold event time back) and the combined watermark is passed to {@link #onCombinedWatermark},
- * which forwards it by default. An ended input stops holding event time back (as if idle, keeping its last
- * watermark); end of stream is forwarded once both inputs ended. Called from one thread.
+ * input's upstream chain ends in {@link #input(int)}. Watermarks of the two inputs are min-merged by a
+ * {@link WatermarkMerger} (an idle input does not hold event time back) and the combined watermark is passed to
+ * {@link #onCombinedWatermark}, which forwards it by default. An ended input stops holding event time back but
+ * never pushes it forward either: while the other input is idle, event time holds, so that input's next
+ * in-order record is not late. End of stream is forwarded once both inputs ended. Called from one thread.
  */
 public abstract class TwoInputOperator
 {
@@ -93,22 +94,16 @@ public abstract class TwoInputOperator
 
     /**
      * Marks an input idle (its source went quiet) or active again; an idle input does not hold event time back.
+     * No effect on an ended input.
      *
      * @param input {@link #LEFT} or {@link #RIGHT}.
      * @param idle  true if idle.
      */
     public final void setIdle(final int input, final boolean idle)
     {
-        if (idle)
+        if (idle ? watermarks.markIdle(input) : watermarks.markActive(input))
         {
-            if (watermarks.markIdle(input))
-            {
-                onCombinedWatermark(watermarks.currentWatermark());
-            }
-        }
-        else
-        {
-            watermarks.markActive(input);
+            onCombinedWatermark(watermarks.currentWatermark());
         }
     }
 
@@ -210,12 +205,11 @@ public abstract class TwoInputOperator
                 {
                     onEndOfBothInputs();
                 }
-                else if (watermarks.markIdle(input))
+                else if (watermarks.markEnded(input))
                 {
-                    // An ended input no longer holds event time back, like an idle one. It keeps its last real
-                    // watermark rather than jumping to the end of time: if the live input then goes quiet, the
-                    // merged watermark may only advance to real watermarks, so the live input's later records
-                    // are not made late by an input that merely finished.
+                    // An ended input no longer holds event time back, and its watermark no longer counts at all:
+                    // if the live input then goes quiet, event time holds rather than jumping to the ended
+                    // input's watermark, which would make the live input's next in-order record late.
                     onCombinedWatermark(watermarks.currentWatermark());
                 }
             }

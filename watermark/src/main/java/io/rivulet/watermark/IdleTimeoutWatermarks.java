@@ -3,7 +3,9 @@ package io.rivulet.watermark;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * Delegates the watermark; idle once no event has been seen for the timeout.
+ * Delegates the watermark; idle once no event has been seen, and the watermark has not advanced, for the timeout.
+ * A watermark that advances without events (processing time follows the clock) is activity: such an input is
+ * progressing, not quiet.
  * <p>
  * Before the first event, the quiet period starts at the first {@link #isIdle()} check (as Flink's idleness
  * timer), not at construction, so a pipeline that is built long before it starts does not begin idle.
@@ -16,6 +18,7 @@ final class IdleTimeoutWatermarks implements WatermarkStrategy
     private final long idleTimeoutMs;
     private final EpochClock clock;
     private long lastActivityMs = NEVER;
+    private long lastWatermarkMs = NO_WATERMARK;
     private boolean idle;
 
     IdleTimeoutWatermarks(final WatermarkStrategy delegate, final long idleTimeoutMs, final EpochClock clock)
@@ -47,7 +50,14 @@ final class IdleTimeoutWatermarks implements WatermarkStrategy
 
     public boolean isIdle()
     {
-        if (!idle)
+        final long watermarkMs = delegate.currentWatermark();
+        if (watermarkMs > lastWatermarkMs)
+        {
+            lastWatermarkMs = watermarkMs;
+            lastActivityMs = clock.time();
+            idle = false;
+        }
+        else if (!idle)
         {
             final long nowMs = clock.time();
             if (lastActivityMs == NEVER)

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * <pre>
  *   input 0 (wm 120, active) --\
  *   input 1 (wm  90, active) ---+--&gt; min over active = 90   (minInputIndex() = 1)
- *   input 2 (wm  10, idle)   --/     idle inputs do not hold event time back
+ *   input 2 (wm  10, idle)   --+     idle and ended inputs do not hold event time back...
+ *   input 3 (wm 900, ended)  --/     ...and never push it forward either
  * </pre>
  * Semantics:
  * <ul>
@@ -15,9 +16,12 @@ import java.util.Arrays;
  *   backwards.</li>
  *   <li>An idle input is excluded from the minimum. Its watermark is still recorded, so when it is marked active
  *   again it counts from where it is.</li>
- *   <li><b>All inputs idle</b>: the output advances to the maximum watermark over all inputs (Flink semantics),
- *   since no input is promising anything; {@link #isIdle()} then reports true so the caller may forward an idle
- *   status. Records that later arrive on a re-activated, slower input may then be late.</li>
+ *   <li>An ended input ({@link #markEnded(int)}) is excluded for good: it will send nothing more, so it neither
+ *   holds event time back nor pushes it forward.</li>
+ *   <li><b>No active input</b> (every live input idle, the others ended): the output <b>holds</b>. Nothing
+ *   promises progress, and an idle input is alive: its next record may be just past its own watermark, so
+ *   moving the output to the maximum over the inputs (what Flink does when all its inputs are idle) would make
+ *   that in-order record late. {@link #isIdle()} then reports true so the caller may forward an idle status.</li>
  *   <li>The output never goes backwards: re-activating an input whose watermark is below the output holds the
  *   output until that input catches up.</li>
  *   <li>Every mutating call returns true only if the output advanced, so the caller forwards a watermark marker
@@ -33,9 +37,11 @@ public final class WatermarkMerger
 
     private final long[] inputWatermarksMs;
     private final boolean[] idle;
+    private final boolean[] ended;
     private long outputWatermarkMs = WatermarkStrategy.NO_WATERMARK;
     private int minInputIndex;
     private int idleCount;
+    private int endedCount;
 
     /**
      * @param inputCount number of inputs, &gt;= 1. All start active with watermark
@@ -51,6 +57,7 @@ public final class WatermarkMerger
         inputWatermarksMs = new long[inputCount];
         Arrays.fill(inputWatermarksMs, WatermarkStrategy.NO_WATERMARK);
         idle = new boolean[inputCount];
+        ended = new boolean[inputCount];
     }
 
     /**
@@ -73,16 +80,17 @@ public final class WatermarkMerger
     }
 
     /**
-     * Excludes an input from the minimum until {@link #markActive(int)}. Idempotent.
+     * Excludes an input from the minimum until {@link #markActive(int)}. Idempotent; no effect on an ended input.
      *
      * @param input index of the input, 0 .. {@link #inputCount()} - 1.
-     * @return true if the combined watermark advanced (the input was holding it back, or all are now idle).
+     * @return true if the combined watermark advanced (the input was holding it back and another input is
+     * active).
      * @throws IllegalArgumentException if {@code input} is out of range.
      */
     public boolean markIdle(final int input)
     {
         checkInput(input);
-        if (idle[input])
+        if (idle[input] || ended[input])
         {
             return false;
         }
@@ -92,21 +100,51 @@ public final class WatermarkMerger
     }
 
     /**
-     * Includes an input in the minimum again. Idempotent. Never advances the output (it adds a constraint), so
-     * there is nothing to forward.
+     * Includes an input in the minimum again. Idempotent; no effect on an ended input. Usually adds a constraint
+     * and so holds the output; it advances the output only if no input was active (event time was holding) and
+     * this input's watermark is ahead of the output.
      *
      * @param input index of the input, 0 .. {@link #inputCount()} - 1.
+     * @return true if the combined watermark advanced.
      * @throws IllegalArgumentException if {@code input} is out of range.
      */
-    public void markActive(final int input)
+    public boolean markActive(final int input)
     {
         checkInput(input);
         if (idle[input])
         {
             idle[input] = false;
             idleCount--;
-            recompute();
+            return recompute();
         }
+        return false;
+    }
+
+    /**
+     * Excludes an input for good: it reached its end and will send nothing more. Its last watermark is kept for
+     * diagnostics but no longer counts, so it cannot push the output past a live input that is merely idle.
+     * Idempotent.
+     *
+     * @param input index of the input, 0 .. {@link #inputCount()} - 1.
+     * @return true if the combined watermark advanced (the input was holding it back and another input is
+     * active).
+     * @throws IllegalArgumentException if {@code input} is out of range.
+     */
+    public boolean markEnded(final int input)
+    {
+        checkInput(input);
+        if (ended[input])
+        {
+            return false;
+        }
+        if (idle[input])
+        {
+            idle[input] = false;
+            idleCount--;
+        }
+        ended[input] = true;
+        endedCount++;
+        return recompute();
     }
 
     /**
@@ -122,14 +160,14 @@ public final class WatermarkMerger
     public boolean update(final int input, final WatermarkStrategy strategy)
     {
         checkInput(input);
-        final boolean nowIdle = strategy.isIdle();
+        final boolean nowIdle = strategy.isIdle() && !ended[input];
         final long watermarkMs = strategy.currentWatermark();
         final boolean changed = nowIdle != idle[input] || watermarkMs > inputWatermarksMs[input];
         if (!changed)
         {
             return false;
         }
-        if (nowIdle != idle[input])
+        if (nowIdle != idle[input] && !ended[input])
         {
             idle[input] = nowIdle;
             idleCount += nowIdle ? 1 : -1;
@@ -153,7 +191,7 @@ public final class WatermarkMerger
     /**
      * Diagnostics: which input holds event time back. Ties go to the lowest index.
      *
-     * @return index of the active input with the lowest watermark, or {@link #NO_INPUT} if all inputs are idle.
+     * @return index of the active input with the lowest watermark, or {@link #NO_INPUT} if no input is active.
      */
     public int minInputIndex()
     {
@@ -161,11 +199,12 @@ public final class WatermarkMerger
     }
 
     /**
-     * @return true if every input is idle.
+     * @return true if no input is active and at least one live input is idle: event time holds until one of
+     * them is active again.
      */
     public boolean isIdle()
     {
-        return idleCount == inputWatermarksMs.length;
+        return idleCount > 0 && idleCount + endedCount == inputWatermarksMs.length;
     }
 
     /**
@@ -180,11 +219,30 @@ public final class WatermarkMerger
     }
 
     /**
-     * @return number of idle inputs.
+     * @param input index of the input, 0 .. {@link #inputCount()} - 1.
+     * @return true once {@link #markEnded(int)} was called for the input.
+     * @throws IllegalArgumentException if {@code input} is out of range.
+     */
+    public boolean isEnded(final int input)
+    {
+        checkInput(input);
+        return ended[input];
+    }
+
+    /**
+     * @return number of idle inputs (ended inputs are not counted).
      */
     public int idleCount()
     {
         return idleCount;
+    }
+
+    /**
+     * @return number of ended inputs.
+     */
+    public int endedCount()
+    {
+        return endedCount;
     }
 
     /**
@@ -209,7 +267,7 @@ public final class WatermarkMerger
     /**
      * Diagnostics (allocates): output, the holding input and every input's watermark and status.
      *
-     * @return e.g. {@code WatermarkMerger{output=89, minInput=1, inputs=[0:119, 1:89, 2:9 idle]}}.
+     * @return e.g. {@code WatermarkMerger{output=89, minInput=1, inputs=[0:119, 1:89, 2:9 idle, 3:900 ended]}}.
      */
     public String toString()
     {
@@ -224,6 +282,10 @@ public final class WatermarkMerger
             {
                 sb.append(" idle");
             }
+            if (ended[i])
+            {
+                sb.append(" ended");
+            }
         }
         return sb.append("]}").toString();
     }
@@ -232,32 +294,21 @@ public final class WatermarkMerger
     {
         final long[] watermarksMs = this.inputWatermarksMs;
         final boolean[] idle = this.idle;
-        long candidateMs;
+        final boolean[] ended = this.ended;
+        long candidateMs = Long.MAX_VALUE;
         int minIndex = NO_INPUT;
-
-        if (idleCount == watermarksMs.length)
+        for (int i = 0; i < watermarksMs.length; i++)
         {
-            candidateMs = Long.MIN_VALUE;
-            for (final long watermarkMs : watermarksMs)
+            if (!idle[i] && !ended[i] && (minIndex == NO_INPUT || watermarksMs[i] < candidateMs))
             {
-                candidateMs = Math.max(candidateMs, watermarkMs);
-            }
-        }
-        else
-        {
-            candidateMs = Long.MAX_VALUE;
-            for (int i = 0; i < watermarksMs.length; i++)
-            {
-                if (!idle[i] && watermarksMs[i] < candidateMs)
-                {
-                    candidateMs = watermarksMs[i];
-                    minIndex = i;
-                }
+                candidateMs = watermarksMs[i];
+                minIndex = i;
             }
         }
 
         minInputIndex = minIndex;
-        if (candidateMs > outputWatermarkMs)
+        // no active input: hold (see the class comment)
+        if (minIndex != NO_INPUT && candidateMs > outputWatermarkMs)
         {
             outputWatermarkMs = candidateMs;
             return true;

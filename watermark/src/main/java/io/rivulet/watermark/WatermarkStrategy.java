@@ -36,8 +36,9 @@ public interface WatermarkStrategy
     long currentWatermark();
 
     /**
-     * Whether this input has gone quiet and should be left out of a {@link WatermarkMerger}'s min-merge. Only
-     * strategies made by {@link #withIdleness(long, EpochClock)} ever report idle; may read their clock.
+     * Whether this input has gone quiet and should be left out of a {@link WatermarkMerger}'s min-merge (while
+     * another input is active; with none active the merger holds). Only strategies made by
+     * {@link #withIdleness(long, EpochClock)} ever report idle; may read their clock.
      *
      * @return true if the input is idle now.
      */
@@ -47,9 +48,9 @@ public interface WatermarkStrategy
     }
 
     /**
-     * Wraps this strategy so the input is reported {@link #isIdle() idle} once no event has been observed for
-     * {@code idleTimeoutMs} by {@code clock}, and active again on its next event. The watermark is this
-     * strategy's, unchanged. The wrapper reads the clock on every event: pass a cheap clock (Agrona
+     * Wraps this strategy so the input is reported {@link #isIdle() idle} once no event has been observed, and
+     * the watermark has not advanced, for {@code idleTimeoutMs} by {@code clock}; active again on its next event
+     * or watermark advance. The watermark is this strategy's, unchanged. The wrapper reads the clock on every event: pass a cheap clock (Agrona
      * {@link org.agrona.concurrent.CachedEpochClock} updated once per duty cycle) on the hot path.
      * <p>
      * Idleness is driven by wall-clock time, so it is not deterministic under replay.

@@ -39,6 +39,19 @@ class IdlenessTest
     }
 
     @Test
+    void shouldNotTakeAnInputWhoseWatermarkAdvancesWithoutEventsForIdle()
+    {
+        clock.update(1_000);
+        final WatermarkStrategy strategy = WatermarkStrategy.processingTime(clock).withIdleness(100, clock);
+        for (int i = 0; i < 10; i++)
+        {
+            clock.advance(60);
+            assertFalse(strategy.isIdle(), "its watermark follows the clock: progress, not quiet");
+        }
+        assertEquals(1_599, strategy.currentWatermark());
+    }
+
+    @Test
     void shouldStartQuietPeriodAtFirstCheckWhenNoEventEverArrives()
     {
         clock.update(0);
@@ -93,5 +106,36 @@ class IdlenessTest
         quiet.onEvent(2_500);
         assertTrue(merger.update(1, quiet));
         assertEquals(2_499, merger.currentWatermark());
+    }
+
+    @Test
+    void shouldNotLetAFiniteInputThatEndedAheadMakeAQuietLiveInputLate()
+    {
+        // left: a finite input ending at ts 10 000; right: live, ts 1000, quiet past the timeout, then ts 1500
+        clock.update(0);
+        final WatermarkStrategy left = WatermarkStrategy.monotonic().withIdleness(100, clock);
+        final WatermarkStrategy right = WatermarkStrategy.monotonic().withIdleness(100, clock);
+        final WatermarkMerger merger = new WatermarkMerger(2);
+
+        left.onEvent(10_000);
+        merger.update(0, left);
+        merger.markEnded(0);
+        right.onEvent(1_000);
+        assertTrue(merger.update(1, right));
+        assertEquals(999, merger.currentWatermark());
+
+        for (int i = 0; i < 5; i++) // ticks while right is quiet
+        {
+            clock.advance(50);
+            merger.update(0, left);
+            merger.update(1, right);
+        }
+        assertTrue(merger.isIdle(1));
+        assertEquals(999, merger.currentWatermark(), "the only live input is idle: hold, not the ended 9999");
+
+        right.onEvent(1_500);
+        assertTrue(1_500 > merger.currentWatermark(), "the in-order record is on time");
+        assertTrue(merger.update(1, right));
+        assertEquals(1_499, merger.currentWatermark());
     }
 }

@@ -61,7 +61,7 @@ class WatermarkMergerTest
     }
 
     @Test
-    void shouldExcludeIdleInputsAndAdvanceToMaxWhenAllIdle()
+    void shouldExcludeIdleInputsAndHoldWhenAllIdle()
     {
         final WatermarkMerger merger = new WatermarkMerger(3);
         merger.onWatermark(0, 100);
@@ -79,20 +79,80 @@ class WatermarkMergerTest
         assertFalse(merger.markIdle(2), "input 2 was not the minimum");
         assertFalse(merger.isIdle());
 
-        assertTrue(merger.markIdle(1), "all idle: advance to max over all inputs");
+        assertFalse(merger.markIdle(1), "all idle: hold, a quiet input may still send just past its watermark");
         assertTrue(merger.isIdle());
-        assertEquals(300, merger.currentWatermark());
+        assertEquals(200, merger.currentWatermark());
         assertEquals(WatermarkMerger.NO_INPUT, merger.minInputIndex());
 
         merger.markActive(0);
         assertFalse(merger.isIdle());
         assertFalse(merger.isIdle(0));
         assertEquals(0, merger.minInputIndex());
-        assertEquals(300, merger.currentWatermark(), "re-activation below the output holds it");
+        assertEquals(200, merger.currentWatermark(), "re-activation below the output holds it");
 
-        assertFalse(merger.onWatermark(0, 250));
+        assertFalse(merger.onWatermark(0, 150));
         assertTrue(merger.onWatermark(0, 310));
         assertEquals(310, merger.currentWatermark());
+    }
+
+    @Test
+    void shouldNotLetAnEndedInputAheadPushPastAnIdleLiveInput()
+    {
+        // left: a finite input that ended at 10 000; right: live, 1000, then quiet for longer than the idle timeout
+        final WatermarkMerger merger = new WatermarkMerger(2);
+        assertFalse(merger.onWatermark(0, 9_999));
+        assertFalse(merger.markEnded(0), "right has no watermark yet");
+        assertTrue(merger.isEnded(0));
+        assertTrue(merger.onWatermark(1, 999));
+        assertEquals(999, merger.currentWatermark());
+
+        assertFalse(merger.markIdle(1), "the only live input is idle: hold, do not jump to the ended input's 9999");
+        assertEquals(999, merger.currentWatermark());
+        assertTrue(merger.isIdle());
+
+        assertFalse(merger.markActive(1)); // right's next in-order record, ts 1500, is not late
+        assertTrue(merger.onWatermark(1, 1_499));
+        assertEquals(1_499, merger.currentWatermark());
+        assertEquals(1, merger.minInputIndex());
+    }
+
+    @Test
+    void shouldLetTheLiveInputLeadOnceAnInputBehindHasEnded()
+    {
+        final WatermarkMerger merger = new WatermarkMerger(2);
+        merger.onWatermark(0, 999);
+        merger.onWatermark(1, 4_999);
+        assertEquals(999, merger.currentWatermark());
+        assertTrue(merger.markEnded(0), "the ended input no longer holds event time back");
+        assertEquals(4_999, merger.currentWatermark());
+        assertFalse(merger.markIdle(1));
+        assertEquals(4_999, merger.currentWatermark());
+        merger.markActive(1);
+        assertTrue(merger.onWatermark(1, 5_499));
+        assertEquals(5_499, merger.currentWatermark());
+    }
+
+    @Test
+    void shouldIgnoreIdleStatusOfAnEndedInput()
+    {
+        final WatermarkMerger merger = new WatermarkMerger(2);
+        merger.onWatermark(0, 100);
+        merger.onWatermark(1, 50);
+        merger.markIdle(1);
+        assertFalse(merger.markEnded(1), "it was not holding the output back");
+        assertEquals(100, merger.currentWatermark());
+        assertEquals(0, merger.idleCount());
+        assertEquals(1, merger.endedCount());
+        assertFalse(merger.markIdle(1));
+        merger.markActive(1);
+        assertFalse(merger.isIdle(1));
+        assertTrue(merger.isEnded(1));
+        assertTrue(merger.onWatermark(0, 200), "only input 0 counts");
+        assertEquals(200, merger.currentWatermark());
+        assertFalse(merger.markIdle(0));
+        assertTrue(merger.isIdle());
+        assertFalse(merger.markEnded(1), "idempotent");
+        assertEquals("WatermarkMerger{output=200, minInput=-1, inputs=[0:200 idle, 1:50 ended]}", merger.toString());
     }
 
     @Test
@@ -115,6 +175,7 @@ class WatermarkMergerTest
         final WatermarkMerger merger = new WatermarkMerger(inputs);
         final long[] reference = new long[inputs];
         final boolean[] idle = new boolean[inputs];
+        final boolean[] ended = new boolean[inputs];
         java.util.Arrays.fill(reference, Long.MIN_VALUE);
         final Random random = new Random(7);
         long previousMs = merger.currentWatermark();
@@ -127,13 +188,18 @@ class WatermarkMergerTest
             if (op == 0)
             {
                 advanced = merger.markIdle(input);
-                idle[input] = true;
+                idle[input] = !ended[input];
             }
             else if (op == 1)
             {
-                merger.markActive(input);
+                advanced = merger.markActive(input);
                 idle[input] = false;
-                advanced = false;
+            }
+            else if (op == 2 && random.nextInt(10_000) == 0)
+            {
+                advanced = merger.markEnded(input);
+                ended[input] = true;
+                idle[input] = false;
             }
             else
             {
@@ -146,7 +212,7 @@ class WatermarkMergerTest
             int expectedMinIndex = WatermarkMerger.NO_INPUT;
             for (int j = 0; j < inputs; j++)
             {
-                if (!idle[j] && reference[j] < expectedCandidate)
+                if (!idle[j] && !ended[j] && reference[j] < expectedCandidate)
                 {
                     expectedCandidate = reference[j];
                     expectedMinIndex = j;
@@ -154,11 +220,7 @@ class WatermarkMergerTest
             }
             if (expectedMinIndex == WatermarkMerger.NO_INPUT)
             {
-                expectedCandidate = Long.MIN_VALUE;
-                for (int j = 0; j < inputs; j++)
-                {
-                    expectedCandidate = Math.max(expectedCandidate, reference[j]);
-                }
+                expectedCandidate = previousMs; // no active input: hold
             }
             final long expectedMs = Math.max(previousMs, expectedCandidate);
 

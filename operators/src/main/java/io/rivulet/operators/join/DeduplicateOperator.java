@@ -23,8 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * expiry ({@code watermark >= expiry}: no record with event time up to the expiry is still expected). Records
  * of a remembered key are dropped and counted. "First" is first to arrive, not smallest event time.
  * <p>
- * Late records get no special treatment: a record whose own expiry is already behind the watermark passes if
- * its key is not remembered, and then suppresses nothing.
+ * <b>Late records</b> ({@code ts <= watermark}) are taken out before the state is looked at, as Spark's
+ * {@code dropDuplicatesWithinWatermark} does: a late record never passes (its key may have been forgotten
+ * already, so it cannot be told from a duplicate) and never suppresses a later on-time record of its key. It goes
+ * to the late-data output if one is set ({@link #lateRecordsRouted()}), else it is dropped and counted
+ * ({@link #lateRecordsDropped()}).
  * <p>
  * Expiry is exact at lookup time: an entry whose expiry the watermark has reached counts as absent even before
  * it is swept. Sweeping ({@link OffHeapHashTable#removeIf}, O(capacity)) is only garbage collection, so it runs
@@ -45,6 +48,9 @@ final class DeduplicateOperator extends Operator
     private final UnsafeBuffer keyScratch;
     private final ExpirySweep expirySweep = new ExpirySweep();
     private final AtomicLong duplicatesDropped = new AtomicLong();
+    private final AtomicLong lateDropped = new AtomicLong();
+    private final AtomicLong lateRouted = new AtomicLong();
+    private final Output lateOutput;
     private final String description;
 
     private long watermarkMs = Long.MIN_VALUE;
@@ -52,6 +58,15 @@ final class DeduplicateOperator extends Operator
     private int insertsSinceSweep;
 
     DeduplicateOperator(final Schema input, final String timeColumn, final long horizonMs, final String[] keyColumns)
+    {
+        this(input, timeColumn, horizonMs, keyColumns, null);
+    }
+
+    /**
+     * @param lateOutput receives records at or behind the watermark, or null to drop and count them.
+     */
+    DeduplicateOperator(final Schema input, final String timeColumn, final long horizonMs, final String[] keyColumns,
+        final Output lateOutput)
     {
         if (input == null)
         {
@@ -65,9 +80,10 @@ final class DeduplicateOperator extends Operator
         this.timeField = KeyColumns.timeField("dropDuplicates", input, timeColumn);
         this.keys = new KeyColumns("dropDuplicates", input, keyColumns);
         this.horizonMs = horizonMs;
+        this.lateOutput = lateOutput;
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keys.lengthBytes() + 63) & ~63, 64));
         this.description = "dropDuplicates keys=" + Arrays.toString(keyColumns) + " time=" + timeColumn +
-            " horizon=" + horizonMs + "ms";
+            " horizon=" + horizonMs + "ms" + (lateOutput != null ? " lateData" : "");
     }
 
     @Override
@@ -79,6 +95,12 @@ final class DeduplicateOperator extends Operator
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        final long timeMs = record.getLong(timeField);
+        if (timeMs <= watermarkMs)
+        {
+            late(record);
+            return;
+        }
         final UnsafeBuffer key = keyScratch;
         keys.pack(record, key, 0);
         final OffHeapHashTable table = this.table;
@@ -91,7 +113,7 @@ final class DeduplicateOperator extends Operator
             return;
         }
         // new key, or a remembered one whose expiry the watermark reached but no sweep removed yet
-        final long expiryMs = KeyColumns.saturatedAdd(record.getLong(timeField), horizonMs);
+        final long expiryMs = KeyColumns.saturatedAdd(timeMs, horizonMs);
         values.putLong(offset, expiryMs);
         if (inserted)
         {
@@ -102,6 +124,29 @@ final class DeduplicateOperator extends Operator
             earliestExpiryMs = expiryMs;
         }
         output().onRecord(record);
+    }
+
+    private void late(final RecordFlyweight record)
+    {
+        if (lateOutput != null)
+        {
+            lateRouted.lazySet(lateRouted.get() + 1);
+            lateOutput.onRecord(record);
+        }
+        else
+        {
+            lateDropped.lazySet(lateDropped.get() + 1);
+        }
+    }
+
+    @Override
+    public void onEndOfStream()
+    {
+        if (lateOutput != null)
+        {
+            lateOutput.onEndOfStream();
+        }
+        output().onEndOfStream();
     }
 
     @Override
@@ -131,9 +176,22 @@ final class DeduplicateOperator extends Operator
     /**
      * @return records dropped because their key was remembered. Read from any thread; approximate while running.
      */
-    long duplicatesDropped()
+    @Override
+    public long duplicatesDropped()
     {
         return duplicatesDropped.get();
+    }
+
+    @Override
+    public long lateRecordsDropped()
+    {
+        return lateDropped.get();
+    }
+
+    @Override
+    public long lateRecordsRouted()
+    {
+        return lateRouted.get();
     }
 
     /**

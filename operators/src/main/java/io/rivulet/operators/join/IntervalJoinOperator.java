@@ -43,7 +43,10 @@ import static io.rivulet.operators.join.KeyColumns.saturatedAdd;
  * nothing: no live buffered record of the other side and no on-time future one. For a left record that is
  * {@code l.ts + upper + max(0, -lower) <= w}; for a right one {@code r.ts - lower + max(0, upper) <= w}. An on-time
  * record ({@code ts > w}) is never dropped, so every matching pair of on-time records is emitted exactly once. A
- * record that is not dropped but already dead is matched and not buffered.
+ * record that is not dropped but already dead is matched and not buffered. This differs from Flink, which drops
+ * a record iff {@code ts < w}: a record falls behind the merged watermark when its input comes back from
+ * idleness or exceeds its declared disorder, and while its partners are still buffered, dropping it would lose
+ * matches the state still holds.
  * <p>
  * <b>Output.</b> All left columns, then all right columns; a right column whose name is also a left column's is
  * renamed {@code right_<name>}. An output row's ingest time is that of the arriving record that produced it.

@@ -1,6 +1,7 @@
 package io.rivulet.operators.join;
 
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
@@ -21,7 +22,8 @@ public final class JoinOperators
      * Passes the first record of each key and drops later records of the key while it is remembered (Spark's
      * {@code dropDuplicatesWithinWatermark}). A key is remembered from its first passed record until the watermark
      * reaches that record's event time + {@code horizonMs}; then the next record of the key passes again. Records
-     * behind the watermark are treated like any other. Output schema = input schema; markers are forwarded.
+     * at or behind the watermark are late: dropped (and counted) before the state is looked at, so they neither
+     * pass nor suppress a later on-time record. Output schema = input schema; markers are forwarded.
      * Allocation-free per record.
      *
      * @param input      schema of the records.
@@ -33,7 +35,25 @@ public final class JoinOperators
     public static Operator dropDuplicates(
         final Schema input, final String timeColumn, final long horizonMs, final String... keyColumns)
     {
-        return new DeduplicateOperator(input, timeColumn, horizonMs, keyColumns);
+        return new DeduplicateOperator(input, timeColumn, horizonMs, keyColumns, null);
+    }
+
+    /**
+     * As {@link #dropDuplicates(Schema, String, long, String...)}, but late records go to {@code lateOutput}
+     * (counted in {@link Operator#lateRecordsRouted()}) instead of being dropped.
+     *
+     * @param input      schema of the records.
+     * @param timeColumn TIMESTAMP column holding the event time (epoch ms).
+     * @param horizonMs  how long after a key's first event time duplicates are still dropped, >= 0.
+     * @param lateOutput receives the late records (input schema) and end of stream, on the stage thread; null to
+     *                   drop them.
+     * @param keyColumns at least one column; records with equal bytes in all of them are duplicates.
+     * @return the deduplication operator.
+     */
+    public static Operator dropDuplicates(final Schema input, final String timeColumn, final long horizonMs,
+        final Output lateOutput, final String... keyColumns)
+    {
+        return new DeduplicateOperator(input, timeColumn, horizonMs, keyColumns, lateOutput);
     }
 
     /**

@@ -44,6 +44,7 @@ abstract class EventTimeAggregateOperator extends Operator
     private final String description;
     private final TimerQueue windowEnds = new TimerQueue();
     private final AtomicLong lateDropped = new AtomicLong();
+    private final AtomicLong lateRouted = new AtomicLong();
     private final TimerHandler onWindowEnd = (endMs, ignored) -> firedUpToEndMs = endMs;
 
     /**
@@ -111,6 +112,7 @@ abstract class EventTimeAggregateOperator extends Operator
     {
         if (lateOutput != null)
         {
+            lateRouted.lazySet(lateRouted.get() + 1);
             lateOutput.onRecord(record);
         }
         else
@@ -204,6 +206,12 @@ abstract class EventTimeAggregateOperator extends Operator
         {
             table = new OffHeapHashTable(keyLengthBytes, valueLengthBytes, 1024, 0.75f);
         }
+    }
+
+    @Override
+    public final long lateRecordsRouted()
+    {
+        return lateRouted.get();
     }
 
     @Override

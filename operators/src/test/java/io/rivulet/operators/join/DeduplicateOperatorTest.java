@@ -132,6 +132,7 @@ class DeduplicateOperatorTest
         long watermarkMs = Long.MIN_VALUE;
         long maxTs = Long.MIN_VALUE;
         int duplicates = 0;
+        int late = 0;
         int passedAgainAfterExpiry = 0;
         int maxLiveKeys = 0;
         int maxStateSize = 0;
@@ -139,7 +140,11 @@ class DeduplicateOperatorTest
         {
             final List<Object> key = e.key(keyWithSym);
             final Long expiry = expiryByKey.get(key);
-            if (expiry != null && expiry > watermarkMs)
+            if (e.ts <= watermarkMs)
+            {
+                late++; // behind the watermark: out before the state is looked at (Spark)
+            }
+            else if (expiry != null && expiry > watermarkMs)
             {
                 duplicates++;
             }
@@ -166,8 +171,9 @@ class DeduplicateOperatorTest
         assertTrue(out.ended);
         assertEquals(expected, out.rows);
         assertEquals(duplicates, dedup.duplicatesDropped());
-        assertEquals(events.size(), out.rows.size() + dedup.duplicatesDropped());
-        assertEquals(0, dedup.lateRecordsDropped());
+        assertEquals(late, dedup.lateRecordsDropped());
+        assertEquals(events.size(), out.rows.size() + dedup.duplicatesDropped() + dedup.lateRecordsDropped());
+        assertTrue(late > 300, "the input must contain late records: " + late);
         assertTrue(duplicates > 500, "the input must contain duplicates: " + duplicates);
         assertTrue(passedAgainAfterExpiry > 100, "keys must come back after expiry: " + passedAgainAfterExpiry);
         // expired keys linger until a sweep pays for itself (capacity/8 = 256 new keys at the initial capacity)
@@ -235,20 +241,62 @@ class DeduplicateOperatorTest
     }
 
     @Test
-    void shouldPassVeryLateRecordsWithoutRememberingThem()
+    void shouldDropLateRecordsBeforeLookingAtState()
     {
         dedup = (DeduplicateOperator)JoinOperators.dropDuplicates(EVENTS, "ts", 500, "k");
         dedup.open(out);
         dedup.onWatermark(10_000);
 
-        push(dedup, new Event("AA", 1, 100, 1));   // its expiry 600 is already behind the watermark
-        push(dedup, new Event("AA", 1, 200, 2));   // so it suppresses nothing
-        push(dedup, new Event("AA", 1, 9_800, 3)); // expiry 10300: remembered
-        push(dedup, new Event("AA", 1, 300, 4));   // a late duplicate of a remembered key is dropped
+        push(dedup, new Event("AA", 1, 100, 1));    // late: never passes, whether or not its key is remembered
+        push(dedup, new Event("AA", 1, 10_000, 2)); // at the watermark: late too
+        push(dedup, new Event("AA", 1, 10_001, 3)); // on time, not suppressed by the late ones: passes
+        push(dedup, new Event("AA", 1, 9_000, 4));  // late, not counted as a duplicate
 
-        assertEquals(List.of(1L, 2L, 3L), values());
-        assertEquals(1, dedup.duplicatesDropped());
+        assertEquals(List.of(3L), values());
+        assertEquals(0, dedup.duplicatesDropped());
+        assertEquals(3, dedup.lateRecordsDropped());
+        assertEquals(0, dedup.lateRecordsRouted());
+    }
+
+    @Test
+    void shouldNotLetALateRowPassNorSuppressALaterOnTimeDuplicateAsSparkDoes()
+    {
+        // delay 0, horizon 1000: Spark's dropDuplicatesWithinWatermark passes rows 1 and 3
+        final Operator watermark = Operators.withWatermark(EVENTS, "ts", 0);
+        dedup = (DeduplicateOperator)JoinOperators.dropDuplicates(EVENTS, "ts", 1_000, "sym");
+        dedup.open(out);
+        watermark.open(dedup);
+
+        push(watermark, new Event("k1", 0, 1_000, 1));
+        push(watermark, new Event("k3", 0, 500, 2));   // late: the watermark is 999
+        push(watermark, new Event("k3", 0, 1_100, 3));
+
+        assertEquals(List.of(1L, 3L), values());
+        assertEquals(1, dedup.lateRecordsDropped());
+        assertEquals(0, dedup.duplicatesDropped());
+    }
+
+    @Test
+    void shouldRouteLateRecordsToTheLateDataOutput()
+    {
+        final CollectingOutput late = new CollectingOutput();
+        final Operator watermark = Operators.withWatermark(EVENTS, "ts", 0);
+        dedup = (DeduplicateOperator)JoinOperators.dropDuplicates(EVENTS, "ts", 1_000, late, "sym");
+        dedup.open(out);
+        watermark.open(dedup);
+
+        push(watermark, new Event("k1", 0, 1_000, 1));
+        push(watermark, new Event("k3", 0, 500, 2));
+        push(watermark, new Event("k1", 0, 1_001, 3)); // duplicate: dropped, not late
+        watermark.onEndOfStream();
+
+        assertEquals(List.of(1L), values());
+        assertEquals(List.of(List.of("k3", 0, 500L, 2L)), late.rows);
+        assertTrue(late.ended, "the late-data output is told the stream ended");
+        assertEquals(1, dedup.lateRecordsRouted());
         assertEquals(0, dedup.lateRecordsDropped());
+        assertEquals(1, dedup.duplicatesDropped());
+        assertTrue(dedup.describe().contains("lateData"), dedup.describe());
     }
 
     @Test
