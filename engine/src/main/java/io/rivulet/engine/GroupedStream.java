@@ -110,6 +110,9 @@ public final class GroupedStream
         final Output late = lateSink == null ? null : new SinkAdapter(lateSink);
         try
         {
+            // the definition's own checks first (columns, types), then the watermark: name the first mistake
+            final Operator operator =
+                WindowOperators.aggregate(input, window, keyColumns, aggregates, mode, allowedLatenessMs, late);
             if (mode == OutputMode.APPEND)
             {
                 stream.requireWatermark("APPEND output of " + window,
@@ -117,8 +120,7 @@ public final class GroupedStream
                     "call withWatermark(timeColumn, delayMs) (or withProcessingTime) before groupBy, " +
                     "or use outputMode(UPDATE) or outputMode(COMPLETE)");
             }
-            final RecordStream result = stream.process(schema ->
-                WindowOperators.aggregate(input, window, keyColumns, aggregates, mode, allowedLatenessMs, late));
+            final RecordStream result = stream.process(schema -> operator);
             if (lateSink != null)
             {
                 stream.closeWithPipeline(lateSink);

@@ -129,8 +129,8 @@ class JoinPipelineTest extends ThreadLeakCheck
         final IllegalStateException dedup = assertThrows(IllegalStateException.class,
             () -> Pipeline.from(Sources.rows(ORDERS)).dropDuplicates("ts", 1_000, "sym"));
         assertEquals("dropDuplicates needs a watermark upstream, else its state would grow without bound: " +
-            "call withWatermark(\"ts\", delayMs) before dropDuplicates (or withSourceWatermarks() if a " +
-            "PublisherSource publishes them)", dedup.getMessage());
+            "call withWatermark(\"ts\", delayMs) before dropDuplicates (or withSourceWatermarks() if the " +
+            "source publishes them)", dedup.getMessage());
 
         final RecordStream left = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0);
         final RecordStream right = Pipeline.from(Sources.rows(FILLS));
@@ -138,7 +138,7 @@ class JoinPipelineTest extends ThreadLeakCheck
             () -> left.intervalJoin(right, new String[]{"sym"}, "ts", 0, 10));
         assertEquals("intervalJoin (right input) needs a watermark upstream, else its buffered records would " +
             "never expire: call withWatermark(\"ts\", delayMs) on the right input (or withSourceWatermarks() " +
-            "if a PublisherSource publishes them)", join.getMessage());
+            "if the source publishes them)", join.getMessage());
 
         // a join's output has event time only if both inputs have a watermark
         final RecordStream union = Pipeline.from(Sources.rows(ORDERS)).withWatermark("ts", 0)
@@ -152,8 +152,8 @@ class JoinPipelineTest extends ThreadLeakCheck
         Pipeline.from(Sources.publisher(ORDERS)).withSourceWatermarks().dropDuplicates("ts", 1_000, "sym");
         final IllegalStateException rows = assertThrows(IllegalStateException.class,
             () -> Pipeline.from(Sources.rows(ORDERS)).withSourceWatermarks());
-        assertTrue(rows.getMessage().startsWith("withSourceWatermarks(): only a PublisherSource publishes " +
-            "watermarks"), rows.getMessage());
+        assertTrue(rows.getMessage().startsWith("withSourceWatermarks(): only a PublisherSource or a feed " +
+            "publishes watermarks"), rows.getMessage());
     }
 
     /** Forwards both inputs. */

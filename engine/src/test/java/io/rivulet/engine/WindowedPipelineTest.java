@@ -145,7 +145,7 @@ class WindowedPipelineTest extends ThreadLeakCheck
         assertEquals("APPEND output of tumbling(ts, 1000 ms) needs a watermark upstream, else no window ever closes " +
             "and nothing is emitted before end of stream: call withWatermark(timeColumn, delayMs) (or " +
             "withProcessingTime) before groupBy, or use outputMode(UPDATE) or outputMode(COMPLETE) (or " +
-            "withSourceWatermarks() if a PublisherSource publishes them)", e.getMessage());
+            "withSourceWatermarks() if the source publishes them)", e.getMessage());
         assertThrows(IllegalStateException.class,
             () -> Pipeline.from(Sources.rows(TRADES)).groupBy(WindowSpec.session("ts", 1000)).agg(count()));
 
