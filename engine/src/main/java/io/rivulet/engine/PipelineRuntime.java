@@ -298,6 +298,11 @@ final class PipelineRuntime implements ErrorHandler
         return false;
     }
 
+    boolean isStarted()
+    {
+        return started;
+    }
+
     boolean isStopping()
     {
         return stopping;

@@ -29,6 +29,8 @@ import io.rivulet.ringbuffer.Schema;
  */
 public final class PublisherSource extends Source
 {
+    private boolean startSeen;
+
     PublisherSource(final Schema schema)
     {
         super(schema, "publisher");
@@ -156,6 +158,16 @@ public final class PublisherSource extends Source
         if (ctx == null)
         {
             throw new IllegalStateException("The pipeline of this publisher is not built; call start() first");
+        }
+        if (!startSeen)
+        {
+            // a built but unstarted pipeline has no stage consuming: a full ring would block the app forever
+            if (!runtime.isStarted())
+            {
+                throw new IllegalStateException("The pipeline of this publisher is built but not started; call " +
+                    "start() before publishing");
+            }
+            startSeen = true;
         }
         return ctx;
     }

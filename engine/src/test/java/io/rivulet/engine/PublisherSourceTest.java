@@ -388,6 +388,28 @@ class PublisherSourceTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldRefuseToPublishIntoABuiltButUnstartedPipelineInsteadOfBlocking()
+    {
+        final PublisherSource source = Sources.publisher(TRADES);
+        try (Pipeline p = Pipeline.from(source).to(Sinks.discard()).ringCapacity(4).build())
+        {
+            for (int i = 0; i < 8; i++) // more than the ring holds: nobody consumes before start()
+            {
+                final IllegalStateException ex = assertThrows(IllegalStateException.class, source::claim);
+                assertEquals("The pipeline of this publisher is built but not started; call start() before " +
+                    "publishing", ex.getMessage());
+            }
+            assertThrows(IllegalStateException.class, source::tryClaim);
+            assertThrows(IllegalStateException.class, () -> source.publishWatermark(1));
+            p.start();
+            source.claim().setLong(TRADES.longField("id"), 1);
+            source.commit();
+            source.endOfStream();
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void shouldThrowPipelineClosedFromClaimOnceThePipelineIsClosed()
     {
         final PublisherSource source = Sources.publisher(TRADES);
