@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * A durable, replayable sequence of fixed-schema records in a directory: a Chronicle Queue plus a
- * {@value #SCHEMA_FILE_NAME} file that records the schema and kind, so any reader can decode it without code.
+ * {@value #SCHEMA_FILE_NAME} file that records the schema, kind and roll cycle, so any reader can decode it without code.
  * <pre>
  *   try (Journal journal = Journal.at(dir).schema(trades).open())       // creates or reopens
  *   {
@@ -423,16 +423,15 @@ public final class Journal implements AutoCloseable
                 throw new IllegalArgumentException("Journal directory " + dir + " is not readable and writable " +
                     "by this process; fix its permissions (Chronicle maps its files read-write, even to read)");
             }
-            final SingleChronicleQueue queue = buildQueue();
-            final JournalRollCycle stored = JournalRollCycle.of(queue.rollCycle());
-            if (stored == null || (rollCycle != null && stored != rollCycle))
+            final SingleChronicleQueue queue = buildQueue(metadata.rollCycle());
+            if (JournalRollCycle.of(queue.rollCycle()) != metadata.rollCycle())
             {
+                final String found = queue.rollCycle().toString();
                 queue.close();
-                throw new IllegalArgumentException("Journal " + dir + " was created with roll cycle " +
-                    (stored == null ? queue.rollCycle() : stored) + ", not " + rollCycle + "; leave rollCycle() " +
-                    "out to use the journal's own");
+                throw new IllegalStateException("Journal " + dir + ": the queue's roll cycle " + found + " differs " +
+                    "from " + metadata.rollCycle() + " in " + schemaFile + "; the journal was altered outside Rivulet");
             }
-            return new Journal(dir, metadata, queue, stored, retainCycles);
+            return new Journal(dir, metadata, queue, metadata.rollCycle(), retainCycles);
         }
 
         private JournalMetadata checkStored(final JournalMetadata stored, final Path schemaFile)
@@ -442,6 +441,11 @@ public final class Journal implements AutoCloseable
                 throw new SchemaException("Journal " + dir + " holds records of schema\n  " + stored.schema() +
                     "\nbut was opened with schema\n  " + schema + "\nopen it with the schema it was written with " +
                     "(or without schema() to use the stored one), or write to another directory");
+            }
+            if (rollCycle != null && rollCycle != stored.rollCycle())
+            {
+                throw new IllegalArgumentException("Journal " + dir + " was created with roll cycle " +
+                    stored.rollCycle() + ", not " + rollCycle + "; leave rollCycle() out to use the journal's own");
             }
             if (kind != null && kind != stored.kind())
             {
@@ -478,15 +482,16 @@ public final class Journal implements AutoCloseable
                     throw new IllegalArgumentException("Journal directory " + dir + " is not readable: " + e, e);
                 }
             }
-            final JournalMetadata metadata = new JournalMetadata(schema, kind == null ? JournalKind.INPUT : kind);
+            final JournalMetadata metadata = new JournalMetadata(schema, kind == null ? JournalKind.INPUT : kind,
+                rollCycle == null ? DEFAULT_ROLL_CYCLE : rollCycle);
             writeSchemaFile(schemaFile, SchemaCodec.encode(metadata));
             return metadata;
         }
 
-        private SingleChronicleQueue buildQueue()
+        private SingleChronicleQueue buildQueue(final JournalRollCycle storedRollCycle)
         {
             final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir.toFile())
-                .rollCycle((rollCycle == null ? DEFAULT_ROLL_CYCLE : rollCycle).chronicle());
+                .rollCycle(storedRollCycle.chronicle());
             if (clockMs != null)
             {
                 final LongSupplier clock = clockMs;

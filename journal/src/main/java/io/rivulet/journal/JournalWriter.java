@@ -56,9 +56,9 @@ public final class JournalWriter implements AutoCloseable
         this.record = new RecordFlyweight(metadata.schema());
         record.wrap(scratch, headerLength);
         this.lastSequence = sequenced ? readLastSequence(queue, entryLength) : 0;
-        this.appender = queue.createAppender();
         this.lastCycle = queue.cycle();
-        journal.applyRetention(lastCycle);
+        journal.applyRetention(lastCycle); // before the appender exists, so a failure leaks nothing
+        this.appender = queue.createAppender();
     }
 
     /**

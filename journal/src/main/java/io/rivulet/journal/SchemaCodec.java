@@ -8,12 +8,13 @@ import io.rivulet.ringbuffer.SchemaException;
 import java.util.List;
 
 /**
- * Encodes a journal's {@link JournalMetadata} (schema + kind) as a small text document, so any reader (the
+ * Encodes a journal's {@link JournalMetadata} (schema, kind, roll cycle) as a small text document, so any reader (the
  * CLI, a script, a person with {@code cat}) can decode the journal without code. Uses only the public
  * {@link Schema} API. Fields are listed in declaration order; the binary layout follows from the schema.
  * <pre>
  *   rivulet-journal 1          &lt;- magic + format version (also versions the entry layout)
  *   kind INPUT                 &lt;- INPUT | OUTPUT, see JournalDescriptor
+ *   rollCycle DAILY            &lt;- a JournalRollCycle: names the queue's cycle files
  *   field id INT64             &lt;- field &lt;name&gt; &lt;FieldType&gt; [&lt;parameter&gt;]
  *   field sym SYMBOL 8         &lt;- a SYMBOL's parameter is its length in bytes
  * </pre>
@@ -41,6 +42,7 @@ public final class SchemaCodec
         final StringBuilder out = new StringBuilder(64 + 32 * metadata.schema().fieldCount());
         out.append(MAGIC).append(' ').append(FORMAT_VERSION).append('\n');
         out.append("kind ").append(metadata.kind().name()).append('\n');
+        out.append("rollCycle ").append(metadata.rollCycle().name()).append('\n');
         for (final Field field : metadata.schema().fields())
         {
             final TypeCodec codec = TypeCodec.of(field.type(), "encode");
@@ -76,6 +78,7 @@ public final class SchemaCodec
                 FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer Rivulet: upgrade)" : ""));
         }
         JournalKind kind = null;
+        JournalRollCycle rollCycle = null;
         final Schema.Builder builder = Schema.builder();
         for (int i = 1; i < lines.size(); i++)
         {
@@ -93,6 +96,18 @@ public final class SchemaCodec
                         "OUTPUT");
                 }
             }
+            else if (words[0].equals("rollCycle") && words.length == 2)
+            {
+                try
+                {
+                    rollCycle = JournalRollCycle.valueOf(words[1]);
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    throw new SchemaException(source + ": unknown roll cycle in '" + line + "'; expected one of " +
+                        java.util.Arrays.toString(JournalRollCycle.values()));
+                }
+            }
             else if (words[0].equals("field") && (words.length == 3 || words.length == 4))
             {
                 final TypeCodec codec = TypeCodec.named(words[2], source, line);
@@ -106,16 +121,20 @@ public final class SchemaCodec
             else
             {
                 throw new SchemaException(source + ": cannot read line '" + line + "'; expected 'kind <KIND>' or " +
-                    "'field <name> <TYPE> [<parameter>]'");
+                    "'rollCycle <CYCLE>' or 'field <name> <TYPE> [<parameter>]'");
             }
         }
         if (kind == null)
         {
             throw new SchemaException(source + " names no journal kind (a line 'kind INPUT' or 'kind OUTPUT')");
         }
+        if (rollCycle == null)
+        {
+            throw new SchemaException(source + " names no roll cycle (a line like 'rollCycle DAILY')");
+        }
         try
         {
-            return new JournalMetadata(builder.build(), kind);
+            return new JournalMetadata(builder.build(), kind, rollCycle);
         }
         catch (final SchemaException e)
         {

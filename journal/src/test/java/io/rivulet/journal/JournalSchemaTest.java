@@ -23,12 +23,14 @@ class JournalSchemaTest extends JournalTestBase
     @Test
     void shouldEncodeSchemaAsReadableTextInDeclarationOrder()
     {
-        final String text = SchemaCodec.encode(new JournalMetadata(ALL_TYPES, JournalKind.INPUT));
-        assertEquals("rivulet-journal 1\nkind INPUT\nfield id INT64\nfield qty INT32\nfield px FLOAT64\n" +
+        final String text = SchemaCodec.encode(new JournalMetadata(ALL_TYPES, JournalKind.INPUT,
+            JournalRollCycle.DAILY));
+        assertEquals("rivulet-journal 1\nkind INPUT\nrollCycle DAILY\nfield id INT64\nfield qty INT32\nfield px FLOAT64\n" +
             "field buy BOOLEAN\nfield ts TIMESTAMP\nfield sym SYMBOL 5\n", text);
         final JournalMetadata decoded = SchemaCodec.decode(text, "test");
         assertEquals(ALL_TYPES, decoded.schema());
         assertEquals(JournalKind.INPUT, decoded.kind());
+        assertEquals(JournalRollCycle.DAILY, decoded.rollCycle());
         assertEquals(ALL_TYPES.recordLengthBytes(), decoded.schema().recordLengthBytes());
     }
 
@@ -105,13 +107,13 @@ class JournalSchemaTest extends JournalTestBase
         Files.writeString(schemaFile, "hello\n");
         assertEquals(schemaFile + " is not a Rivulet journal schema (it does not start with 'rivulet-journal " +
             "<version>')", assertThrows(SchemaException.class, () -> Journal.at(dir).open()).getMessage());
-        Files.writeString(schemaFile, "rivulet-journal 2\nkind INPUT\nfield a INT64\n");
+        Files.writeString(schemaFile, "rivulet-journal 2\nkind INPUT\nrollCycle DAILY\nfield a INT64\n");
         assertTrue(assertThrows(SchemaException.class, () -> Journal.at(dir).open()).getMessage()
             .contains("written by a newer Rivulet"));
-        Files.writeString(schemaFile, "rivulet-journal 1\nkind INPUT\nfield a MONEY\n");
+        Files.writeString(schemaFile, "rivulet-journal 1\nkind INPUT\nrollCycle DAILY\nfield a MONEY\n");
         assertTrue(assertThrows(SchemaException.class, () -> Journal.at(dir).open()).getMessage()
             .contains("unknown field type 'MONEY' in line 'field a MONEY'"));
-        Files.writeString(schemaFile, "rivulet-journal 1\nkind INPUT\nfield s SYMBOL\n");
+        Files.writeString(schemaFile, "rivulet-journal 1\nkind INPUT\nrollCycle DAILY\nfield s SYMBOL\n");
         assertTrue(assertThrows(SchemaException.class, () -> Journal.at(dir).open()).getMessage()
             .contains("type SYMBOL needs a parameter"));
     }

@@ -1,5 +1,6 @@
 package io.rivulet.journal;
 
+import net.openhft.chronicle.core.io.AbstractCloseable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Gives each test a temporary directory (JUnit deletes it) and fails a test that leaves a thread running which it
- * started (Chronicle's `QueueTestCommon` does the same).
+ * started, or a Chronicle queue, appender or tailer open (as Chronicle's own {@code QueueTestCommon}).
  */
 abstract class JournalTestBase
 {
@@ -27,6 +28,20 @@ abstract class JournalTestBase
     void recordThreads()
     {
         threadsBefore = Thread.getAllStackTraces().keySet();
+        AbstractCloseable.enableCloseableTracing();
+    }
+
+    @AfterEach
+    void checkChronicleResourcesClosed()
+    {
+        try
+        {
+            AbstractCloseable.assertCloseablesClosed();
+        }
+        finally
+        {
+            AbstractCloseable.disableCloseableTracing();
+        }
     }
 
     @AfterEach
