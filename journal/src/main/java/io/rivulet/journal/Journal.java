@@ -63,6 +63,8 @@ public final class Journal implements AutoCloseable
     private final List<JournalReader> readers = new ArrayList<>();
     private JournalWriter writer;
     private boolean closed;
+    private volatile long retentionFailures;
+    private volatile String lastRetentionFailure;
 
     private Journal(final Path dir, final JournalMetadata metadata, final SingleChronicleQueue queue,
         final JournalRollCycle rollCycle, final int retainCycles)
@@ -232,10 +234,11 @@ public final class Journal implements AutoCloseable
 
     /**
      * Deletes the cycle files older than the newest {@code retainCycles} cycles, counting back from
-     * {@code currentCycle}. Called by the writer when it opens and when it enters a new cycle, so off the
-     * per-record path.
+     * {@code currentCycle}. Called by the writer when it opens (failures throw: the app sees them at once) and
+     * when it enters a new cycle (failures are counted, {@link #retentionFailures()}, never thrown: the entry
+     * that started the cycle is already written), so off the per-record path.
      */
-    void applyRetention(final int currentCycle)
+    void applyRetention(final int currentCycle, final boolean throwOnFailure)
     {
         if (retainCycles == RETAIN_ALL)
         {
@@ -257,11 +260,34 @@ public final class Journal implements AutoCloseable
             }
             catch (final IOException e)
             {
-                throw new UncheckedIOException("Cannot delete expired journal file " + file + " (retention " +
-                    retainCycles + " cycles): " + e.getMessage(), e);
+                final String message = "Cannot delete expired journal file " + file + " (retention " +
+                    retainCycles + " cycles): " + e;
+                if (throwOnFailure)
+                {
+                    throw new UncheckedIOException(message, e);
+                }
+                retentionFailures++;
+                lastRetentionFailure = message;
             }
         }
         queue.refreshDirectoryListing();
+    }
+
+    /**
+     * @return number of expired cycle files the writer failed to delete while rolling (it retries on the next
+     * roll); see {@link #lastRetentionFailure()}.
+     */
+    public long retentionFailures()
+    {
+        return retentionFailures;
+    }
+
+    /**
+     * @return what the last failed deletion said, or null.
+     */
+    public String lastRetentionFailure()
+    {
+        return lastRetentionFailure;
     }
 
     /**

@@ -57,7 +57,7 @@ public final class JournalWriter implements AutoCloseable
         record.wrap(scratch, headerLength);
         this.lastSequence = sequenced ? readLastSequence(queue, entryLength) : 0;
         this.lastCycle = queue.cycle();
-        journal.applyRetention(lastCycle); // before the appender exists, so a failure leaks nothing
+        journal.applyRetention(lastCycle, true); // before the appender exists, so a failure leaks nothing
         this.appender = queue.createAppender();
     }
 
@@ -122,7 +122,7 @@ public final class JournalWriter implements AutoCloseable
         if (cycle != lastCycle)
         {
             lastCycle = cycle;
-            journal.applyRetention(cycle);
+            journal.applyRetention(cycle, false);
         }
         return index;
     }

@@ -82,4 +82,27 @@ class JournalRetentionTest extends JournalTestBase
                 "the cycle file name Journal computes for retention is the one Chronicle wrote");
         }
     }
+
+    @Test
+    void shouldNameCycleFilesAsChronicleDoesForEveryRollCycle() throws IOException
+    {
+        // retention deletes files by computed name: a wrong name would silently keep everything
+        for (final JournalRollCycle rollCycle : JournalRollCycle.values())
+        {
+            final Path dir = tempDir.resolve(rollCycle.name());
+            final AtomicLong nowMs = new AtomicLong(MONDAY_MS + 2 * DAY_MS + 13 * 3_600_000L + 37 * 60_000L);
+            try (Journal journal = Journal.at(dir).schema(ALL_TYPES).rollCycle(rollCycle).retainCycles(1)
+                .clock(nowMs::get).open())
+            {
+                final long index = append(journal.writer(), 1);
+                assertEquals(index, journal.lastIndex());
+                final Path file = journal.cycleFile(rollCycle.chronicle().toCycle(index));
+                assertEquals(List.of(file.getFileName().toString()), cycleFiles(dir), rollCycle.name());
+                nowMs.addAndGet(rollCycle.lengthMs());
+                append(journal.writer(), 2);
+                assertEquals(1, cycleFiles(dir).size(), rollCycle + ": the previous cycle was deleted");
+                assertEquals(0, journal.retentionFailures());
+            }
+        }
+    }
 }
