@@ -94,7 +94,8 @@ public final class JournalWriter implements AutoCloseable
      *
      * @param ingestTimeNs {@link System#nanoTime()} at which the record entered the system.
      * @return the entry's journal index.
-     * @throws IllegalStateException if no record is claimed.
+     * @throws IllegalStateException if no record is claimed. If the write itself fails (an I/O error from the
+     *                               queue), nothing is written and the record stays claimed: commit again or abort.
      */
     public long commit(final long ingestTimeNs)
     {
@@ -109,7 +110,15 @@ public final class JournalWriter implements AutoCloseable
         }
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().unsafeWrite(scratchAddress, entryLength);
+            try
+            {
+                dc.wire().bytes().unsafeWrite(scratchAddress, entryLength);
+            }
+            catch (final RuntimeException | Error e)
+            {
+                dc.rollbackOnClose(); // never a torn entry: the record stays claimed, commit again or abort
+                throw e;
+            }
         }
         claimed = false;
         if (sequenced)
