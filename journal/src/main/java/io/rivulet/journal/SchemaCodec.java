@@ -17,8 +17,9 @@ import java.util.List;
  *   rollCycle DAILY            &lt;- a JournalRollCycle: names the queue's cycle files
  *   field id INT64             &lt;- field &lt;name&gt; &lt;FieldType&gt; [&lt;parameter&gt;]
  *   field sym SYMBOL 8         &lt;- a SYMBOL's parameter is its length in bytes
+ *   field px DECIMAL 4         &lt;- a DECIMAL's parameter is its scale
  * </pre>
- * Extending: a new {@link FieldType} (e.g. DECIMAL with a scale) is one constant in {@code TypeCodec} saying
+ * Extending: a new {@link FieldType} is one constant in {@code TypeCodec} saying
  * how to read its parameter from a field and how to add it to a {@link Schema.Builder}.
  * Stateless and thread-safe; allocates (not for the hot path).
  */
@@ -204,6 +205,18 @@ public final class SchemaCodec
             void add(final Schema.Builder builder, final String name, final int lengthBytes)
             {
                 builder.symbol(name, lengthBytes);
+            }
+        },
+        DECIMAL(true)
+        {
+            int parameter(final Field field)
+            {
+                return field.scale();
+            }
+
+            void add(final Schema.Builder builder, final String name, final int scale)
+            {
+                builder.decimal(name, scale);
             }
         };
 

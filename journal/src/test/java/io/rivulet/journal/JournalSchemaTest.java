@@ -35,9 +35,31 @@ class JournalSchemaTest extends JournalTestBase
     }
 
     @Test
+    void shouldPersistADecimalColumnWithItsScale()
+    {
+        final Schema prices = Schema.builder().symbol("sym", 4).decimal("px", 4).build();
+        final Path dir = tempDir.resolve("decimal");
+        try (Journal journal = Journal.at(dir).schema(prices).open())
+        {
+            journal.writer().claim().setSymbol(prices.symbolField("sym"), "AAPL")
+                .setDecimal(prices.decimalField("px"), "-101.0050");
+            journal.writer().commit();
+        }
+        try (Journal journal = Journal.at(dir).open())
+        {
+            assertEquals(prices, journal.schema());
+            assertEquals(4, journal.schema().decimalField("px").scale());
+            final long[] mantissa = new long[1];
+            assertEquals(1, journal.reader().poll(
+                (i, ns, seq, r) -> mantissa[0] = r.getMantissa(journal.schema().decimalField("px")), 10));
+            assertEquals(-1_010_050L, mantissa[0]);
+        }
+    }
+
+    @Test
     void shouldHaveACodecForEveryFieldType()
     {
-        // a new FieldType (DECIMAL) fails here until SchemaCodec.TypeCodec gets its constant
+        // a new FieldType fails here until SchemaCodec.TypeCodec gets its constant
         for (final FieldType type : FieldType.values())
         {
             assertEquals(type.name(), SchemaCodec.TypeCodec.of(type, "encode").name());
