@@ -493,17 +493,24 @@ public final class OffHeapHashTable implements AutoCloseable
 
     /**
      * Calls {@code consumer} once for each entry, in no particular order. The consumer may write values in place
-     * but must not call methods of this table that insert or remove. O(capacity); finishes any resize in progress
-     * first (moves only, no reallocation). No allocation.
+     * but must not call methods of this table that insert or remove. O(capacity); during a resize it visits the
+     * old table's remaining entries too, without finishing the resize (no call is ever made to pay for a whole
+     * migration). No allocation.
      *
      * @param consumer called per entry.
      */
     public void forEach(final EntryConsumer consumer)
     {
         checkOpen();
-        finishMigration();
+        if (0 != oldAddress)
+        {
+            forEach(oldBuffer, oldCapacity, consumer);
+        }
+        forEach(buffer, capacity, consumer);
+    }
 
-        final UnsafeBuffer buffer = this.buffer;
+    private void forEach(final UnsafeBuffer buffer, final int capacity, final EntryConsumer consumer)
+    {
         final int slotLengthBytes = this.slotLengthBytes;
         final int valueOffsetInSlot = this.valueOffsetInSlot;
         final int end = capacity * slotLengthBytes;
@@ -519,7 +526,8 @@ public final class OffHeapHashTable implements AutoCloseable
     /**
      * Removes every entry {@code predicate} accepts, visiting each entry exactly once, e.g. an expiry sweep
      * removing entries whose stored timestamp is below a threshold. The predicate must not call this table.
-     * O(capacity); finishes any resize in progress first. Invalidates earlier offsets. No allocation.
+     * O(capacity); during a resize it sweeps the old table's remaining entries as well, without finishing the
+     * resize. Invalidates earlier offsets. No allocation.
      *
      * @param predicate true to remove an entry.
      * @return number of entries removed.
@@ -527,10 +535,26 @@ public final class OffHeapHashTable implements AutoCloseable
     public int removeIf(final EntryPredicate predicate)
     {
         checkOpen();
-        finishMigration();
+        int removedOld = 0;
+        if (0 != oldAddress)
+        {
+            // a backward shift in the old table only fills holes at or after the drain cursor (every slot behind
+            // it is empty, so no cluster wraps into it): the drain's invariant holds
+            removedOld = removeIf(oldBuffer, oldMask, oldCapacity, predicate);
+            oldSize -= removedOld;
+            size -= removedOld;
+            if (0 == oldSize)
+            {
+                freeOld();
+            }
+        }
+        final int removed = removeIf(buffer, mask, capacity, predicate);
+        size -= removed;
+        return removedOld + removed;
+    }
 
-        final UnsafeBuffer buffer = this.buffer;
-        final int mask = this.mask;
+    private int removeIf(final UnsafeBuffer buffer, final int mask, final int capacity, final EntryPredicate predicate)
+    {
         final int slotLengthBytes = this.slotLengthBytes;
         final int valueOffsetInSlot = this.valueOffsetInSlot;
 
@@ -560,7 +584,6 @@ public final class OffHeapHashTable implements AutoCloseable
                 visited++;
             }
         }
-        size -= removed;
         return removed;
     }
 

@@ -14,14 +14,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What window and session aggregation share: off-heap keyed state, a queue of pending window ends, the
- * watermark, late-record handling and output-mode-driven firing.
+ * What window and session aggregation share: the layout of the off-heap keyed state, a queue of pending window
+ * ends, the watermark, late-record handling and output-mode-driven firing.
  * <p>
- * A window [start, end) closes when {@code watermark >= end - 1 + allowedLateness}. When the watermark closes
- * windows, one sweep of the table emits (append) or drops (update) their entries; complete mode emits the whole
- * table instead and never drops. End of stream closes every window. A fired row's ingest time is the time it
+ * A window [start, end) closes when {@code watermark >= end - 1 + allowedLateness}, computed with saturating
+ * arithmetic (as Flink's cleanup time): a lateness of {@code Long.MAX_VALUE} means "never drop", and windows at
+ * the ends of the {@code long} range neither wrap nor fire early. Each closing window is one timer of
+ * {@code (end, window id)}; when the watermark passes it, the subclass emits (append) or drops (update) that
+ * window's state only, so firing costs what fires, never a sweep of all state. Complete mode emits the whole
+ * state instead and never drops. End of stream closes every window. A fired row's ingest time is the time it
  * fired, so the sink's latency histogram measures firing to sink for window rows. Allocation-free in steady
- * state: the table and the timer queue allocate only when they grow.
+ * state: tables and the timer queue allocate only when they grow.
  */
 abstract class EventTimeAggregateOperator extends Operator
 {
@@ -30,19 +33,18 @@ abstract class EventTimeAggregateOperator extends Operator
     final LongField timeField;
     final OutputMode mode;
     final long allowedLatenessMs;
-    final OffHeapHashTable table;
+    final int stateKeyLengthBytes;
+    final int stateValueLengthBytes;
     final UnsafeBuffer keyScratch;
     final RecordFlyweight row;
     long watermarkMs = Long.MIN_VALUE;
-    long firedUpToEndMs;
     long fireTimeNs;
-    private long lastOpenedEndMs = Long.MIN_VALUE;
 
     private final Output lateOutput;
     private final String description;
     private final TimerQueue windowEnds = new TimerQueue();
     private final AtomicLong lateDropped = new AtomicLong();
-    private final TimerHandler onWindowEnd = (endMs, ignored) -> firedUpToEndMs = endMs;
+    private final TimerHandler onWindowEnd = this::onWindowEnd;
 
     /**
      * @param keyPrefixBytes bytes the subclass puts before the group key in the state key.
@@ -71,8 +73,8 @@ abstract class EventTimeAggregateOperator extends Operator
         this.allowedLatenessMs = allowedLatenessMs;
         this.lateOutput = lateOutput;
         final int keyLength = Math.max(1, keyPrefixBytes + layout.keyLengthBytes());
-        this.table = new OffHeapHashTable(
-            keyLength, valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes()), 1024, 0.75f);
+        this.stateKeyLengthBytes = keyLength;
+        this.stateValueLengthBytes = valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes());
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
         final Schema out = layout.outputSchema();
         this.row = new RecordFlyweight(out).wrap(new UnsafeBuffer(
@@ -87,22 +89,40 @@ abstract class EventTimeAggregateOperator extends Operator
         return layout.outputSchema();
     }
 
-    /** @return true if a window ending at {@code endMs} has closed (always false in complete mode). */
+    /**
+     * @param initialCapacity entries before the first growth.
+     * @return a new state table of this operator's key and value widths; the caller closes it.
+     */
+    final OffHeapHashTable newTable(final int keyLengthBytes, final int valueLengthBytes, final int initialCapacity)
+    {
+        return new OffHeapHashTable(keyLengthBytes, valueLengthBytes, initialCapacity, 0.75f);
+    }
+
+    /**
+     * @return true if a window ending at {@code endMs} (> {@code Long.MIN_VALUE}) has closed (always false in
+     * complete mode).
+     */
     final boolean isClosed(final long endMs)
     {
         return mode != OutputMode.COMPLETE && watermarkMs != Long.MIN_VALUE &&
-            endMs - 1 + allowedLatenessMs <= watermarkMs;
+            saturatedAdd(endMs - 1, allowedLatenessMs) <= watermarkMs;
     }
 
-    /** Remembers that a window ending at {@code endMs} holds state, so the watermark will fire it. */
-    final void windowOpened(final long endMs)
+    /**
+     * Queues the firing of a window that now holds state: {@link #closeWindow} runs once the watermark closes it.
+     *
+     * @param endMs    the window's end.
+     * @param windowId identifies the window among those ending at the same time.
+     */
+    final void windowOpened(final long endMs, final long windowId)
     {
-        // most new entries belong to the window the previous one opened: skip the timer queue's lookup then
-        if (endMs != lastOpenedEndMs)
-        {
-            windowEnds.register(endMs, 0);
-            lastOpenedEndMs = endMs;
-        }
+        windowEnds.register(endMs, windowId);
+    }
+
+    /** Takes back a {@link #windowOpened} registration (e.g. a session whose end moved). */
+    final void windowMoved(final long endMs, final long windowId)
+    {
+        windowEnds.delete(endMs, windowId);
     }
 
     final void late(final RecordFlyweight record)
@@ -155,28 +175,48 @@ abstract class EventTimeAggregateOperator extends Operator
     /** @return true if windows closed (and so rows may have been emitted). */
     private boolean fire(final long watermarkMs)
     {
-        final long limitEndMs = watermarkMs == Long.MAX_VALUE ? Long.MAX_VALUE :
-            saturatedAdd(watermarkMs - allowedLatenessMs, 1);
+        final long limitEndMs = closedEndLimit(watermarkMs, allowedLatenessMs);
         if (windowEnds.isEmpty() || windowEnds.peekTimestamp() > limitEndMs)
         {
             return false;
         }
-        windowEnds.advanceTo(limitEndMs, onWindowEnd);
-        lastOpenedEndMs = Long.MIN_VALUE; // its end may just have fired: register it again if reopened
         fireTimeNs = System.nanoTime();
+        windowEnds.advanceTo(limitEndMs, onWindowEnd);
         if (mode == OutputMode.COMPLETE)
         {
             emitAll();
         }
-        else
-        {
-            sweepClosed(mode == OutputMode.APPEND);
-        }
         return true;
     }
 
-    /** Emits (if asked) and removes the state of every window ending at or before {@link #firedUpToEndMs}. */
-    abstract void sweepClosed(boolean emit);
+    /**
+     * @return the largest window end closed at this watermark: {@code end - 1 + lateness <= watermark} exactly
+     * as {@link #isClosed} decides it, without overflow ({@code Long.MIN_VALUE} when nothing can be closed).
+     */
+    static long closedEndLimit(final long watermarkMs, final long allowedLatenessMs)
+    {
+        if (watermarkMs == Long.MAX_VALUE)
+        {
+            return Long.MAX_VALUE; // end of stream closes everything, whatever the lateness
+        }
+        final long bound = watermarkMs - allowedLatenessMs; // lateness >= 0: only underflow is possible
+        if (bound > watermarkMs)
+        {
+            return Long.MIN_VALUE;
+        }
+        return saturatedAdd(bound, 1);
+    }
+
+    private void onWindowEnd(final long endMs, final long windowId)
+    {
+        if (mode != OutputMode.COMPLETE)
+        {
+            closeWindow(endMs, windowId, mode == OutputMode.APPEND);
+        }
+    }
+
+    /** Emits (if asked) and removes the state of one closed window. */
+    abstract void closeWindow(long endMs, long windowId, boolean emit);
 
     /** Emits every row of the state (complete mode). */
     abstract void emitAll();
@@ -191,12 +231,6 @@ abstract class EventTimeAggregateOperator extends Operator
     public final long lateRecordsDropped()
     {
         return lateDropped.get();
-    }
-
-    @Override
-    public void close()
-    {
-        table.close();
     }
 
     @Override

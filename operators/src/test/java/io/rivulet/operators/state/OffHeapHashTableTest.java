@@ -467,9 +467,9 @@ class OffHeapHashTableTest
     }
 
     @Test
-    void shouldFinishResizeBeforeSweeping()
+    void shouldSweepAndIterateDuringResizeWithoutFinishingIt()
     {
-        final OffHeapHashTable table = newTable(8, 8, 64, 0.5f);
+        final OffHeapHashTable table = newTable(8, 8, 4096, 0.5f);
         long key = 0;
         while (!table.isResizing())
         {
@@ -477,15 +477,38 @@ class OffHeapHashTableTest
             key++;
         }
         final long count = key;
+        final long[] seen = new long[2];
+        table.forEach((buffer, keyOffset, valueOffset) ->
+        {
+            seen[0]++;
+            seen[1] += buffer.getLong(valueOffset);
+        });
+        assertEquals(count, seen[0]);
+        assertEquals(count * (count - 1) / 2, seen[1]);
+        assertTrue(table.isResizing(), "forEach must not pay for the whole migration");
+
         final ExpiredBefore expired = new ExpiredBefore();
         expired.thresholdMs = count / 2;
-
         assertEquals(count / 2, table.removeIf(expired));
-        assertFalse(table.isResizing());
+        assertTrue(table.isResizing(), "removeIf must not pay for the whole migration");
         assertEquals(count - count / 2, table.size());
         for (long k = 0; k < count; k++)
         {
             assertEquals(k < count / 2, OffHeapHashTable.MISSING == table.find(k), "key " + k);
+        }
+        for (long k = count; k < 4 * count; k++) // the drain goes on with later inserts and completes
+        {
+            table.valueBuffer().putLong(table.getOrInsert(k), k);
+        }
+        assertFalse(table.isResizing());
+        for (long k = 0; k < 4 * count; k++)
+        {
+            final int offset = table.find(k);
+            assertEquals(k < count / 2, OffHeapHashTable.MISSING == offset, "key " + k);
+            if (offset != OffHeapHashTable.MISSING)
+            {
+                assertEquals(k, table.valueBuffer().getLong(offset));
+            }
         }
     }
 
