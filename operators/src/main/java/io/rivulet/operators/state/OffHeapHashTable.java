@@ -140,6 +140,8 @@ public final class OffHeapHashTable implements AutoCloseable
     private int migrationCursor;
 
     private int size;
+    private boolean draining;
+    private int drainCursor;
     private boolean wasInserted;
     private boolean closed;
 
@@ -588,6 +590,73 @@ public final class OffHeapHashTable implements AutoCloseable
     }
 
     /**
+     * Empties the table a bounded step at a time, handing each entry to {@code consumer} (may be null) before it
+     * goes: a teardown whose cost can be spread over many calls (e.g. emitting a closed window's rows without
+     * pausing the stage for the whole window). Visits the slots once, in order (an old table's first during a
+     * resize); each slot visited costs one unit and each entry {@code unitsPerEntry} more. Once started, call
+     * only {@code drainStep} until {@link #isDraining()} is false: the table is then empty, keeps its capacity
+     * and is usable again. No allocation.
+     *
+     * @param consumer      receives each entry before it is removed; the buffer is valid only during the call.
+     * @param budgetUnits   work allowed in this call; the step stops once it is used up.
+     * @param unitsPerEntry extra units an entry costs (e.g. the cost of emitting a row, in slot visits).
+     * @return units used.
+     */
+    public int drainStep(final EntryConsumer consumer, final int budgetUnits, final int unitsPerEntry)
+    {
+        checkOpen();
+        if (!draining)
+        {
+            draining = true;
+            drainCursor = 0;
+            freeNext(); // a half-prepared growth is not needed by an emptied table
+        }
+        final int slotLengthBytes = this.slotLengthBytes;
+        final int oldSlots = 0 != oldAddress ? oldCapacity : 0;
+        final int totalSlots = oldSlots + capacity;
+        int cursor = drainCursor;
+        int used = 0;
+        while (true)
+        {
+            if (cursor == totalSlots)
+            {
+                freeOld();
+                size = 0;
+                draining = false;
+                drainCursor = 0;
+                useCapacity(capacity);
+                return used;
+            }
+            if (used >= budgetUnits)
+            {
+                drainCursor = cursor;
+                return used;
+            }
+            final UnsafeBuffer slots = cursor < oldSlots ? oldBuffer : buffer;
+            final int slotOffset = (cursor < oldSlots ? cursor : cursor - oldSlots) * slotLengthBytes;
+            if (0 != slots.getInt(slotOffset + TAG_OFFSET))
+            {
+                if (null != consumer)
+                {
+                    consumer.accept(slots, slotOffset + KEY_OFFSET, slotOffset + valueOffsetInSlot);
+                }
+                slots.putInt(slotOffset + TAG_OFFSET, 0);
+                used += unitsPerEntry;
+            }
+            used++;
+            cursor++;
+        }
+    }
+
+    /**
+     * @return true between the first {@link #drainStep} of a teardown and the one that finishes it.
+     */
+    public boolean isDraining()
+    {
+        return draining;
+    }
+
+    /**
      * Removes all entries, keeping the current capacity. O(capacity) (zeroes the table); frees any old or
      * half-prepared next table.
      */
@@ -598,6 +667,8 @@ public final class OffHeapHashTable implements AutoCloseable
         freeNext();
         buffer.setMemory(0, capacity * slotLengthBytes, (byte)0);
         size = 0;
+        draining = false;
+        drainCursor = 0;
         useCapacity(capacity);
     }
 

@@ -21,13 +21,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * arithmetic (as Flink's cleanup time): a lateness of {@code Long.MAX_VALUE} means "never drop", and windows at
  * the ends of the {@code long} range neither wrap nor fire early. Each closing window is one timer of
  * {@code (end, window id)}; when the watermark passes it, the subclass emits (append) or drops (update) that
- * window's state only, so firing costs what fires, never a sweep of all state. Complete mode emits the whole
- * state instead and never drops. End of stream closes every window. A fired row's ingest time is the time it
+ * window's state only, so firing costs what fires, never a sweep of all state. That work is done in bounded
+ * steps ({@link #FIRE_BUDGET_UNITS}): the watermark does one, and every following record, epoch or stage tick
+ * one more until the closed windows are done (all of it at once at end of stream, at an epoch, or on a tick of an
+ * idle stage); the watermark is forwarded only then, so downstream still sees every closed window's rows before
+ * the watermark that closed it, and no single call pauses the stage for a whole window. Records arriving
+ * meanwhile for a closed window are late, exactly as without the delay. Complete mode emits the whole state
+ * instead, synchronously, and never drops. End of stream closes every window. A fired row's ingest time is the time it
  * fired, so the sink's latency histogram measures firing to sink for window rows. Allocation-free in steady
  * state: tables and the timer queue allocate only when they grow.
  */
 abstract class EventTimeAggregateOperator extends Operator
 {
+    /**
+     * Work (in slot visits) one record, watermark or busy tick may spend closing windows: at ROW_COST_UNITS per
+     * emitted row, about 256 rows, tens of microseconds.
+     */
+    static final int FIRE_BUDGET_UNITS = 4096;
+    /** A row emitted (or a window closed) costs as much as this many slot visits. */
+    static final int ROW_COST_UNITS = 16;
     final WindowSpec spec;
     final GroupLayout layout;
     final LongField timeField;
@@ -39,6 +51,13 @@ abstract class EventTimeAggregateOperator extends Operator
     final RecordFlyweight row;
     long watermarkMs = Long.MIN_VALUE;
     long fireTimeNs;
+    /** Windows the watermark closed are still being emitted/dropped; the watermark is held back meanwhile. */
+    boolean firePending;
+    private boolean holdingWatermark;
+    private long heldWatermarkMs;
+    private long limitEndMs = Long.MIN_VALUE;
+    private long recordsWhileFiring;
+    private long recordsAtLastTick;
 
     private final Output lateOutput;
     private final String description;
@@ -151,19 +170,87 @@ abstract class EventTimeAggregateOperator extends Operator
         if (watermarkMs > this.watermarkMs)
         {
             this.watermarkMs = watermarkMs;
-            fire(watermarkMs);
+            if (mode == OutputMode.COMPLETE)
+            {
+                fireComplete(watermarkMs);
+                output().onWatermark(watermarkMs);
+                return;
+            }
+            limitEndMs = closedEndLimit(watermarkMs, allowedLatenessMs);
+            if (!firePending)
+            {
+                if (windowEnds.isEmpty() || windowEnds.peekTimestamp() > limitEndMs)
+                {
+                    output().onWatermark(watermarkMs);
+                    return;
+                }
+                firePending = true;
+                fireTimeNs = System.nanoTime();
+            }
+            holdingWatermark = true;
+            heldWatermarkMs = watermarkMs;
+            fireStep(FIRE_BUDGET_UNITS);
+            return;
         }
-        output().onWatermark(watermarkMs);
+        if (!firePending)
+        {
+            output().onWatermark(watermarkMs);
+        }
+    }
+
+    /**
+     * Called first thing by {@code onRecord} while {@link #firePending}: moves the closing of windows on by one
+     * bounded step, so a large firing is spread over the records that follow it rather than one long pause.
+     */
+    final void continueFiring()
+    {
+        recordsWhileFiring++;
+        fireStep(FIRE_BUDGET_UNITS);
+    }
+
+    @Override
+    public final void onProcessingTime(final long nowMs)
+    {
+        if (firePending)
+        {
+            // no record since the last tick: the stage is idle, nothing waits behind the rest of the firing
+            fireStep(recordsWhileFiring == recordsAtLastTick ? Integer.MAX_VALUE : FIRE_BUDGET_UNITS);
+            recordsAtLastTick = recordsWhileFiring;
+        }
+        output().onProcessingTime(nowMs);
+    }
+
+    @Override
+    public final void onEpoch(final long epochId)
+    {
+        if (firePending)
+        {
+            fireStep(Integer.MAX_VALUE); // an epoch boundary sees every window the watermark closed before it
+        }
+        output().onEpoch(epochId);
     }
 
     @Override
     public final void onEndOfStream()
     {
         watermarkMs = Long.MAX_VALUE;
-        if (!fire(Long.MAX_VALUE) && mode == OutputMode.COMPLETE)
+        if (mode == OutputMode.COMPLETE)
         {
-            fireTimeNs = System.nanoTime();
-            emitAll(); // the final table, even when no window closed just now
+            if (!fireComplete(Long.MAX_VALUE))
+            {
+                fireTimeNs = System.nanoTime();
+                emitAll(); // the final table, even when no window closed just now
+            }
+        }
+        else
+        {
+            limitEndMs = Long.MAX_VALUE;
+            if (!firePending)
+            {
+                firePending = true;
+                fireTimeNs = System.nanoTime();
+            }
+            fireStep(Integer.MAX_VALUE);
         }
         if (lateOutput != null)
         {
@@ -172,8 +259,45 @@ abstract class EventTimeAggregateOperator extends Operator
         output().onEndOfStream();
     }
 
-    /** @return true if windows closed (and so rows may have been emitted). */
-    private boolean fire(final long watermarkMs)
+    /**
+     * Closes due windows within a budget of work units (a slot visited: 1, a row emitted or a window closed:
+     * {@link #ROW_COST_UNITS}); when none remain, forwards the watermark held back meanwhile, so downstream never
+     * sees a watermark before the rows of the windows it closed.
+     */
+    private void fireStep(final int budgetUnits)
+    {
+        int budget = budgetUnits;
+        while (true)
+        {
+            if (closingInProgress())
+            {
+                budget -= continueClosing(budget);
+                if (closingInProgress())
+                {
+                    return;
+                }
+            }
+            if (windowEnds.isEmpty() || windowEnds.peekTimestamp() > limitEndMs)
+            {
+                firePending = false;
+                if (holdingWatermark)
+                {
+                    holdingWatermark = false;
+                    output().onWatermark(heldWatermarkMs);
+                }
+                return;
+            }
+            if (budget <= 0)
+            {
+                return;
+            }
+            windowEnds.advanceTo(limitEndMs, onWindowEnd, 1);
+            budget -= ROW_COST_UNITS;
+        }
+    }
+
+    /** Complete mode: emits the whole state when a window closes. @return true if windows closed. */
+    private boolean fireComplete(final long watermarkMs)
     {
         final long limitEndMs = closedEndLimit(watermarkMs, allowedLatenessMs);
         if (windowEnds.isEmpty() || windowEnds.peekTimestamp() > limitEndMs)
@@ -182,10 +306,7 @@ abstract class EventTimeAggregateOperator extends Operator
         }
         fireTimeNs = System.nanoTime();
         windowEnds.advanceTo(limitEndMs, onWindowEnd);
-        if (mode == OutputMode.COMPLETE)
-        {
-            emitAll();
-        }
+        emitAll();
         return true;
     }
 
@@ -215,8 +336,28 @@ abstract class EventTimeAggregateOperator extends Operator
         }
     }
 
-    /** Emits (if asked) and removes the state of one closed window. */
+    /**
+     * Emits (if asked) and removes the state of one closed window, or starts doing so: a subclass may leave the
+     * rest to {@link #continueClosing}.
+     */
     abstract void closeWindow(long endMs, long windowId, boolean emit);
+
+    /** @return true while a window closed by {@link #closeWindow} still has state to emit or drop. */
+    boolean closingInProgress()
+    {
+        return false;
+    }
+
+    /**
+     * Continues the window being closed.
+     *
+     * @param budgetUnits work allowed (see {@link #fireStep}).
+     * @return units used.
+     */
+    int continueClosing(final int budgetUnits)
+    {
+        return 0;
+    }
 
     /** Emits every row of the state (complete mode). */
     abstract void emitAll();

@@ -61,6 +61,10 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        if (firePending)
+        {
+            continueFiring();
+        }
         final long newStart = record.getLong(timeField);
         final long newEnd = saturatedAdd(newStart, spec.sizeMs);
         final UnsafeBuffer key = keyScratch;

@@ -10,8 +10,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Keyed tumbling or sliding window aggregation, incremental: each record updates the accumulators of its
  * (window, key) entries in place. Each open window has its own state table, so closing a window visits only
- * that window's entries (then clears the table and pools it for a later window): firing costs the rows it
- * emits, not the size of all state, and sliding windows do not sweep everything on every slide.
+ * that window's entries, in bounded steps, emptying the table as it goes, then pools it for a later window:
+ * firing costs the rows it emits, not the size of all state, and sliding windows do not sweep everything on
+ * every slide.
  * <pre>
  *   window id = floorDiv(start, slide)       windows: id -&gt; table, timers: (end, id)
  *   table key: [group key bytes]             table value: [accumulators]
@@ -33,6 +34,8 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     private OffHeapHashTable[] pool = new OffHeapHashTable[8];
     private int pooled;
     private final RowEmitter rowEmitter = new RowEmitter();
+    private OffHeapHashTable closing;
+    private boolean closingEmits;
 
     WindowAggregateOperator(final Schema input, final WindowSpec spec, final String[] keyColumns,
         final Aggregate[] aggregates, final OutputMode mode, final long allowedLatenessMs, final Output lateOutput)
@@ -43,6 +46,10 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        if (firePending)
+        {
+            continueFiring();
+        }
         final long ts = record.getLong(timeField);
         final long size = spec.sizeMs;
         final long slide = spec.slideMs;
@@ -128,18 +135,33 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         {
             cachedTables[c] = null;
         }
-        if (emit)
+        closing = table;
+        closingEmits = emit;
+        rowEmitter.startMs = windowStart(id);
+        rowEmitter.endMs = endMs;
+    }
+
+    @Override
+    boolean closingInProgress()
+    {
+        return closing != null;
+    }
+
+    @Override
+    int continueClosing(final int budgetUnits)
+    {
+        final OffHeapHashTable table = closing;
+        final int used = table.drainStep(closingEmits ? rowEmitter : null, budgetUnits, ROW_COST_UNITS);
+        if (!table.isDraining())
         {
-            rowEmitter.startMs = windowStart(id);
-            rowEmitter.endMs = endMs;
-            table.forEach(rowEmitter);
+            closing = null;
+            if (pooled == pool.length)
+            {
+                pool = java.util.Arrays.copyOf(pool, pooled * 2);
+            }
+            pool[pooled++] = table;
         }
-        table.clear();
-        if (pooled == pool.length)
-        {
-            pool = java.util.Arrays.copyOf(pool, pooled * 2);
-        }
-        pool[pooled++] = table;
+        return used;
     }
 
     /** @return start of window {@code id}, saturated as in {@link #onRecord}. */
@@ -177,6 +199,11 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     @Override
     public void close()
     {
+        if (closing != null)
+        {
+            closing.close();
+            closing = null;
+        }
         for (final OffHeapHashTable table : openWindows.values())
         {
             table.close();
