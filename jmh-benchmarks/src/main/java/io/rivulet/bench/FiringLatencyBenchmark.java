@@ -119,6 +119,7 @@ public final class FiringLatencyBenchmark
         long longestFiringRows = 0;
         long longestOtherNs = 0;
         long firings = 0;
+        long mostRowsInOneCall = 0;
         final long startNs = System.nanoTime();
         for (long i = 0; i < events; i++)
         {
@@ -139,6 +140,7 @@ public final class FiringLatencyBenchmark
             if (fired > 0)
             {
                 firings++;
+                mostRowsInOneCall = Math.max(mostRowsInOneCall, fired);
                 firing.recordValue(ns);
                 if (ns > longestFiringNs)
                 {
@@ -169,6 +171,27 @@ public final class FiringLatencyBenchmark
         System.out.printf("firings measured: %d; longest firing pause %.2f ms (%,d rows emitted, %.1f ns/row); " +
             "longest non-firing record %.3f ms%n", firings, longestFiringNs / 1e6, longestFiringRows,
             longestFiringRows == 0 ? 0.0 : (double)longestFiringNs / longestFiringRows, longestOtherNs / 1e6);
+        System.out.printf("most rows emitted by one record's call: %,d%n", mostRowsInOneCall);
+
+        // What the host alone does to this thread: the same thread spinning on nanoTime for 10 s. A stall seen
+        // here is preemption of the VM's vCPU, not the engine.
+        final Histogram gaps = new Histogram(3_600_000_000_000L, 3);
+        final long probeEndNs = System.nanoTime() + 10_000_000_000L;
+        long prevNs = System.nanoTime();
+        long over1ms = 0;
+        for (long nowNs = prevNs; nowNs < probeEndNs; nowNs = System.nanoTime())
+        {
+            final long gapNs = nowNs - prevNs;
+            gaps.recordValue(gapNs);
+            if (gapNs > 1_000_000)
+            {
+                over1ms++;
+            }
+            prevNs = nowNs;
+        }
+        System.out.printf("host jitter probe (10 s spinning on nanoTime, same thread): p99.9 %.3f µs, " +
+            "max %.3f ms, %d gaps over 1 ms%n", gaps.getValueAtPercentile(99.9) / 1e3, gaps.getMaxValue() / 1e6,
+            over1ms);
     }
 
     private static void print(final String what, final Histogram h)
