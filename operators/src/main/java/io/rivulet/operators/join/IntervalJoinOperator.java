@@ -35,8 +35,9 @@ import static io.rivulet.operators.join.KeyColumns.saturatedAdd;
  * <b>State bound.</b> With watermark {@code w} (records with event time {@code <= w} are not expected any more),
  * a left entry is dead once {@code w >= l.ts + upper} and a right entry once {@code w >= r.ts - lower}: no on-time
  * record of the other side can match it. Dead entries are never matched; they leave the log when they reach its
- * tail (the tail lags by about the input's out-of-orderness) and their index entries are swept once enough
- * entries retired to pay for an O(capacity) sweep.
+ * tail (the tail lags by about the input's out-of-orderness; a live entry at the tail that would outlive the
+ * newest one is moved to the head rather than pinning the dead ones behind it) and their index entries are swept
+ * once enough entries retired to pay for an O(capacity) sweep.
  * <p>
  * <b>Late records.</b> A record is dropped and counted ({@link #lateRecordsDropped()}) only when it can match
  * nothing: no live buffered record of the other side and no on-time future one. For a left record that is
@@ -73,6 +74,8 @@ final class IntervalJoinOperator extends TwoInputOperator
     private final OffHeapHashTable leftIndex;
     private final OffHeapHashTable rightIndex;
     private final UnsafeBuffer keyScratch;
+    private final RecordFlyweight leftView;
+    private final RecordFlyweight rightView;
     private final RecordFlyweight row;
     private final DeadChainSweep deadChainSweep = new DeadChainSweep();
     private final AtomicLong lateDropped = new AtomicLong();
@@ -141,6 +144,10 @@ final class IntervalJoinOperator extends TwoInputOperator
         leftIndex = new OffHeapHashTable(keyLength, 8, INITIAL_CAPACITY, 0.6f);
         rightIndex = new OffHeapHashTable(keyLength, 8, INITIAL_CAPACITY, 0.6f);
         keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
+        leftView = new RecordFlyweight(left).wrap(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(8, left.recordLengthBytes()), 8)), 0);
+        rightView = new RecordFlyweight(right).wrap(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(8, right.recordLengthBytes()), 8)), 0);
         row = new RecordFlyweight(outputSchema).wrap(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(outputSchema.recordLengthBytes(), 8)), 0);
         description = "intervalJoin on " + Arrays.toString(leftKeyColumns) + " = " +
@@ -184,7 +191,6 @@ final class IntervalJoinOperator extends TwoInputOperator
             final long fromMs = saturatedAdd(tsMs, lowerMs);
             final long toMs = saturatedAdd(tsMs, upperMs);
             final RecordLog log = rightLog;
-            final UnsafeBuffer buffer = log.buffer();
             final int timeOffset = rightTime.offset();
             final int expiryOffset = log.expiryOffset();
             final int prevOffset = log.prevSequenceOffset();
@@ -192,6 +198,7 @@ final class IntervalJoinOperator extends TwoInputOperator
             long sequence = rightIndex.valueBuffer().getLong(indexOffset);
             while (sequence >= tail)
             {
+                final UnsafeBuffer buffer = log.buffer(sequence);
                 final int entry = log.offset(sequence);
                 final long rightTsMs = buffer.getLong(entry + timeOffset);
                 if (rightTsMs >= fromMs && rightTsMs <= toMs && buffer.getLong(entry + expiryOffset) > watermarkMs)
@@ -225,7 +232,6 @@ final class IntervalJoinOperator extends TwoInputOperator
             final long fromMs = saturatedAdd(tsMs, upperMs == Long.MIN_VALUE ? Long.MAX_VALUE : -upperMs);
             final long toMs = saturatedAdd(tsMs, rightExpiryDelayMs);
             final RecordLog log = leftLog;
-            final UnsafeBuffer buffer = log.buffer();
             final int timeOffset = leftTime.offset();
             final int expiryOffset = log.expiryOffset();
             final int prevOffset = log.prevSequenceOffset();
@@ -233,6 +239,7 @@ final class IntervalJoinOperator extends TwoInputOperator
             long sequence = leftIndex.valueBuffer().getLong(indexOffset);
             while (sequence >= tail)
             {
+                final UnsafeBuffer buffer = log.buffer(sequence);
                 final int entry = log.offset(sequence);
                 final long leftTsMs = buffer.getLong(entry + timeOffset);
                 if (leftTsMs >= fromMs && leftTsMs <= toMs && buffer.getLong(entry + expiryOffset) > watermarkMs)
@@ -298,8 +305,8 @@ final class IntervalJoinOperator extends TwoInputOperator
         if (watermarkMs > this.watermarkMs)
         {
             this.watermarkMs = watermarkMs;
-            leftRetiredSinceSweep += leftLog.retireExpired(watermarkMs);
-            rightRetiredSinceSweep += rightLog.retireExpired(watermarkMs);
+            leftRetiredSinceSweep += retire(leftLog, leftIndex, leftKeys, leftView);
+            rightRetiredSinceSweep += retire(rightLog, rightIndex, rightKeys, rightView);
             if (leftRetiredSinceSweep > leftIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
             {
                 sweepDeadChains(leftIndex, leftLog);
@@ -312,6 +319,66 @@ final class IntervalJoinOperator extends TwoInputOperator
             }
         }
         output().onWatermark(watermarkMs);
+    }
+
+    /**
+     * Retires expired entries from the log's tail. Append order is not event-time order, so a live tail entry can
+     * pin the dead ones behind it; when it would outlive even the newest entry (a record far ahead in event time,
+     * or a large {@code upper}), it pins beyond the log's natural retention, and it is moved to the head instead:
+     * re-appended and relinked in its key's chain (a walk of that chain), then retiring goes on. Each entry of the
+     * log at the start is looked at once, so the work is bounded by the log's size, and the log holds about what
+     * the watermark keeps alive rather than everything since the oldest live outlier.
+     *
+     * @return entries retired.
+     */
+    private int retire(final RecordLog log, final OffHeapHashTable index, final KeyColumns keys,
+        final RecordFlyweight view)
+    {
+        int retired = log.retireExpired(watermarkMs);
+        final long end = log.head();
+        if (log.tail() == end)
+        {
+            return retired;
+        }
+        final long newestExpiryMs = log.expiry(end - 1);
+        while (log.tail() < end && log.expiry(log.tail()) > newestExpiryMs)
+        {
+            relocateTail(log, index, keys, view);
+            retired += log.retireExpired(watermarkMs);
+        }
+        return retired;
+    }
+
+    /** Moves the (live) tail entry of a log to its head, keeping its key's chain ordered newest to oldest. */
+    private void relocateTail(final RecordLog log, final OffHeapHashTable index, final KeyColumns keys,
+        final RecordFlyweight view)
+    {
+        final long sequence = log.tail();
+        final MutableDirectBuffer scratch = view.buffer();
+        final int recordLength = view.schema().recordLengthBytes();
+        scratch.putBytes(0, log.buffer(sequence), log.offset(sequence), recordLength); // the slot is about to go
+        final long expiryMs = log.expiry(sequence);
+        final long prev = log.prevSequence(sequence);
+        keys.pack(view, keyScratch, 0);
+        final int indexOffset = index.find(keyScratch, 0);
+        final long newest = index.valueBuffer().getLong(indexOffset);
+        final long newPrev;
+        if (newest == sequence)
+        {
+            newPrev = prev;
+        }
+        else
+        {
+            long next = newest;
+            while (log.prevSequence(next) != sequence)
+            {
+                next = log.prevSequence(next);
+            }
+            log.prevSequence(next, prev);
+            newPrev = newest;
+        }
+        log.dropTail();
+        index.valueBuffer().putLong(indexOffset, log.append(scratch, 0, expiryMs, newPrev));
     }
 
     /**
