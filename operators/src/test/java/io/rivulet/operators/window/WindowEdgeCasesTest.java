@@ -217,6 +217,16 @@ class WindowEdgeCasesTest
     }
 
     @Test
+    void shouldRejectTooManySlidingWindowsPerRecordEvenForHugeSizes()
+    {
+        // size + slide - 1 used to wrap negative and let through size/slide = 2^62 windows per record
+        final io.rivulet.ringbuffer.SchemaException e = org.junit.jupiter.api.Assertions.assertThrows(
+            io.rivulet.ringbuffer.SchemaException.class, () -> WindowSpec.sliding("ts", Long.MAX_VALUE, 2));
+        assertTrue(e.getMessage().contains("windows per record"), e.getMessage());
+        WindowSpec.sliding("ts", Long.MAX_VALUE, Long.MAX_VALUE / 999); // 1000 windows: allowed
+    }
+
+    @Test
     void shouldComputeTheClosedEndLimitWithoutOverflow()
     {
         assertEquals(1, EventTimeAggregateOperator.closedEndLimit(0, 0));
