@@ -34,6 +34,7 @@ public final class FiringLatencyBenchmark
     private static final LongField TS = EVENTS.longField("ts");
     private static final long BASE_TS = 1_700_000_000_000L;
     private static final int BLOCK = 1024;
+    private static final boolean DEBUG = Boolean.getBoolean("firing.debug");
 
     private FiringLatencyBenchmark()
     {
@@ -151,6 +152,11 @@ public final class FiringLatencyBenchmark
                         maxBlockWallCpuNs = cpuNs - blockStartCpuNs;
                     }
                     maxBlockCpuNs = Math.max(maxBlockCpuNs, cpuNs - blockStartCpuNs);
+                    if (DEBUG && cpuNs - blockStartCpuNs > 5_000_000)
+                    {
+                        System.out.printf("block ending %d (event ms %d into its second): %.2f ms CPU%n", i,
+                            (i * 1000 / rate) % 1000, (cpuNs - blockStartCpuNs) / 1e6);
+                    }
                 }
                 blockStartNs = nowNs;
                 blockStartCpuNs = cpuNs;
