@@ -37,7 +37,7 @@ import static io.rivulet.operators.join.KeyColumns.saturatedAdd;
  * record of the other side can match it. Dead entries are never matched; they leave the log when they reach its
  * tail (the tail lags by about the input's out-of-orderness; a live entry at the tail that would outlive the
  * newest one is moved to the head rather than pinning the dead ones behind it) and their index entries are swept
- * once enough entries retired to pay for an O(capacity) sweep.
+ * once enough entries retired to pay for a sweep of the index, done in bounded steps, one per watermark.
  * <p>
  * <b>Late records.</b> A record is dropped and counted ({@link #lateRecordsDropped()}) only when it can match
  * nothing: no live buffered record of the other side and no on-time future one. For a left record that is
@@ -55,6 +55,7 @@ final class IntervalJoinOperator extends TwoInputOperator
 
     private static final int INITIAL_CAPACITY = 1024;
     private static final int SWEEP_CAPACITY_SHIFT = 3;
+    private static final int SWEEP_STEP_SLOTS = 16 * 1024;
 
     private final LongField leftTime;
     private final LongField rightTime;
@@ -84,6 +85,8 @@ final class IntervalJoinOperator extends TwoInputOperator
     private long watermarkMs = Long.MIN_VALUE;
     private int leftRetiredSinceSweep;
     private int rightRetiredSinceSweep;
+    private int leftSweepCursor = -1;
+    private int rightSweepCursor = -1;
 
     IntervalJoinOperator(final Schema left, final Schema right, final String leftTimeColumn,
         final String rightTimeColumn, final String[] leftKeyColumns, final String[] rightKeyColumns,
@@ -307,15 +310,23 @@ final class IntervalJoinOperator extends TwoInputOperator
             this.watermarkMs = watermarkMs;
             leftRetiredSinceSweep += retire(leftLog, leftIndex, leftKeys, leftView);
             rightRetiredSinceSweep += retire(rightLog, rightIndex, rightKeys, rightView);
-            if (leftRetiredSinceSweep > leftIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            if (leftSweepCursor < 0 && leftRetiredSinceSweep > leftIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
             {
-                sweepDeadChains(leftIndex, leftLog);
+                leftSweepCursor = 0;
                 leftRetiredSinceSweep = 0;
             }
-            if (rightRetiredSinceSweep > rightIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            if (leftSweepCursor >= 0)
             {
-                sweepDeadChains(rightIndex, rightLog);
+                leftSweepCursor = sweepDeadChains(leftIndex, leftLog, leftSweepCursor);
+            }
+            if (rightSweepCursor < 0 && rightRetiredSinceSweep > rightIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            {
+                rightSweepCursor = 0;
                 rightRetiredSinceSweep = 0;
+            }
+            if (rightSweepCursor >= 0)
+            {
+                rightSweepCursor = sweepDeadChains(rightIndex, rightLog, rightSweepCursor);
             }
         }
         output().onWatermark(watermarkMs);
@@ -382,13 +393,17 @@ final class IntervalJoinOperator extends TwoInputOperator
     }
 
     /**
-     * Removes index entries whose newest entry was retired. Each such key retired at least one entry since the
-     * last sweep, so sweeping once per capacity/8 retirements costs at most 8 slot visits per retired entry.
+     * One step of a sweep removing index entries whose newest entry was retired. Each such key retired at least
+     * one entry since the last sweep, so starting a sweep once per capacity/8 retirements costs at most 8 slot
+     * visits per retired entry; a step looks at {@link #SWEEP_STEP_SLOTS} slots, so none pauses for a whole index.
+     *
+     * @return the next cursor, or -1 when the sweep is complete.
      */
-    private void sweepDeadChains(final OffHeapHashTable index, final RecordLog log)
+    private int sweepDeadChains(final OffHeapHashTable index, final RecordLog log, final int cursor)
     {
         deadChainSweep.tail = log.tail();
-        index.removeIf(deadChainSweep);
+        final int next = index.removeIfStep(deadChainSweep, cursor, SWEEP_STEP_SLOTS);
+        return next >= index.capacity() ? -1 : next;
     }
 
     @Override

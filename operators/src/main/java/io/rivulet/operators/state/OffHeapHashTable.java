@@ -555,6 +555,47 @@ public final class OffHeapHashTable implements AutoCloseable
         return removedOld + removed;
     }
 
+    /**
+     * One bounded step of a sweep that removes the entries {@code predicate} accepts, for expiry sweeps that must
+     * not pause for a whole table: visits the current table's slots from {@code cursor} until {@code maxSlots}
+     * slots have been looked at (a removal re-examines its slot, which the backward shift refilled). Start a
+     * sweep at cursor 0 and call again with the returned cursor until it reaches {@link #capacity()}. Best effort,
+     * for idempotent predicates: an entry inserted behind the cursor, or still in the old table of a resize, waits
+     * for the next sweep, and one shifted back across the table's end may be visited twice. Invalidates earlier
+     * offsets. No allocation.
+     *
+     * @param predicate true to remove an entry.
+     * @param cursor    slot to start at, from 0.
+     * @param maxSlots  slots to look at in this step, > 0.
+     * @return the next cursor; {@code >= capacity()} when the sweep is complete.
+     */
+    public int removeIfStep(final EntryPredicate predicate, final int cursor, final int maxSlots)
+    {
+        checkOpen();
+        final UnsafeBuffer buffer = this.buffer;
+        final int slotLengthBytes = this.slotLengthBytes;
+        final int valueOffsetInSlot = this.valueOffsetInSlot;
+        final int end = (int)Math.min(capacity, (long)cursor + maxSlots);
+        int index = cursor;
+        int looked = 0;
+        while (index < end && looked < maxSlots)
+        {
+            final int slotOffset = index * slotLengthBytes;
+            looked++;
+            if (0 != buffer.getInt(slotOffset + TAG_OFFSET) &&
+                predicate.test(buffer, slotOffset + KEY_OFFSET, slotOffset + valueOffsetInSlot))
+            {
+                deleteAt(buffer, mask, index);
+                size--;
+            }
+            else
+            {
+                index++;
+            }
+        }
+        return index;
+    }
+
     private int removeIf(final UnsafeBuffer buffer, final int mask, final int capacity, final EntryPredicate predicate)
     {
         final int slotLengthBytes = this.slotLengthBytes;

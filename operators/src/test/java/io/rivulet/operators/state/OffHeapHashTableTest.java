@@ -513,6 +513,45 @@ class OffHeapHashTableTest
     }
 
     @Test
+    void shouldSweepInBoundedStepsWhileTheTableKeepsChanging()
+    {
+        final OffHeapHashTable table = newTable(8, 8, 1 << 16, 0.7f);
+        final Random random = new Random(11);
+        final Map<Long, Long> reference = new HashMap<>();
+        for (int i = 0; i < 40_000; i++)
+        {
+            final long key = random.nextLong();
+            final long value = random.nextInt(1000);
+            table.valueBuffer().putLong(table.getOrInsert(key), value);
+            reference.put(key, value);
+        }
+        final ExpiredBefore expired = new ExpiredBefore();
+        expired.thresholdMs = 500;
+        int cursor = 0;
+        int steps = 0;
+        while (cursor < table.capacity())
+        {
+            final int callsBefore = expired.calls;
+            cursor = table.removeIfStep(expired, cursor, 1000);
+            assertTrue(expired.calls - callsBefore <= 1000, "a step looks at no more than its slots");
+            steps++;
+            // inserts and removes between steps
+            final long key = random.nextLong();
+            table.valueBuffer().putLong(table.getOrInsert(key), 600 + random.nextInt(400));
+            reference.put(key, table.valueBuffer().getLong(table.find(key)));
+        }
+        assertTrue(steps > 50, "steps " + steps);
+        reference.values().removeIf(v -> v < 500);
+        assertEquals(reference.size(), table.size());
+        for (final Map.Entry<Long, Long> e : reference.entrySet())
+        {
+            final int offset = table.find(e.getKey());
+            assertNotEquals(OffHeapHashTable.MISSING, offset);
+            assertEquals(e.getValue(), table.valueBuffer().getLong(offset));
+        }
+    }
+
+    @Test
     void shouldTreatAnEightByteKeyTheSameThroughBothApis()
     {
         final OffHeapHashTable table = newTable(8, 8, 16, 0.5f);
