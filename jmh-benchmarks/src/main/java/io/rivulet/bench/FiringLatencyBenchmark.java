@@ -57,6 +57,10 @@ public final class FiringLatencyBenchmark
         {
             for (int i = 0; i < args.length; i += 2)
             {
+                if ("--help".equals(args[i]) || i + 1 == args.length)
+                {
+                    throw new IllegalArgumentException("--help".equals(args[i]) ? "options" : args[i] + " needs a value");
+                }
                 final long v = Long.parseLong(args[i + 1]);
                 switch (args[i])
                 {
