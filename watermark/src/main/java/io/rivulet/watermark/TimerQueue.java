@@ -150,6 +150,22 @@ public final class TimerQueue
      */
     public int advanceTo(final long timeMs, final TimerHandler handler)
     {
+        return advanceTo(timeMs, handler, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #advanceTo(long, TimerHandler)}, but fires at most {@code maxTimers} timers, so a caller can
+     * spread a large firing over several calls and bound each pause (call again while
+     * {@code peekTimestamp() <= timeMs}).
+     *
+     * @param timeMs    the watermark (event-time queue) or current time (processing-time queue), epoch ms.
+     * @param handler   receives each due timer.
+     * @param maxTimers most timers to fire in this call, &gt;= 0.
+     * @return number of timers fired.
+     * @throws IllegalStateException if called from inside a handler of this queue.
+     */
+    public int advanceTo(final long timeMs, final TimerHandler handler, final int maxTimers)
+    {
         if (firing)
         {
             throw new IllegalStateException("advanceTo called re-entrantly from a TimerHandler");
@@ -158,7 +174,7 @@ public final class TimerQueue
         int fired = 0;
         try
         {
-            while (size > 0 && heapTs[0] <= timeMs)
+            while (size > 0 && heapTs[0] <= timeMs && fired < maxTimers)
             {
                 final long timestampMs = heapTs[0];
                 final long key = heapKey[0];

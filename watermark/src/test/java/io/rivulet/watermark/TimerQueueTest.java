@@ -226,6 +226,36 @@ class TimerQueueTest
     }
 
     @Test
+    void shouldFireAtMostTheGivenNumberOfTimersPerCall()
+    {
+        final TimerQueue queue = new TimerQueue(4);
+        queue.register(Long.MAX_VALUE, 1);
+        queue.register(Long.MIN_VALUE, 2);
+        for (long t = 0; t < 100; t++)
+        {
+            queue.register(t, 3);
+        }
+        final List<Long> fired = new ArrayList<>();
+        final TimerHandler handler = (timestampMs, key) -> fired.add(timestampMs);
+        assertEquals(10, queue.advanceTo(50, handler, 10));
+        assertEquals(Long.MIN_VALUE, fired.get(0));
+        assertEquals(8L, fired.get(9));
+        int calls = 1;
+        while (queue.peekTimestamp() <= 50)
+        {
+            assertTrue(queue.advanceTo(50, handler, 10) <= 10);
+            calls++;
+        }
+        assertEquals(6, calls);
+        assertEquals(52, fired.size());
+        assertEquals(0, queue.advanceTo(50, handler, 10));
+        assertEquals(0, queue.advanceTo(Long.MAX_VALUE, handler, 0));
+        assertEquals(50, queue.advanceTo(Long.MAX_VALUE, handler, Integer.MAX_VALUE));
+        assertEquals(Long.MAX_VALUE, fired.get(fired.size() - 1));
+        assertTrue(queue.isEmpty());
+    }
+
+    @Test
     void shouldClear()
     {
         final TimerQueue queue = new TimerQueue();

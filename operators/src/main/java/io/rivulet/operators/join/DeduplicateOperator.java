@@ -30,15 +30,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link #lateRecordsDropped()}).
  * <p>
  * Expiry is exact at lookup time: an entry whose expiry the watermark has reached counts as absent even before
- * it is swept. Sweeping ({@link OffHeapHashTable#removeIf}, O(capacity)) is only garbage collection, so it runs
- * only when the watermark has passed the earliest pending expiry <b>and</b> at least capacity/8 keys were
- * inserted since the last sweep: at most 8 slot visits per inserted key amortised, and never a sweep per
- * watermark. Allocation-free per record and per watermark; the table allocates only when it grows.
+ * it is swept. Sweeping is only garbage collection, so one starts only when the watermark has passed the
+ * earliest pending expiry <b>and</b> at least capacity/8 keys were inserted since the last sweep: at most 8 slot
+ * visits per inserted key amortised. A sweep runs in steps of {@link #SWEEP_STEP_SLOTS} slots, one per
+ * watermark ({@link OffHeapHashTable#removeIfStep}), so no call pauses for a whole table. Allocation-free per record and per watermark; the table allocates only when it grows.
  */
 final class DeduplicateOperator extends Operator
 {
     private static final int INITIAL_CAPACITY = 1024;
     private static final int SWEEP_CAPACITY_SHIFT = 3;
+    /** Slots one watermark's sweep step looks at: tens of microseconds. */
+    static final int SWEEP_STEP_SLOTS = 16 * 1024;
 
     private final Schema schema;
     private final LongField timeField;
@@ -56,6 +58,8 @@ final class DeduplicateOperator extends Operator
     private long watermarkMs = Long.MIN_VALUE;
     private long earliestExpiryMs = Long.MAX_VALUE;
     private int insertsSinceSweep;
+    private int sweepCursor = -1; // -1: no sweep in progress
+    private long earliestSinceSweepStartMs = Long.MAX_VALUE;
 
     DeduplicateOperator(final Schema input, final String timeColumn, final long horizonMs, final String[] keyColumns)
     {
@@ -123,6 +127,10 @@ final class DeduplicateOperator extends Operator
         {
             earliestExpiryMs = expiryMs;
         }
+        if (expiryMs < earliestSinceSweepStartMs)
+        {
+            earliestSinceSweepStartMs = expiryMs;
+        }
         output().onRecord(record);
     }
 
@@ -155,22 +163,33 @@ final class DeduplicateOperator extends Operator
         if (watermarkMs > this.watermarkMs)
         {
             this.watermarkMs = watermarkMs;
-            if (earliestExpiryMs <= watermarkMs && insertsSinceSweep >= table.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            if (sweepCursor < 0 && earliestExpiryMs <= watermarkMs &&
+                insertsSinceSweep >= table.capacity() >>> SWEEP_CAPACITY_SHIFT)
             {
-                sweep(watermarkMs);
+                sweepCursor = 0;
+                expirySweep.earliestRemainingMs = Long.MAX_VALUE;
+                earliestSinceSweepStartMs = Long.MAX_VALUE;
+                insertsSinceSweep = 0;
+            }
+            if (sweepCursor >= 0)
+            {
+                sweepStep(watermarkMs);
             }
         }
         output().onWatermark(watermarkMs);
     }
 
-    private void sweep(final long watermarkMs)
+    private void sweepStep(final long watermarkMs)
     {
         final ExpirySweep sweep = expirySweep;
         sweep.watermarkMs = watermarkMs;
-        sweep.earliestRemainingMs = Long.MAX_VALUE;
-        table.removeIf(sweep);
-        earliestExpiryMs = sweep.earliestRemainingMs;
-        insertsSinceSweep = 0;
+        sweepCursor = table.removeIfStep(sweep, sweepCursor, SWEEP_STEP_SLOTS);
+        if (sweepCursor >= table.capacity())
+        {
+            // what was left behind the cursor, or inserted since the sweep started
+            earliestExpiryMs = Math.min(sweep.earliestRemainingMs, earliestSinceSweepStartMs);
+            sweepCursor = -1;
+        }
     }
 
     /**

@@ -36,8 +36,9 @@ import static io.rivulet.operators.join.KeyColumns.saturatedAdd;
  * <b>State bound.</b> With watermark {@code w} (records with event time {@code <= w} are not expected any more),
  * a left entry is dead once {@code w >= l.ts + upper} and a right entry once {@code w >= r.ts - lower}: no on-time
  * record of the other side can match it. Dead entries are never matched; they leave the log when they reach its
- * tail (the tail lags by about the input's out-of-orderness) and their index entries are swept once enough
- * entries retired to pay for an O(capacity) sweep.
+ * tail (the tail lags by about the input's out-of-orderness; a live entry at the tail that would outlive the
+ * newest one is moved to the head rather than pinning the dead ones behind it) and their index entries are swept
+ * once enough entries retired to pay for a sweep of the index, done in bounded steps, one per watermark.
  * <p>
  * <b>Late records.</b> A record is dropped and counted ({@link #lateRecordsDropped()}) only when it can match
  * nothing: no live buffered record of the other side and no on-time future one. For a left record that is
@@ -58,6 +59,7 @@ final class IntervalJoinOperator extends TwoInputOperator
 
     private static final int INITIAL_CAPACITY = 1024;
     private static final int SWEEP_CAPACITY_SHIFT = 3;
+    private static final int SWEEP_STEP_SLOTS = 16 * 1024;
 
     private final LongField leftTime;
     private final LongField rightTime;
@@ -80,6 +82,8 @@ final class IntervalJoinOperator extends TwoInputOperator
     private OffHeapHashTable leftIndex;
     private OffHeapHashTable rightIndex;
     private final UnsafeBuffer keyScratch;
+    private final RecordFlyweight leftView;
+    private final RecordFlyweight rightView;
     private final RecordFlyweight row;
     private final DeadChainSweep deadChainSweep = new DeadChainSweep();
     private final AtomicLong lateDropped = new AtomicLong();
@@ -88,6 +92,8 @@ final class IntervalJoinOperator extends TwoInputOperator
     private long watermarkMs = Long.MIN_VALUE;
     private int leftRetiredSinceSweep;
     private int rightRetiredSinceSweep;
+    private int leftSweepCursor = -1;
+    private int rightSweepCursor = -1;
 
     IntervalJoinOperator(final Schema left, final Schema right, final String leftTimeColumn,
         final String rightTimeColumn, final String[] leftKeyColumns, final String[] rightKeyColumns,
@@ -147,6 +153,10 @@ final class IntervalJoinOperator extends TwoInputOperator
         rightRecordLengthBytes = right.recordLengthBytes();
         keyLengthBytes = keyLength;
         keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
+        leftView = new RecordFlyweight(left).wrap(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(8, left.recordLengthBytes()), 8)), 0);
+        rightView = new RecordFlyweight(right).wrap(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(8, right.recordLengthBytes()), 8)), 0);
         row = new RecordFlyweight(outputSchema).wrap(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(outputSchema.recordLengthBytes(), 8)), 0);
         description = "intervalJoin on " + Arrays.toString(leftKeyColumns) + " = " +
@@ -190,7 +200,6 @@ final class IntervalJoinOperator extends TwoInputOperator
             final long fromMs = saturatedAdd(tsMs, lowerMs);
             final long toMs = saturatedAdd(tsMs, upperMs);
             final RecordLog log = rightLog;
-            final UnsafeBuffer buffer = log.buffer();
             final int timeOffset = rightTime.offset();
             final int expiryOffset = log.expiryOffset();
             final int prevOffset = log.prevSequenceOffset();
@@ -198,6 +207,7 @@ final class IntervalJoinOperator extends TwoInputOperator
             long sequence = rightIndex.valueBuffer().getLong(indexOffset);
             while (sequence >= tail)
             {
+                final UnsafeBuffer buffer = log.buffer(sequence);
                 final int entry = log.offset(sequence);
                 final long rightTsMs = buffer.getLong(entry + timeOffset);
                 if (rightTsMs >= fromMs && rightTsMs <= toMs && buffer.getLong(entry + expiryOffset) > watermarkMs)
@@ -231,7 +241,6 @@ final class IntervalJoinOperator extends TwoInputOperator
             final long fromMs = saturatedAdd(tsMs, upperMs == Long.MIN_VALUE ? Long.MAX_VALUE : -upperMs);
             final long toMs = saturatedAdd(tsMs, rightExpiryDelayMs);
             final RecordLog log = leftLog;
-            final UnsafeBuffer buffer = log.buffer();
             final int timeOffset = leftTime.offset();
             final int expiryOffset = log.expiryOffset();
             final int prevOffset = log.prevSequenceOffset();
@@ -239,6 +248,7 @@ final class IntervalJoinOperator extends TwoInputOperator
             long sequence = leftIndex.valueBuffer().getLong(indexOffset);
             while (sequence >= tail)
             {
+                final UnsafeBuffer buffer = log.buffer(sequence);
                 final int entry = log.offset(sequence);
                 final long leftTsMs = buffer.getLong(entry + timeOffset);
                 if (leftTsMs >= fromMs && leftTsMs <= toMs && buffer.getLong(entry + expiryOffset) > watermarkMs)
@@ -304,30 +314,102 @@ final class IntervalJoinOperator extends TwoInputOperator
         if (watermarkMs > this.watermarkMs)
         {
             this.watermarkMs = watermarkMs;
-            leftRetiredSinceSweep += leftLog.retireExpired(watermarkMs);
-            rightRetiredSinceSweep += rightLog.retireExpired(watermarkMs);
-            if (leftRetiredSinceSweep > leftIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            leftRetiredSinceSweep += retire(leftLog, leftIndex, leftKeys, leftView);
+            rightRetiredSinceSweep += retire(rightLog, rightIndex, rightKeys, rightView);
+            if (leftSweepCursor < 0 && leftRetiredSinceSweep > leftIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
             {
-                sweepDeadChains(leftIndex, leftLog);
+                leftSweepCursor = 0;
                 leftRetiredSinceSweep = 0;
             }
-            if (rightRetiredSinceSweep > rightIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            if (leftSweepCursor >= 0)
             {
-                sweepDeadChains(rightIndex, rightLog);
+                leftSweepCursor = sweepDeadChains(leftIndex, leftLog, leftSweepCursor);
+            }
+            if (rightSweepCursor < 0 && rightRetiredSinceSweep > rightIndex.capacity() >>> SWEEP_CAPACITY_SHIFT)
+            {
+                rightSweepCursor = 0;
                 rightRetiredSinceSweep = 0;
+            }
+            if (rightSweepCursor >= 0)
+            {
+                rightSweepCursor = sweepDeadChains(rightIndex, rightLog, rightSweepCursor);
             }
         }
         output().onWatermark(watermarkMs);
     }
 
     /**
-     * Removes index entries whose newest entry was retired. Each such key retired at least one entry since the
-     * last sweep, so sweeping once per capacity/8 retirements costs at most 8 slot visits per retired entry.
+     * Retires expired entries from the log's tail. Append order is not event-time order, so a live tail entry can
+     * pin the dead ones behind it; when it would outlive even the newest entry (a record far ahead in event time,
+     * or a large {@code upper}), it pins beyond the log's natural retention, and it is moved to the head instead:
+     * re-appended and relinked in its key's chain (a walk of that chain), then retiring goes on. Each entry of the
+     * log at the start is looked at once, so the work is bounded by the log's size, and the log holds about what
+     * the watermark keeps alive rather than everything since the oldest live outlier.
+     *
+     * @return entries retired.
      */
-    private void sweepDeadChains(final OffHeapHashTable index, final RecordLog log)
+    private int retire(final RecordLog log, final OffHeapHashTable index, final KeyColumns keys,
+        final RecordFlyweight view)
+    {
+        int retired = log.retireExpired(watermarkMs);
+        final long end = log.head();
+        if (log.tail() == end)
+        {
+            return retired;
+        }
+        final long newestExpiryMs = log.expiry(end - 1);
+        while (log.tail() < end && log.expiry(log.tail()) > newestExpiryMs)
+        {
+            relocateTail(log, index, keys, view);
+            retired += log.retireExpired(watermarkMs);
+        }
+        return retired;
+    }
+
+    /** Moves the (live) tail entry of a log to its head, keeping its key's chain ordered newest to oldest. */
+    private void relocateTail(final RecordLog log, final OffHeapHashTable index, final KeyColumns keys,
+        final RecordFlyweight view)
+    {
+        final long sequence = log.tail();
+        final MutableDirectBuffer scratch = view.buffer();
+        final int recordLength = view.schema().recordLengthBytes();
+        scratch.putBytes(0, log.buffer(sequence), log.offset(sequence), recordLength); // the slot is about to go
+        final long expiryMs = log.expiry(sequence);
+        final long prev = log.prevSequence(sequence);
+        keys.pack(view, keyScratch, 0);
+        final int indexOffset = index.find(keyScratch, 0);
+        final long newest = index.valueBuffer().getLong(indexOffset);
+        final long newPrev;
+        if (newest == sequence)
+        {
+            newPrev = prev;
+        }
+        else
+        {
+            long next = newest;
+            while (log.prevSequence(next) != sequence)
+            {
+                next = log.prevSequence(next);
+            }
+            log.prevSequence(next, prev);
+            newPrev = newest;
+        }
+        log.dropTail();
+        index.valueBuffer().putLong(indexOffset, log.append(scratch, 0, expiryMs, newPrev));
+    }
+
+    /**
+     * One step of a sweep removing index entries whose newest entry was retired. Each such key retired at least
+     * one entry since the last sweep, so starting a sweep once per capacity/8 retirements costs at most 8 slot
+     * visits per retired entry; a step looks at {@link #SWEEP_STEP_SLOTS} slots, so none pauses for a whole index.
+     *
+     * @return the next cursor, or -1 when the sweep is complete.
+     */
+    private int sweepDeadChains(final OffHeapHashTable index, final RecordLog log, final int cursor)
     {
         deadChainSweep.tail = log.tail();
-        index.removeIf(deadChainSweep);
+        final int next = index.removeIfStep(deadChainSweep, cursor, SWEEP_STEP_SLOTS);
+        return next >= index.capacity() ? -1 : next;
     }
 
     @Override

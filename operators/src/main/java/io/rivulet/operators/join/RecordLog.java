@@ -6,37 +6,42 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * An append-only log of fixed-size entries ({@link RecordLogDescriptor}) in a growable circular off-heap arena,
- * addressed by a monotonically increasing sequence: entry {@code s} lives at slot {@code s & mask}.
+ * An append-only log of fixed-size entries ({@link RecordLogDescriptor}) in off-heap chunks, addressed by a
+ * monotonically increasing sequence: entry {@code s} lives in chunk {@code s >>> chunkShift} (absolute chunk
+ * number), at slot {@code s & (chunkEntries - 1)} of it.
  * <pre>
- *        tail                         head
- *         v                            v
- *   ... dead | live live live ... live | free ...     (circular: slot = sequence &amp; (capacity - 1))
+ *   chunks[] (circular over chunk numbers, length a power of two)
+ *     [ chunk c ][ chunk c+1 ] ... [ chunk c+k ]      tail in chunk c, head in chunk c+k
+ *        ^ dead | live ...              live | free
  * </pre>
- * Entries are retired from the tail only, in append order ({@link #retire()}); those behind the tail are dead
- * and their slots are reused by later appends. When full, the arena doubles and the live range is copied over
- * (the only allocation). Memory is native ({@code Unsafe.allocateMemory}, 64-byte aligned), not reclaimed by
- * GC: {@link #close()} must be called. Not thread-safe.
+ * Entries are retired from the tail only, in append order ({@link #retireExpired}, {@link #dropTail}); those behind the tail are dead.
+ * A chunk whose entries are all dead is reused by a later chunk number. Growth never copies entries: when the
+ * live chunks would need more slots than the chunk array has, the array of chunk references doubles (pointer
+ * moves only) and new chunks are allocated one at a time as the head reaches them, so the slowest append is one
+ * chunk allocation, whatever the log's size. Memory is native ({@code Unsafe.allocateMemory}, 64-byte aligned),
+ * not reclaimed by GC: {@link #close()} must be called. Not thread-safe.
  */
 final class RecordLog implements AutoCloseable
 {
     private static final int ALIGNMENT = BitUtil.CACHE_LINE_LENGTH;
-    private static final byte[] EMPTY = new byte[0];
+    /** A chunk is at most about this large. */
+    private static final int CHUNK_BYTES = 64 * 1024;
 
     private final int recordLengthBytes;
     private final int entryLengthBytes;
     private final int expiryOffset;
     private final int prevOffset;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(EMPTY);
-    private long address;
-    private int capacity;
-    private long mask;
+    private final int chunkShift;
+    private final long entryMask;
+    private UnsafeBuffer[] chunks;
+    private long[] chunkAddresses;
+    private int chunkMask;
     private long head;
     private long tail;
 
     /**
      * @param recordLengthBytes length of the records stored, a multiple of 8.
-     * @param initialCapacity   entries held before the first growth; rounded up to a power of two.
+     * @param initialCapacity   entries held before the chunk array first grows.
      */
     RecordLog(final int recordLengthBytes, final int initialCapacity)
     {
@@ -44,11 +49,13 @@ final class RecordLog implements AutoCloseable
         this.entryLengthBytes = RecordLogDescriptor.entryLength(recordLengthBytes);
         this.expiryOffset = RecordLogDescriptor.expiryOffset(recordLengthBytes);
         this.prevOffset = RecordLogDescriptor.prevSequenceOffset(recordLengthBytes);
-        final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(2, initialCapacity));
-        checkFits(capacity);
-        address = allocate(buffer, capacity * entryLengthBytes);
-        this.capacity = capacity;
-        this.mask = capacity - 1;
+        final int chunkEntries = Integer.highestOneBit(Math.max(2, CHUNK_BYTES / entryLengthBytes));
+        this.chunkShift = Integer.numberOfTrailingZeros(chunkEntries);
+        this.entryMask = chunkEntries - 1;
+        final int chunkCount = BitUtil.findNextPositivePowerOfTwo(Math.max(2, initialCapacity / chunkEntries + 1));
+        chunks = new UnsafeBuffer[chunkCount];
+        chunkAddresses = new long[chunkCount];
+        chunkMask = chunkCount - 1;
     }
 
     /**
@@ -62,25 +69,36 @@ final class RecordLog implements AutoCloseable
      */
     long append(final DirectBuffer src, final int srcOffset, final long expiryMs, final long prevSequence)
     {
-        if (head - tail == capacity)
+        final long sequence = head;
+        if ((sequence & entryMask) == 0)
         {
-            grow();
+            startChunk(sequence >>> chunkShift);
         }
-        final long sequence = head++;
+        final UnsafeBuffer buffer = buffer(sequence);
         final int offset = offset(sequence);
         buffer.putBytes(offset, src, srcOffset, recordLengthBytes);
         buffer.putLong(offset + expiryOffset, expiryMs);
         buffer.putLong(offset + prevOffset, prevSequence);
+        head = sequence + 1;
         return sequence;
     }
 
     /**
      * @param sequence of a live entry.
-     * @return offset of the entry (its record's first byte) in {@link #buffer()}.
+     * @return the buffer (chunk) holding it; valid until the entry is retired.
+     */
+    UnsafeBuffer buffer(final long sequence)
+    {
+        return chunks[(int)(sequence >>> chunkShift) & chunkMask];
+    }
+
+    /**
+     * @param sequence of a live entry.
+     * @return offset of the entry (its record's first byte) in {@link #buffer(long)}.
      */
     int offset(final long sequence)
     {
-        return (int)(sequence & mask) * entryLengthBytes;
+        return (int)(sequence & entryMask) * entryLengthBytes;
     }
 
     /**
@@ -89,7 +107,7 @@ final class RecordLog implements AutoCloseable
      */
     long expiry(final long sequence)
     {
-        return buffer.getLong(offset(sequence) + expiryOffset);
+        return buffer(sequence).getLong(offset(sequence) + expiryOffset);
     }
 
     /**
@@ -114,15 +132,16 @@ final class RecordLog implements AutoCloseable
      */
     long prevSequence(final long sequence)
     {
-        return buffer.getLong(offset(sequence) + prevOffset);
+        return buffer(sequence).getLong(offset(sequence) + prevOffset);
     }
 
     /**
-     * @return the buffer entries live in; the same object for the log's life, re-wrapped on growth.
+     * @param sequence     of a live entry.
+     * @param prevSequence its new previous-entry sequence.
      */
-    UnsafeBuffer buffer()
+    void prevSequence(final long sequence, final long prevSequence)
     {
-        return buffer;
+        buffer(sequence).putLong(offset(sequence) + prevOffset, prevSequence);
     }
 
     /**
@@ -151,18 +170,17 @@ final class RecordLog implements AutoCloseable
 
     /**
      * Retires entries from the tail while the oldest one's expiry is at or below the watermark. An expired entry
-     * behind a live one stays until that one expires (append order is not event-time order); readers check
-     * expiry per entry.
+     * behind a live one stays until that one expires or is moved (append order is not event-time order); readers
+     * check expiry per entry.
      *
      * @param watermarkMs the watermark.
      * @return number of entries retired.
      */
     int retireExpired(final long watermarkMs)
     {
-        final UnsafeBuffer buffer = this.buffer;
         final long head = this.head;
         long tail = this.tail;
-        while (tail < head && buffer.getLong(offset(tail) + expiryOffset) <= watermarkMs)
+        while (tail < head && expiry(tail) <= watermarkMs)
         {
             tail++;
         }
@@ -172,49 +190,89 @@ final class RecordLog implements AutoCloseable
     }
 
     /**
+     * Retires the tail entry whatever its expiry (it has been copied elsewhere). The log must not be empty.
+     */
+    void dropTail()
+    {
+        if (tail == head)
+        {
+            throw new IllegalStateException("dropTail on an empty log");
+        }
+        tail++;
+    }
+
+    /**
      * @return off-heap bytes held.
      */
     long memoryBytes()
     {
-        return buffer.capacity();
+        long bytes = 0;
+        for (final UnsafeBuffer chunk : chunks)
+        {
+            bytes += chunk == null ? 0 : chunk.capacity();
+        }
+        return bytes;
     }
 
     @Override
     public void close()
     {
-        if (0 != address)
+        for (int i = 0; i < chunks.length; i++)
         {
-            buffer.wrap(EMPTY);
-            UnsafeApi.freeMemory(address);
-            address = 0;
+            if (0 != chunkAddresses[i])
+            {
+                chunks[i].wrap(new byte[0]);
+                UnsafeApi.freeMemory(chunkAddresses[i]);
+                chunkAddresses[i] = 0;
+                chunks[i] = null;
+            }
         }
     }
 
-    private void grow()
+    /**
+     * Makes sure chunk number {@code chunk} (the head's) has a slot of its own: grows the chunk array if the
+     * oldest live chunk still holds that slot, and allocates the chunk if the slot is empty.
+     */
+    private void startChunk(final long chunk)
     {
-        final int newCapacity = capacity << 1;
-        checkFits(newCapacity);
-        final UnsafeBuffer newBuffer = new UnsafeBuffer(EMPTY);
-        final long newAddress = allocate(newBuffer, newCapacity * entryLengthBytes);
-        final long newMask = newCapacity - 1;
-        for (long s = tail; s < head; s++)
+        final long tailChunk = tail >>> chunkShift;
+        if (tail < head && chunk - tailChunk > chunkMask)
         {
-            newBuffer.putBytes((int)(s & newMask) * entryLengthBytes, buffer, offset(s), entryLengthBytes);
+            growChunkArray(tailChunk, chunk);
         }
-        UnsafeApi.freeMemory(address);
-        address = newAddress;
-        buffer.wrap(newBuffer);
-        capacity = newCapacity;
-        mask = newMask;
+        final int slot = (int)chunk & chunkMask;
+        if (null == chunks[slot])
+        {
+            final int lengthBytes = (int)(entryMask + 1) * entryLengthBytes;
+            final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+            chunkAddresses[slot] = allocate(view, lengthBytes);
+            chunks[slot] = view;
+        }
     }
 
-    private void checkFits(final int capacity)
+    /** Doubles the chunk array, moving references only: live chunks keep their memory and contents. */
+    private void growChunkArray(final long tailChunk, final long newChunk)
     {
-        if (capacity <= 0 || (long)capacity * entryLengthBytes > Integer.MAX_VALUE - ALIGNMENT)
+        final int newLength = chunks.length << 1;
+        if (newLength <= 0 || (long)newLength * (entryMask + 1) > Integer.MAX_VALUE)
         {
             throw new IllegalStateException("join buffer full: " + (head - tail) + " buffered records of " +
                 entryLengthBytes + " bytes; the watermark is not advancing or the join bounds are too wide");
         }
+        final int newMask = newLength - 1;
+        final UnsafeBuffer[] newChunks = new UnsafeBuffer[newLength];
+        final long[] newAddresses = new long[newLength];
+        // live chunk numbers tailChunk .. newChunk - 1 each take their slot in the new array
+        for (long c = tailChunk; c < newChunk; c++)
+        {
+            final int from = (int)c & chunkMask;
+            final int to = (int)c & newMask;
+            newChunks[to] = chunks[from];
+            newAddresses[to] = chunkAddresses[from];
+        }
+        chunks = newChunks;
+        chunkAddresses = newAddresses;
+        chunkMask = newMask;
     }
 
     private static long allocate(final UnsafeBuffer view, final int lengthBytes)

@@ -140,6 +140,8 @@ public final class OffHeapHashTable implements AutoCloseable
     private int migrationCursor;
 
     private int size;
+    private boolean draining;
+    private int drainCursor;
     private boolean wasInserted;
     private boolean closed;
 
@@ -493,17 +495,24 @@ public final class OffHeapHashTable implements AutoCloseable
 
     /**
      * Calls {@code consumer} once for each entry, in no particular order. The consumer may write values in place
-     * but must not call methods of this table that insert or remove. O(capacity); finishes any resize in progress
-     * first (moves only, no reallocation). No allocation.
+     * but must not call methods of this table that insert or remove. O(capacity); during a resize it visits the
+     * old table's remaining entries too, without finishing the resize (no call is ever made to pay for a whole
+     * migration). No allocation.
      *
      * @param consumer called per entry.
      */
     public void forEach(final EntryConsumer consumer)
     {
         checkOpen();
-        finishMigration();
+        if (0 != oldAddress)
+        {
+            forEach(oldBuffer, oldCapacity, consumer);
+        }
+        forEach(buffer, capacity, consumer);
+    }
 
-        final UnsafeBuffer buffer = this.buffer;
+    private void forEach(final UnsafeBuffer buffer, final int capacity, final EntryConsumer consumer)
+    {
         final int slotLengthBytes = this.slotLengthBytes;
         final int valueOffsetInSlot = this.valueOffsetInSlot;
         final int end = capacity * slotLengthBytes;
@@ -519,7 +528,8 @@ public final class OffHeapHashTable implements AutoCloseable
     /**
      * Removes every entry {@code predicate} accepts, visiting each entry exactly once, e.g. an expiry sweep
      * removing entries whose stored timestamp is below a threshold. The predicate must not call this table.
-     * O(capacity); finishes any resize in progress first. Invalidates earlier offsets. No allocation.
+     * O(capacity); during a resize it sweeps the old table's remaining entries as well, without finishing the
+     * resize. Invalidates earlier offsets. No allocation.
      *
      * @param predicate true to remove an entry.
      * @return number of entries removed.
@@ -527,10 +537,67 @@ public final class OffHeapHashTable implements AutoCloseable
     public int removeIf(final EntryPredicate predicate)
     {
         checkOpen();
-        finishMigration();
+        int removedOld = 0;
+        if (0 != oldAddress)
+        {
+            // a backward shift in the old table only fills holes at or after the drain cursor (every slot behind
+            // it is empty, so no cluster wraps into it): the drain's invariant holds
+            removedOld = removeIf(oldBuffer, oldMask, oldCapacity, predicate);
+            oldSize -= removedOld;
+            size -= removedOld;
+            if (0 == oldSize)
+            {
+                freeOld();
+            }
+        }
+        final int removed = removeIf(buffer, mask, capacity, predicate);
+        size -= removed;
+        return removedOld + removed;
+    }
 
+    /**
+     * One bounded step of a sweep that removes the entries {@code predicate} accepts, for expiry sweeps that must
+     * not pause for a whole table: visits the current table's slots from {@code cursor} until {@code maxSlots}
+     * slots have been looked at (a removal re-examines its slot, which the backward shift refilled). Start a
+     * sweep at cursor 0 and call again with the returned cursor until it reaches {@link #capacity()}. Best effort,
+     * for idempotent predicates: an entry inserted behind the cursor, or still in the old table of a resize, waits
+     * for the next sweep, and one shifted back across the table's end may be visited twice. Invalidates earlier
+     * offsets. No allocation.
+     *
+     * @param predicate true to remove an entry.
+     * @param cursor    slot to start at, from 0.
+     * @param maxSlots  slots to look at in this step, > 0.
+     * @return the next cursor; {@code >= capacity()} when the sweep is complete.
+     */
+    public int removeIfStep(final EntryPredicate predicate, final int cursor, final int maxSlots)
+    {
+        checkOpen();
         final UnsafeBuffer buffer = this.buffer;
-        final int mask = this.mask;
+        final int slotLengthBytes = this.slotLengthBytes;
+        final int valueOffsetInSlot = this.valueOffsetInSlot;
+        final int end = (int)Math.min(capacity, (long)cursor + maxSlots);
+        int index = cursor;
+        int looked = 0;
+        while (index < end && looked < maxSlots)
+        {
+            final int slotOffset = index * slotLengthBytes;
+            looked++;
+            if (0 != buffer.getInt(slotOffset + TAG_OFFSET) &&
+                predicate.test(buffer, slotOffset + KEY_OFFSET, slotOffset + valueOffsetInSlot))
+            {
+                deleteAt(buffer, mask, index);
+                size--;
+            }
+            else
+            {
+                index++;
+            }
+        }
+        return index;
+    }
+
+    private int removeIf(final UnsafeBuffer buffer, final int mask, final int capacity, final EntryPredicate predicate)
+    {
         final int slotLengthBytes = this.slotLengthBytes;
         final int valueOffsetInSlot = this.valueOffsetInSlot;
 
@@ -560,8 +627,74 @@ public final class OffHeapHashTable implements AutoCloseable
                 visited++;
             }
         }
-        size -= removed;
         return removed;
+    }
+
+    /**
+     * Empties the table a bounded step at a time, handing each entry to {@code consumer} (may be null) before it
+     * goes: a teardown whose cost can be spread over many calls (e.g. emitting a closed window's rows without
+     * pausing the stage for the whole window). Visits the slots once, in order (an old table's first during a
+     * resize); each slot visited costs one unit and each entry {@code unitsPerEntry} more. Once started, call
+     * only {@code drainStep} until {@link #isDraining()} is false: the table is then empty, keeps its capacity
+     * and is usable again. No allocation.
+     *
+     * @param consumer      receives each entry before it is removed; the buffer is valid only during the call.
+     * @param budgetUnits   work allowed in this call; the step stops once it is used up.
+     * @param unitsPerEntry extra units an entry costs (e.g. the cost of emitting a row, in slot visits).
+     * @return units used.
+     */
+    public int drainStep(final EntryConsumer consumer, final int budgetUnits, final int unitsPerEntry)
+    {
+        checkOpen();
+        if (!draining)
+        {
+            draining = true;
+            drainCursor = 0;
+            freeNext(); // a half-prepared growth is not needed by an emptied table
+        }
+        final int slotLengthBytes = this.slotLengthBytes;
+        final int oldSlots = 0 != oldAddress ? oldCapacity : 0;
+        final int totalSlots = oldSlots + capacity;
+        int cursor = drainCursor;
+        int used = 0;
+        while (true)
+        {
+            if (cursor == totalSlots)
+            {
+                freeOld();
+                size = 0;
+                draining = false;
+                drainCursor = 0;
+                useCapacity(capacity);
+                return used;
+            }
+            if (used >= budgetUnits)
+            {
+                drainCursor = cursor;
+                return used;
+            }
+            final UnsafeBuffer slots = cursor < oldSlots ? oldBuffer : buffer;
+            final int slotOffset = (cursor < oldSlots ? cursor : cursor - oldSlots) * slotLengthBytes;
+            if (0 != slots.getInt(slotOffset + TAG_OFFSET))
+            {
+                if (null != consumer)
+                {
+                    consumer.accept(slots, slotOffset + KEY_OFFSET, slotOffset + valueOffsetInSlot);
+                }
+                slots.putInt(slotOffset + TAG_OFFSET, 0);
+                used += unitsPerEntry;
+            }
+            used++;
+            cursor++;
+        }
+    }
+
+    /**
+     * @return true between the first {@link #drainStep} of a teardown and the one that finishes it.
+     */
+    public boolean isDraining()
+    {
+        return draining;
     }
 
     /**
@@ -575,6 +708,8 @@ public final class OffHeapHashTable implements AutoCloseable
         freeNext();
         buffer.setMemory(0, capacity * slotLengthBytes, (byte)0);
         size = 0;
+        draining = false;
+        drainCursor = 0;
         useCapacity(capacity);
     }
 

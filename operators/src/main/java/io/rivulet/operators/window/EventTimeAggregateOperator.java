@@ -14,38 +14,57 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What window and session aggregation share: off-heap keyed state, a queue of pending window ends, the
- * watermark, late-record handling and output-mode-driven firing.
+ * What window and session aggregation share: the layout of the off-heap keyed state, a queue of pending window
+ * ends, the watermark, late-record handling and output-mode-driven firing.
  * <p>
- * A window [start, end) closes when {@code watermark >= end - 1 + allowedLateness}. When the watermark closes
- * windows, one sweep of the table emits (append) or drops (update) their entries; complete mode emits the whole
- * table instead and never drops. End of stream closes every window. A fired row's ingest time is the time it
+ * A window [start, end) closes when {@code watermark >= end - 1 + allowedLateness}, computed with saturating
+ * arithmetic (as Flink's cleanup time): a lateness of {@code Long.MAX_VALUE} means "never drop", and windows at
+ * the ends of the {@code long} range neither wrap nor fire early. Each closing window is one timer of
+ * {@code (end, window id)}; when the watermark passes it, the subclass emits (append) or drops (update) that
+ * window's state only, so firing costs what fires, never a sweep of all state. That work is done in bounded
+ * steps ({@link #FIRE_BUDGET_UNITS}): the watermark does one, and every following record, epoch or stage tick
+ * one more until the closed windows are done (all of it at once at end of stream, at an epoch, or on a tick of an
+ * idle stage); the watermark is forwarded only then, so downstream still sees every closed window's rows before
+ * the watermark that closed it, and no single call pauses the stage for a whole window. Records arriving
+ * meanwhile for a closed window are late, exactly as without the delay. Complete mode emits the whole state
+ * instead, synchronously, and never drops. End of stream closes every window. A fired row's ingest time is the time it
  * fired, so the sink's latency histogram measures firing to sink for window rows. Allocation-free in steady
- * state: the table and the timer queue allocate only when they grow.
+ * state: tables and the timer queue allocate only when they grow.
  */
 abstract class EventTimeAggregateOperator extends Operator
 {
+    /**
+     * Work (in slot visits) one record, watermark or busy tick may spend closing windows: at ROW_COST_UNITS per
+     * emitted row, about 256 rows, tens of microseconds.
+     */
+    static final int FIRE_BUDGET_UNITS = 4096;
+    /** A row emitted (or a window closed) costs as much as this many slot visits. */
+    static final int ROW_COST_UNITS = 16;
     final WindowSpec spec;
     final GroupLayout layout;
     final LongField timeField;
     final OutputMode mode;
     final long allowedLatenessMs;
-    OffHeapHashTable table;
-    private final int keyLengthBytes;
-    private final int valueLengthBytes;
+    final int stateKeyLengthBytes;
+    final int stateValueLengthBytes;
     final UnsafeBuffer keyScratch;
     final RecordFlyweight row;
     long watermarkMs = Long.MIN_VALUE;
-    long firedUpToEndMs;
     long fireTimeNs;
-    private long lastOpenedEndMs = Long.MIN_VALUE;
+    /** Windows the watermark closed are still being emitted/dropped; the watermark is held back meanwhile. */
+    boolean firePending;
+    private boolean holdingWatermark;
+    private long heldWatermarkMs;
+    private long limitEndMs = Long.MIN_VALUE;
+    private long recordsWhileFiring;
+    private long recordsAtLastTick;
 
     private final Output lateOutput;
     private final String description;
     private final TimerQueue windowEnds = new TimerQueue();
     private final AtomicLong lateDropped = new AtomicLong();
     private final AtomicLong lateRouted = new AtomicLong();
-    private final TimerHandler onWindowEnd = (endMs, ignored) -> firedUpToEndMs = endMs;
+    private final TimerHandler onWindowEnd = this::onWindowEnd;
 
     /**
      * @param keyPrefixBytes bytes the subclass puts before the group key in the state key.
@@ -74,8 +93,8 @@ abstract class EventTimeAggregateOperator extends Operator
         this.allowedLatenessMs = allowedLatenessMs;
         this.lateOutput = lateOutput;
         final int keyLength = Math.max(1, keyPrefixBytes + layout.keyLengthBytes());
-        this.keyLengthBytes = keyLength;
-        this.valueLengthBytes = valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes());
+        this.stateKeyLengthBytes = keyLength;
+        this.stateValueLengthBytes = valueHeader + slots * (slotHeader + layout.accumulatorLengthBytes());
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keyLength + 63) & ~63, 64));
         final Schema out = layout.outputSchema();
         this.row = new RecordFlyweight(out).wrap(new UnsafeBuffer(
@@ -90,22 +109,40 @@ abstract class EventTimeAggregateOperator extends Operator
         return layout.outputSchema();
     }
 
-    /** @return true if a window ending at {@code endMs} has closed (always false in complete mode). */
+    /**
+     * @param initialCapacity entries before the first growth.
+     * @return a new state table of this operator's key and value widths; the caller closes it.
+     */
+    final OffHeapHashTable newTable(final int keyLengthBytes, final int valueLengthBytes, final int initialCapacity)
+    {
+        return new OffHeapHashTable(keyLengthBytes, valueLengthBytes, initialCapacity, 0.75f);
+    }
+
+    /**
+     * @return true if a window ending at {@code endMs} (> {@code Long.MIN_VALUE}) has closed (always false in
+     * complete mode).
+     */
     final boolean isClosed(final long endMs)
     {
         return mode != OutputMode.COMPLETE && watermarkMs != Long.MIN_VALUE &&
-            endMs - 1 + allowedLatenessMs <= watermarkMs;
+            saturatedAdd(endMs - 1, allowedLatenessMs) <= watermarkMs;
     }
 
-    /** Remembers that a window ending at {@code endMs} holds state, so the watermark will fire it. */
-    final void windowOpened(final long endMs)
+    /**
+     * Queues the firing of a window that now holds state: {@link #closeWindow} runs once the watermark closes it.
+     *
+     * @param endMs    the window's end.
+     * @param windowId identifies the window among those ending at the same time.
+     */
+    final void windowOpened(final long endMs, final long windowId)
     {
-        // most new entries belong to the window the previous one opened: skip the timer queue's lookup then
-        if (endMs != lastOpenedEndMs)
-        {
-            windowEnds.register(endMs, 0);
-            lastOpenedEndMs = endMs;
-        }
+        windowEnds.register(endMs, windowId);
+    }
+
+    /** Takes back a {@link #windowOpened} registration (e.g. a session whose end moved). */
+    final void windowMoved(final long endMs, final long windowId)
+    {
+        windowEnds.delete(endMs, windowId);
     }
 
     final void late(final RecordFlyweight record)
@@ -135,19 +172,87 @@ abstract class EventTimeAggregateOperator extends Operator
         if (watermarkMs > this.watermarkMs)
         {
             this.watermarkMs = watermarkMs;
-            fire(watermarkMs);
+            if (mode == OutputMode.COMPLETE)
+            {
+                fireComplete(watermarkMs);
+                output().onWatermark(watermarkMs);
+                return;
+            }
+            limitEndMs = closedEndLimit(watermarkMs, allowedLatenessMs);
+            if (!firePending)
+            {
+                if (windowEnds.isEmpty() || windowEnds.peekTimestamp() > limitEndMs)
+                {
+                    output().onWatermark(watermarkMs);
+                    return;
+                }
+                firePending = true;
+                fireTimeNs = System.nanoTime();
+            }
+            holdingWatermark = true;
+            heldWatermarkMs = watermarkMs;
+            fireStep(FIRE_BUDGET_UNITS);
+            return;
         }
-        output().onWatermark(watermarkMs);
+        if (!firePending)
+        {
+            output().onWatermark(watermarkMs);
+        }
+    }
+
+    /**
+     * Called first thing by {@code onRecord} while {@link #firePending}: moves the closing of windows on by one
+     * bounded step, so a large firing is spread over the records that follow it rather than one long pause.
+     */
+    final void continueFiring()
+    {
+        recordsWhileFiring++;
+        fireStep(FIRE_BUDGET_UNITS);
+    }
+
+    @Override
+    public final void onProcessingTime(final long nowMs)
+    {
+        if (firePending)
+        {
+            // no record since the last tick: the stage is idle, nothing waits behind the rest of the firing
+            fireStep(recordsWhileFiring == recordsAtLastTick ? Integer.MAX_VALUE : FIRE_BUDGET_UNITS);
+            recordsAtLastTick = recordsWhileFiring;
+        }
+        output().onProcessingTime(nowMs);
+    }
+
+    @Override
+    public final void onEpoch(final long epochId)
+    {
+        if (firePending)
+        {
+            fireStep(Integer.MAX_VALUE); // an epoch boundary sees every window the watermark closed before it
+        }
+        output().onEpoch(epochId);
     }
 
     @Override
     public final void onEndOfStream()
     {
         watermarkMs = Long.MAX_VALUE;
-        if (!fire(Long.MAX_VALUE) && mode == OutputMode.COMPLETE)
+        if (mode == OutputMode.COMPLETE)
         {
-            fireTimeNs = System.nanoTime();
-            emitAll(); // the final table, even when no window closed just now
+            if (!fireComplete(Long.MAX_VALUE))
+            {
+                fireTimeNs = System.nanoTime();
+                emitAll(); // the final table, even when no window closed just now
+            }
+        }
+        else
+        {
+            limitEndMs = Long.MAX_VALUE;
+            if (!firePending)
+            {
+                firePending = true;
+                fireTimeNs = System.nanoTime();
+            }
+            fireStep(Integer.MAX_VALUE);
         }
         if (lateOutput != null)
         {
@@ -156,31 +261,105 @@ abstract class EventTimeAggregateOperator extends Operator
         output().onEndOfStream();
     }
 
-    /** @return true if windows closed (and so rows may have been emitted). */
-    private boolean fire(final long watermarkMs)
+    /**
+     * Closes due windows within a budget of work units (a slot visited: 1, a row emitted or a window closed:
+     * {@link #ROW_COST_UNITS}); when none remain, forwards the watermark held back meanwhile, so downstream never
+     * sees a watermark before the rows of the windows it closed.
+     */
+    private void fireStep(final int budgetUnits)
     {
-        final long limitEndMs = watermarkMs == Long.MAX_VALUE ? Long.MAX_VALUE :
-            saturatedAdd(watermarkMs - allowedLatenessMs, 1);
+        int budget = budgetUnits;
+        while (true)
+        {
+            if (closingInProgress())
+            {
+                budget -= continueClosing(budget);
+                if (closingInProgress())
+                {
+                    return;
+                }
+            }
+            if (windowEnds.isEmpty() || windowEnds.peekTimestamp() > limitEndMs)
+            {
+                firePending = false;
+                if (holdingWatermark)
+                {
+                    holdingWatermark = false;
+                    output().onWatermark(heldWatermarkMs);
+                }
+                return;
+            }
+            if (budget <= 0)
+            {
+                return;
+            }
+            windowEnds.advanceTo(limitEndMs, onWindowEnd, 1);
+            budget -= ROW_COST_UNITS;
+        }
+    }
+
+    /** Complete mode: emits the whole state when a window closes. @return true if windows closed. */
+    private boolean fireComplete(final long watermarkMs)
+    {
+        final long limitEndMs = closedEndLimit(watermarkMs, allowedLatenessMs);
         if (windowEnds.isEmpty() || windowEnds.peekTimestamp() > limitEndMs)
         {
             return false;
         }
-        windowEnds.advanceTo(limitEndMs, onWindowEnd);
-        lastOpenedEndMs = Long.MIN_VALUE; // its end may just have fired: register it again if reopened
         fireTimeNs = System.nanoTime();
-        if (mode == OutputMode.COMPLETE)
-        {
-            emitAll();
-        }
-        else
-        {
-            sweepClosed(mode == OutputMode.APPEND);
-        }
+        windowEnds.advanceTo(limitEndMs, onWindowEnd);
+        emitAll();
         return true;
     }
 
-    /** Emits (if asked) and removes the state of every window ending at or before {@link #firedUpToEndMs}. */
-    abstract void sweepClosed(boolean emit);
+    /**
+     * @return the largest window end closed at this watermark: {@code end - 1 + lateness <= watermark} exactly
+     * as {@link #isClosed} decides it, without overflow ({@code Long.MIN_VALUE} when nothing can be closed).
+     */
+    static long closedEndLimit(final long watermarkMs, final long allowedLatenessMs)
+    {
+        if (watermarkMs == Long.MAX_VALUE)
+        {
+            return Long.MAX_VALUE; // end of stream closes everything, whatever the lateness
+        }
+        final long bound = watermarkMs - allowedLatenessMs; // lateness >= 0: only underflow is possible
+        if (bound > watermarkMs)
+        {
+            return Long.MIN_VALUE;
+        }
+        return saturatedAdd(bound, 1);
+    }
+
+    private void onWindowEnd(final long endMs, final long windowId)
+    {
+        if (mode != OutputMode.COMPLETE)
+        {
+            closeWindow(endMs, windowId, mode == OutputMode.APPEND);
+        }
+    }
+
+    /**
+     * Emits (if asked) and removes the state of one closed window, or starts doing so: a subclass may leave the
+     * rest to {@link #continueClosing}.
+     */
+    abstract void closeWindow(long endMs, long windowId, boolean emit);
+
+    /** @return true while a window closed by {@link #closeWindow} still has state to emit or drop. */
+    boolean closingInProgress()
+    {
+        return false;
+    }
+
+    /**
+     * Continues the window being closed.
+     *
+     * @param budgetUnits work allowed (see {@link #fireStep}).
+     * @return units used.
+     */
+    int continueClosing(final int budgetUnits)
+    {
+        return 0;
+    }
 
     /** Emits every row of the state (complete mode). */
     abstract void emitAll();
@@ -197,30 +376,10 @@ abstract class EventTimeAggregateOperator extends Operator
         return lateDropped.get();
     }
 
-    /** Allocates the state table here, not in the constructor: only an opened operator holds native memory. */
-    @Override
-    public void open(final Output output)
-    {
-        super.open(output);
-        if (table == null)
-        {
-            table = new OffHeapHashTable(keyLengthBytes, valueLengthBytes, 1024, 0.75f);
-        }
-    }
-
     @Override
     public final long lateRecordsRouted()
     {
         return lateRouted.get();
-    }
-
-    @Override
-    public void close()
-    {
-        if (table != null)
-        {
-            table.close();
-        }
     }
 
     @Override

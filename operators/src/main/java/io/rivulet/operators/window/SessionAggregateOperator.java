@@ -4,65 +4,98 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Keyed session windows: a record opens [ts, ts + gap) and merges with every open session of its key that it
  * intersects (touching counts, as in Flink), so out-of-order records can bridge two sessions into one.
  * <pre>
- *   state key: [group key bytes]
- *   state value: [open sessions n:8] then MAX_OPEN_SESSIONS x ( [start:8][end:8][accumulators] )
+ *   keys:     [group key bytes]        -&gt; [key id:8][open sessions n:8]
+ *   ids:      [key id:8]               -&gt; [group key bytes]
+ *   sessions: [key id:8][index:8]      -&gt; [start:8][end:8][accumulators]     index 0..n-1, kept dense
+ *   timers:   (session end, key id)    one per open session
  * </pre>
- * A key holds at most {@value #MAX_OPEN_SESSIONS} open sessions at once; more means records are out of order
- * by many gaps beyond the watermark, and fails the pipeline with a clear message rather than merging wrongly.
- * When merging, first/last follow the sessions' start order.
+ * A key holds as many open sessions as it needs: about {@code watermark delay / gap} for in-order data (a
+ * session stays open until the watermark passes its end), more with lateness; the watermark bounds them, not a
+ * constant. A record compares itself with its key's open sessions (O(open sessions)). Each session's end is a
+ * timer, so a watermark closes exactly the sessions that end, without visiting other state. When merging,
+ * first/last follow the sessions' start order. Session bounds saturate at {@code Long.MAX_VALUE}.
  */
 final class SessionAggregateOperator extends EventTimeAggregateOperator
 {
-    /** Open sessions one key may hold at once. */
-    static final int MAX_OPEN_SESSIONS = 16;
+    private static final int INITIAL_CAPACITY = 1024;
+    private static final int START = 0;
+    private static final int END = 8;
+    private static final int ACC = 16;
 
-    private static final int HEADER = 8;
-    private final int slotLength;
-    private final ClosedSweep closedSweep = new ClosedSweep();
-    private final AllEmitter allEmitter = new AllEmitter();
+    private OffHeapHashTable keys;
+    private OffHeapHashTable ids;
+    private OffHeapHashTable sessions;
+    private final UnsafeBuffer sessionKey = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
+    private final int sessionLength;
+    private long nextId;
 
     SessionAggregateOperator(final Schema input, final WindowSpec spec, final String[] keyColumns,
         final Aggregate[] aggregates, final OutputMode mode, final long allowedLatenessMs, final Output lateOutput)
     {
-        super("session", input, spec, keyColumns, aggregates, mode, allowedLatenessMs, lateOutput, 0, HEADER,
-            MAX_OPEN_SESSIONS, 16);
-        slotLength = 16 + layout.accumulatorLengthBytes();
+        super("session", input, spec, keyColumns, aggregates, mode, allowedLatenessMs, lateOutput, 0, ACC, 1, 0);
+        sessionLength = stateValueLengthBytes;
     }
 
-    private int slot(final int valueOffset, final int index)
+    /** Allocates the state tables here, not in the constructor: only an opened operator holds native memory. */
+    @Override
+    public void open(final Output output)
     {
-        return valueOffset + HEADER + index * slotLength;
+        super.open(output);
+        if (keys == null)
+        {
+            keys = newTable(stateKeyLengthBytes, 16, INITIAL_CAPACITY);
+            ids = newTable(8, stateKeyLengthBytes, INITIAL_CAPACITY);
+            sessions = newTable(16, sessionLength, INITIAL_CAPACITY);
+        }
+    }
+
+    private int findSession(final long id, final int index)
+    {
+        sessionKey.putLong(0, id);
+        sessionKey.putLong(8, index);
+        return sessions.find(sessionKey, 0);
+    }
+
+    private static boolean intersects(final UnsafeBuffer buffer, final int session, final long start, final long end)
+    {
+        return buffer.getLong(session + START) <= end && buffer.getLong(session + END) >= start;
     }
 
     @Override
     public void onRecord(final RecordFlyweight record)
     {
-        final long ts = record.getLong(timeField);
-        final long newStart = ts;
-        final long newEnd = saturatedAdd(ts, spec.sizeMs);
+        if (firePending)
+        {
+            continueFiring();
+        }
+        final long newStart = record.getLong(timeField);
+        final long newEnd = saturatedAdd(newStart, spec.sizeMs);
         final UnsafeBuffer key = keyScratch;
         layout.copyKey(record, key, 0);
-        final OffHeapHashTable table = this.table;
-        final int value = table.getOrInsert(key, 0);
-        final UnsafeBuffer buffer = table.valueBuffer();
-        if (table.wasInserted())
-        {
-            buffer.putLong(value, 0);
-        }
-        int n = (int)buffer.getLong(value);
+        final UnsafeBuffer sessionBuffer = sessions.valueBuffer();
 
-        int target = -1;
-        for (int i = 0; i < n && target < 0; i++)
+        int keyEntry = keys.find(key, 0);
+        long id = 0;
+        int n = 0;
+        if (keyEntry != OffHeapHashTable.MISSING)
         {
-            if (intersects(buffer, slot(value, i), newStart, newEnd))
+            id = keys.valueBuffer().getLong(keyEntry);
+            n = (int)keys.valueBuffer().getLong(keyEntry + 8);
+        }
+        int target = -1;
+        for (int i = 0; i < n; i++)
+        {
+            if (intersects(sessionBuffer, findSession(id, i), newStart, newEnd))
             {
                 target = i;
+                break;
             }
         }
 
@@ -70,129 +103,151 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         {
             if (isClosed(newEnd))
             {
-                if (n == 0)
-                {
-                    table.remove(key, 0);
-                }
                 late(record);
                 return;
             }
-            if (n == MAX_OPEN_SESSIONS)
+            if (keyEntry == OffHeapHashTable.MISSING)
             {
-                throw new IllegalStateException("Session window " + spec + ": a key has more than " +
-                    MAX_OPEN_SESSIONS + " open sessions; records are out of order by more than the watermark " +
-                    "delay allows - raise the gap or lower the watermark delay");
+                id = nextId++;
+                keyEntry = keys.getOrInsert(key, 0);
+                keys.valueBuffer().putLong(keyEntry, id);
+                final int idEntry = ids.getOrInsert(id(id), 0);
+                ids.valueBuffer().putBytes(idEntry, key, 0, stateKeyLengthBytes);
             }
-            final int s = slot(value, n);
-            buffer.putLong(s, newStart);
-            buffer.putLong(s + 8, newEnd);
-            layout.init(buffer, s + 16);
-            layout.accumulate(buffer, s + 16, record);
-            buffer.putLong(value, n + 1);
-            windowOpened(newEnd);
+            sessionKey.putLong(0, id);
+            sessionKey.putLong(8, n);
+            final int s = sessions.getOrInsert(sessionKey, 0);
+            sessionBuffer.putLong(s + START, newStart);
+            sessionBuffer.putLong(s + END, newEnd);
+            layout.init(sessionBuffer, s + ACC);
+            layout.accumulate(sessionBuffer, s + ACC, record);
+            keys.valueBuffer().putLong(keyEntry + 8, n + 1);
+            windowOpened(newEnd, id);
             if (mode == OutputMode.UPDATE)
             {
-                emit(newStart, newEnd, key, 0, buffer, s + 16, record.ingestTimeNs());
+                emit(newStart, newEnd, key, 0, sessionBuffer, s + ACC, record.ingestTimeNs());
             }
             return;
         }
 
-        final int t = slot(value, target);
-        long hullStart = Math.min(buffer.getLong(t), newStart);
-        long hullEnd = Math.max(buffer.getLong(t + 8), newEnd);
-        final long oldEnd = buffer.getLong(t + 8);
-        // later intersecting sessions fold into the target; the last slot fills each hole (already visited)
+        int t = findSession(id, target);
+        long hullStart = Math.min(sessionBuffer.getLong(t + START), newStart);
+        long hullEnd = Math.max(sessionBuffer.getLong(t + END), newEnd);
+        final long oldEnd = sessionBuffer.getLong(t + END);
+        // later intersecting sessions fold into the target; the last session fills each hole (already visited)
         for (int i = n - 1; i > target; i--)
         {
-            final int s = slot(value, i);
-            if (intersects(buffer, s, newStart, newEnd))
+            final int s = findSession(id, i);
+            if (intersects(sessionBuffer, s, newStart, newEnd))
             {
-                final long start = buffer.getLong(s);
+                t = findSession(id, target);
+                final long start = sessionBuffer.getLong(s + START);
+                final long end = sessionBuffer.getLong(s + END);
                 hullStart = Math.min(hullStart, start);
-                hullEnd = Math.max(hullEnd, buffer.getLong(s + 8));
-                layout.merge(buffer, t + 16, buffer, s + 16, start < buffer.getLong(t));
-                final int last = slot(value, n - 1);
-                if (s != last)
-                {
-                    buffer.putBytes(s, buffer, last, slotLength);
-                }
+                hullEnd = Math.max(hullEnd, end);
+                layout.merge(sessionBuffer, t + ACC, sessionBuffer, s + ACC, start < sessionBuffer.getLong(t + START));
+                windowMoved(end, id);
+                removeSession(id, i, n);
                 n--;
             }
         }
-        buffer.putLong(t, hullStart);
-        buffer.putLong(t + 8, hullEnd);
-        buffer.putLong(value, n);
-        layout.accumulate(buffer, t + 16, record);
+        t = findSession(id, target);
+        sessionBuffer.putLong(t + START, hullStart);
+        sessionBuffer.putLong(t + END, hullEnd);
+        layout.accumulate(sessionBuffer, t + ACC, record);
+        keys.valueBuffer().putLong(keyEntry + 8, n);
         if (hullEnd != oldEnd)
         {
-            windowOpened(hullEnd);
+            windowMoved(oldEnd, id);
+            windowOpened(hullEnd, id);
         }
         if (mode == OutputMode.UPDATE)
         {
-            emit(hullStart, hullEnd, key, 0, buffer, t + 16, record.ingestTimeNs());
+            emit(hullStart, hullEnd, key, 0, sessionBuffer, t + ACC, record.ingestTimeNs());
         }
     }
 
-    private static boolean intersects(final UnsafeBuffer buffer, final int slot, final long start, final long end)
+    private UnsafeBuffer id(final long id)
     {
-        return buffer.getLong(slot) <= end && buffer.getLong(slot + 8) >= start;
+        sessionKey.putLong(0, id);
+        return sessionKey;
+    }
+
+    /** Removes session {@code index} of a key with {@code n} sessions, moving the last one into its place. */
+    private void removeSession(final long id, final int index, final int n)
+    {
+        final int last = n - 1;
+        if (index != last)
+        {
+            final int hole = findSession(id, index);
+            final int moved = findSession(id, last);
+            sessions.valueBuffer().putBytes(hole, sessions.valueBuffer(), moved, sessionLength);
+        }
+        sessionKey.putLong(0, id);
+        sessionKey.putLong(8, last);
+        sessions.remove(sessionKey, 0);
     }
 
     @Override
-    void sweepClosed(final boolean emit)
+    void closeWindow(final long endMs, final long id, final boolean emit)
     {
-        closedSweep.emit = emit;
-        table.removeIf(closedSweep);
+        final int idEntry = ids.find(id(id), 0);
+        if (idEntry == OffHeapHashTable.MISSING)
+        {
+            return;
+        }
+        final UnsafeBuffer groupKey = ids.valueBuffer();
+        final int keyEntry = keys.find(groupKey, idEntry);
+        final int n = (int)keys.valueBuffer().getLong(keyEntry + 8);
+        final UnsafeBuffer sessionBuffer = sessions.valueBuffer();
+        for (int i = 0; i < n; i++)
+        {
+            final int s = findSession(id, i);
+            if (sessionBuffer.getLong(s + END) == endMs)
+            {
+                if (emit)
+                {
+                    emit(sessionBuffer.getLong(s + START), endMs, groupKey, idEntry, sessionBuffer, s + ACC,
+                        fireTimeNs);
+                }
+                removeSession(id, i, n);
+                if (n == 1)
+                {
+                    keys.remove(groupKey, idEntry);
+                    ids.remove(id(id), 0);
+                }
+                else
+                {
+                    keys.valueBuffer().putLong(keyEntry + 8, n - 1);
+                }
+                return;
+            }
+        }
     }
 
     @Override
     void emitAll()
     {
-        table.forEach(allEmitter);
+        throw new IllegalStateException("complete mode is not offered for session windows");
     }
 
-    private final class ClosedSweep implements OffHeapHashTable.EntryPredicate
+    /** @return open sessions held, over all keys (tests). */
+    int openSessions()
     {
-        boolean emit;
-
-        @Override
-        public boolean test(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
-        {
-            int n = (int)buffer.getLong(valueOffset);
-            for (int i = n - 1; i >= 0; i--)
-            {
-                final int s = slot(valueOffset, i);
-                final long end = buffer.getLong(s + 8);
-                if (end <= firedUpToEndMs)
-                {
-                    if (emit)
-                    {
-                        emit(buffer.getLong(s), end, buffer, keyOffset, buffer, s + 16, fireTimeNs);
-                    }
-                    final int last = slot(valueOffset, n - 1);
-                    if (s != last)
-                    {
-                        buffer.putBytes(s, buffer, last, slotLength);
-                    }
-                    n--;
-                }
-            }
-            buffer.putLong(valueOffset, n);
-            return n == 0;
-        }
+        return sessions.size();
     }
 
-    private final class AllEmitter implements OffHeapHashTable.EntryConsumer
+    @Override
+    public void close()
     {
-        @Override
-        public void accept(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
+        if (keys != null)
         {
-            final int n = (int)buffer.getLong(valueOffset);
-            for (int i = 0; i < n; i++)
-            {
-                final int s = slot(valueOffset, i);
-                emit(buffer.getLong(s), buffer.getLong(s + 8), buffer, keyOffset, buffer, s + 16, fireTimeNs);
-            }
+            keys.close();
+            ids.close();
+            sessions.close();
+            keys = null;
+            ids = null;
+            sessions = null;
         }
     }
 }

@@ -4,41 +4,74 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Keyed tumbling or sliding window aggregation, incremental: each record updates the accumulators of its
- * (window, key) entries in place.
+ * (window, key) entries in place. Each open window has its own state table, so closing a window visits only
+ * that window's entries, in bounded steps, emptying the table as it goes, then pools it for a later window:
+ * firing costs the rows it emits, not the size of all state, and sliding windows do not sweep everything on
+ * every slide.
  * <pre>
- *   state key: [window start:8][group key bytes]        state value: [accumulators]
+ *   window id = floorDiv(start, slide)       windows: id -&gt; table, timers: (end, id)
+ *   table key: [group key bytes]             table value: [accumulators]
  * </pre>
+ * Window bounds saturate at the ends of the {@code long} range: a window whose start would be below
+ * {@code Long.MIN_VALUE} starts there, one whose end would pass {@code Long.MAX_VALUE} ends there (closed by end
+ * of stream); its id still tells it apart. Allocation-free in steady state: tables come from a pool and grow
+ * only while the largest window grows; the id map holds the open windows.
  */
 final class WindowAggregateOperator extends EventTimeAggregateOperator
 {
-    private final ClosedSweep closedSweep = new ClosedSweep();
-    private final AllEmitter allEmitter = new AllEmitter();
+    private static final int INITIAL_TABLE_CAPACITY = 256;
+    private static final int CACHE_SIZE = 64; // power of two, > the windows one record falls into (usually)
+
+    private final Long2ObjectHashMap<OffHeapHashTable> openWindows = new Long2ObjectHashMap<>();
+    // direct-mapped cache id -> table in front of the map: a record's windows have consecutive ids
+    private final long[] cachedIds = new long[CACHE_SIZE];
+    private final OffHeapHashTable[] cachedTables = new OffHeapHashTable[CACHE_SIZE];
+    private OffHeapHashTable[] pool = new OffHeapHashTable[8];
+    private int pooled;
+    private final RowEmitter rowEmitter = new RowEmitter();
+    private OffHeapHashTable closing;
+    private boolean closingEmits;
 
     WindowAggregateOperator(final Schema input, final WindowSpec spec, final String[] keyColumns,
         final Aggregate[] aggregates, final OutputMode mode, final long allowedLatenessMs, final Output lateOutput)
     {
-        super("window", input, spec, keyColumns, aggregates, mode, allowedLatenessMs, lateOutput, 8, 0, 1, 0);
+        super("window", input, spec, keyColumns, aggregates, mode, allowedLatenessMs, lateOutput, 0, 0, 1, 0);
     }
 
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        if (firePending)
+        {
+            continueFiring();
+        }
         final long ts = record.getLong(timeField);
         final long size = spec.sizeMs;
         final long slide = spec.slideMs;
+        long id = Math.floorDiv(ts, slide);
+        // back = ts - start of window id; the windows holding ts are those with back < size. No sum below can
+        // overflow: 0 <= back < size, and start/end saturate.
+        long back = Math.floorMod(ts, slide);
         boolean assigned = false;
-        for (long start = Math.floorDiv(ts, slide) * slide; start > ts - size; start -= slide)
+        while (true)
         {
-            final long end = start + size;
+            final long end = saturatedAdd(ts, size - back);
             if (!isClosed(end))
             {
-                assign(start, end, record);
+                assign(id, saturatedAdd(ts, -back), end, record);
                 assigned = true;
             }
+            if (back >= size - slide)
+            {
+                break;
+            }
+            back += slide;
+            id--;
         }
         if (!assigned)
         {
@@ -46,67 +79,152 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         }
     }
 
-    private void assign(final long startMs, final long endMs, final RecordFlyweight record)
+    private void assign(final long id, final long startMs, final long endMs, final RecordFlyweight record)
     {
+        final OffHeapHashTable table = tableFor(id, endMs);
         final UnsafeBuffer key = keyScratch;
-        key.putLong(0, startMs);
-        layout.copyKey(record, key, 8);
-        final OffHeapHashTable table = this.table;
+        layout.copyKey(record, key, 0);
         final int offset = table.getOrInsert(key, 0);
         final UnsafeBuffer values = table.valueBuffer();
         if (table.wasInserted())
         {
             layout.init(values, offset);
-            windowOpened(endMs);
+            if (mode == OutputMode.COMPLETE)
+            {
+                windowOpened(endMs, id); // complete mode emits again when a window past the watermark gets a new row
+            }
         }
         layout.accumulate(values, offset, record);
         if (mode == OutputMode.UPDATE)
         {
-            emit(startMs, endMs, key, 8, values, offset, record.ingestTimeNs());
+            emit(startMs, endMs, key, 0, values, offset, record.ingestTimeNs());
         }
     }
 
-    @Override
-    void sweepClosed(final boolean emit)
+    private OffHeapHashTable tableFor(final long id, final long endMs)
     {
-        closedSweep.emit = emit;
-        table.removeIf(closedSweep);
+        final int c = (int)id & (CACHE_SIZE - 1);
+        OffHeapHashTable table = cachedTables[c];
+        if (table != null && cachedIds[c] == id)
+        {
+            return table;
+        }
+        table = openWindows.get(id);
+        if (table == null)
+        {
+            table = pooled > 0 ? pool[--pooled] : newTable(stateKeyLengthBytes, stateValueLengthBytes,
+                INITIAL_TABLE_CAPACITY);
+            openWindows.put(id, table);
+            windowOpened(endMs, id);
+        }
+        cachedIds[c] = id;
+        cachedTables[c] = table;
+        return table;
+    }
+
+    @Override
+    void closeWindow(final long endMs, final long id, final boolean emit)
+    {
+        final OffHeapHashTable table = openWindows.remove(id);
+        if (table == null)
+        {
+            return;
+        }
+        final int c = (int)id & (CACHE_SIZE - 1);
+        if (cachedTables[c] == table)
+        {
+            cachedTables[c] = null;
+        }
+        closing = table;
+        closingEmits = emit;
+        rowEmitter.startMs = windowStart(id);
+        rowEmitter.endMs = endMs;
+    }
+
+    @Override
+    boolean closingInProgress()
+    {
+        return closing != null;
+    }
+
+    @Override
+    int continueClosing(final int budgetUnits)
+    {
+        final OffHeapHashTable table = closing;
+        final int used = table.drainStep(closingEmits ? rowEmitter : null, budgetUnits, ROW_COST_UNITS);
+        if (!table.isDraining())
+        {
+            closing = null;
+            if (pooled == pool.length)
+            {
+                pool = java.util.Arrays.copyOf(pool, pooled * 2);
+            }
+            pool[pooled++] = table;
+        }
+        return used;
+    }
+
+    /** @return start of window {@code id}, saturated as in {@link #onRecord}. */
+    private long windowStart(final long id)
+    {
+        final long slide = spec.slideMs;
+        return id >= Long.MIN_VALUE / slide ? id * slide : Long.MIN_VALUE; // MIN / slide rounds towards zero
+    }
+
+    /** @return end of window {@code id}, saturated as in {@link #onRecord}. */
+    private long windowEnd(final long id)
+    {
+        final long slide = spec.slideMs;
+        if (id >= Long.MIN_VALUE / slide)
+        {
+            return saturatedAdd(id * slide, spec.sizeMs);
+        }
+        return (id + 1) * slide + (spec.sizeMs - slide); // the start is below MIN, (id + 1) * slide is not
     }
 
     @Override
     void emitAll()
     {
-        table.forEach(allEmitter);
-    }
-
-    private final class ClosedSweep implements OffHeapHashTable.EntryPredicate
-    {
-        boolean emit;
-
-        @Override
-        public boolean test(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
+        for (final Long2ObjectHashMap<OffHeapHashTable>.EntryIterator it = openWindows.entrySet().iterator();
+            it.hasNext(); )
         {
-            final long start = buffer.getLong(keyOffset);
-            final long end = start + spec.sizeMs;
-            if (end > firedUpToEndMs)
-            {
-                return false;
-            }
-            if (emit)
-            {
-                emit(start, end, buffer, keyOffset + 8, buffer, valueOffset, fireTimeNs);
-            }
-            return true;
+            it.next();
+            final long id = it.getLongKey();
+            rowEmitter.startMs = windowStart(id);
+            rowEmitter.endMs = windowEnd(id);
+            it.getValue().forEach(rowEmitter);
         }
     }
 
-    private final class AllEmitter implements OffHeapHashTable.EntryConsumer
+    @Override
+    public void close()
     {
+        if (closing != null)
+        {
+            closing.close();
+            closing = null;
+        }
+        for (final OffHeapHashTable table : openWindows.values())
+        {
+            table.close();
+        }
+        openWindows.clear();
+        for (int i = 0; i < pooled; i++)
+        {
+            pool[i].close();
+        }
+        pooled = 0;
+    }
+
+    private final class RowEmitter implements OffHeapHashTable.EntryConsumer
+    {
+        long startMs;
+        long endMs;
+
         @Override
         public void accept(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
         {
-            final long start = buffer.getLong(keyOffset);
-            emit(start, start + spec.sizeMs, buffer, keyOffset + 8, buffer, valueOffset, fireTimeNs);
+            emit(startMs, endMs, buffer, keyOffset, buffer, valueOffset, fireTimeNs);
         }
     }
 }

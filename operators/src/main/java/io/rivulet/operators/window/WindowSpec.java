@@ -67,7 +67,7 @@ public final class WindowSpec
         {
             throw new SchemaException("Window slide must be > 0 and <= size (" + sizeMs + " ms), got " + slideMs);
         }
-        if ((sizeMs + slideMs - 1) / slideMs > MAX_WINDOWS_PER_RECORD)
+        if (sizeMs / slideMs + (sizeMs % slideMs == 0 ? 0 : 1) > MAX_WINDOWS_PER_RECORD) // no size + slide: overflow
         {
             throw new SchemaException("size/slide = " + (sizeMs / slideMs) + " windows per record exceeds " +
                 MAX_WINDOWS_PER_RECORD + "; use a larger slide");

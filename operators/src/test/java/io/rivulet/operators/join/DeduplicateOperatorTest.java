@@ -204,6 +204,31 @@ class DeduplicateOperatorTest
     }
 
     @Test
+    void shouldSweepExpiredKeysInBoundedStepsNotOneWholeTablePass()
+    {
+        dedup = (DeduplicateOperator)JoinOperators.dropDuplicates(EVENTS, "ts", 10, "k");
+        dedup.open(out);
+        final int keys = 200_000;
+        for (int k = 0; k < keys; k++)
+        {
+            push(dedup, new Event("AA", k, 1_000, k)); // all expire at watermark 1010
+        }
+        dedup.onWatermark(2_000);
+        // one watermark sweeps one step of the table, not all of it (that was one O(capacity) pause)
+        assertTrue(dedup.stateSize() > keys / 2, "one step removed " + (keys - dedup.stateSize()));
+        assertTrue(dedup.stateSize() < keys, "the sweep started");
+        int watermarks = 1;
+        while (dedup.stateSize() > 0)
+        {
+            dedup.onWatermark(2_000 + watermarks++);
+            assertTrue(watermarks < 1_000, "the sweep does not progress");
+        }
+        assertTrue(watermarks > 5, "watermarks: " + watermarks);
+        push(dedup, new Event("AA", 7, 3_000, 1)); // forgotten: passes again
+        assertEquals(keys + 1, out.rows.size());
+    }
+
+    @Test
     void shouldForgetKeyOnceWatermarkReachesFirstEventTimePlusHorizon()
     {
         dedup = (DeduplicateOperator)JoinOperators.dropDuplicates(EVENTS, "ts", 500, "sym", "k");

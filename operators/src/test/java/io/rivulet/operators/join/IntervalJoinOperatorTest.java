@@ -191,6 +191,28 @@ class IntervalJoinOperatorTest
     }
 
     @Test
+    void shouldNotLetOneLongLivedEntryPinTheDeadOnesBehindIt()
+    {
+        join(0, 10);
+        // far ahead in event time: live until watermark 1_000_010, and buffered first, at the log's tail
+        push(join.input(LEFT), new Event(true, "AA", 1, 1_000_000, 1));
+        push(join.input(LEFT), new Event(true, "AA", 1, 100, 2)); // same key, newer in the chain
+        int maxBuffered = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            push(join.input(LEFT), new Event(true, "BBBB", i % 50, 1_000 + i, 10 + i));
+            watermark(1_000 + i - 20);
+            maxBuffered = Math.max(maxBuffered, join.bufferedRecords());
+        }
+        // it used to hold all 100k: the live entry at the tail kept every dead one behind it
+        assertTrue(maxBuffered < 100, "buffered up to " + maxBuffered);
+        assertEquals(31, join.bufferedRecords(), "the far-future record + the last 30 ms");
+        // the moved entry is still found through its key's chain, and matched once
+        push(join.input(RIGHT), new Event(false, "AA", 1, 1_000_005, 7));
+        assertEquals(List.of(List.of("AA", 1, 1_000_000L, 1L, "AA", 1, 1_000_005L, 7.0)), out.rows);
+    }
+
+    @Test
     void shouldEmitEachMatchOnArrivalOfItsSecondRecord()
     {
         join(0, 100);

@@ -467,9 +467,9 @@ class OffHeapHashTableTest
     }
 
     @Test
-    void shouldFinishResizeBeforeSweeping()
+    void shouldSweepAndIterateDuringResizeWithoutFinishingIt()
     {
-        final OffHeapHashTable table = newTable(8, 8, 64, 0.5f);
+        final OffHeapHashTable table = newTable(8, 8, 4096, 0.5f);
         long key = 0;
         while (!table.isResizing())
         {
@@ -477,15 +477,77 @@ class OffHeapHashTableTest
             key++;
         }
         final long count = key;
+        final long[] seen = new long[2];
+        table.forEach((buffer, keyOffset, valueOffset) ->
+        {
+            seen[0]++;
+            seen[1] += buffer.getLong(valueOffset);
+        });
+        assertEquals(count, seen[0]);
+        assertEquals(count * (count - 1) / 2, seen[1]);
+        assertTrue(table.isResizing(), "forEach must not pay for the whole migration");
+
         final ExpiredBefore expired = new ExpiredBefore();
         expired.thresholdMs = count / 2;
-
         assertEquals(count / 2, table.removeIf(expired));
-        assertFalse(table.isResizing());
+        assertTrue(table.isResizing(), "removeIf must not pay for the whole migration");
         assertEquals(count - count / 2, table.size());
         for (long k = 0; k < count; k++)
         {
             assertEquals(k < count / 2, OffHeapHashTable.MISSING == table.find(k), "key " + k);
+        }
+        for (long k = count; k < 4 * count; k++) // the drain goes on with later inserts and completes
+        {
+            table.valueBuffer().putLong(table.getOrInsert(k), k);
+        }
+        assertFalse(table.isResizing());
+        for (long k = 0; k < 4 * count; k++)
+        {
+            final int offset = table.find(k);
+            assertEquals(k < count / 2, OffHeapHashTable.MISSING == offset, "key " + k);
+            if (offset != OffHeapHashTable.MISSING)
+            {
+                assertEquals(k, table.valueBuffer().getLong(offset));
+            }
+        }
+    }
+
+    @Test
+    void shouldSweepInBoundedStepsWhileTheTableKeepsChanging()
+    {
+        final OffHeapHashTable table = newTable(8, 8, 1 << 16, 0.7f);
+        final Random random = new Random(11);
+        final Map<Long, Long> reference = new HashMap<>();
+        for (int i = 0; i < 40_000; i++)
+        {
+            final long key = random.nextLong();
+            final long value = random.nextInt(1000);
+            table.valueBuffer().putLong(table.getOrInsert(key), value);
+            reference.put(key, value);
+        }
+        final ExpiredBefore expired = new ExpiredBefore();
+        expired.thresholdMs = 500;
+        int cursor = 0;
+        int steps = 0;
+        while (cursor < table.capacity())
+        {
+            final int callsBefore = expired.calls;
+            cursor = table.removeIfStep(expired, cursor, 1000);
+            assertTrue(expired.calls - callsBefore <= 1000, "a step looks at no more than its slots");
+            steps++;
+            // inserts and removes between steps
+            final long key = random.nextLong();
+            table.valueBuffer().putLong(table.getOrInsert(key), 600 + random.nextInt(400));
+            reference.put(key, table.valueBuffer().getLong(table.find(key)));
+        }
+        assertTrue(steps > 50, "steps " + steps);
+        reference.values().removeIf(v -> v < 500);
+        assertEquals(reference.size(), table.size());
+        for (final Map.Entry<Long, Long> e : reference.entrySet())
+        {
+            final int offset = table.find(e.getKey());
+            assertNotEquals(OffHeapHashTable.MISSING, offset);
+            assertEquals(e.getValue(), table.valueBuffer().getLong(offset));
         }
     }
 

@@ -56,6 +56,13 @@ class WindowAggregationReferenceTest
                 if (mode != OutputMode.COMPLETE) // rejected: per-key session state would be unbounded
                 {
                     cases.add(Arguments.of("session", WindowSpec.session("ts", 80), mode, lateness));
+                    // one key, events ~5 ms apart, 300 ms of disorder: about 60 open sessions at once
+                    cases.add(Arguments.of("session-one-key", WindowSpec.session("ts", 2), mode, lateness));
+                    cases.add(Arguments.of("session-one-key-gap4", WindowSpec.session("ts", 4), mode, lateness));
+                    // thousands of keys per window: firing takes many bounded steps, records arrive in between
+                    cases.add(Arguments.of("tumbling-wide", WindowSpec.tumbling("ts", 1000), mode, lateness));
+                    cases.add(Arguments.of("sliding-wide", WindowSpec.sliding("ts", 1000, 250), mode, lateness));
+                    cases.add(Arguments.of("session-wide", WindowSpec.session("ts", 80), mode, lateness));
                 }
             }
         }
@@ -66,8 +73,11 @@ class WindowAggregationReferenceTest
     {
     }
 
-    private static List<Event> randomEvents(final long seed)
+    private static List<Event> randomEvents(final long seed, final String name)
     {
+        final int keysPerSym = name.endsWith("one-key") || name.contains("one-key-") ? 1 :
+            name.endsWith("wide") ? 2000 : 10;
+        final int syms = keysPerSym == 1 ? 1 : SYMS.length;
         final Random random = new Random(seed);
         final List<Event> events = new ArrayList<>();
         for (int i = 0; i < 20_000; i++)
@@ -77,7 +87,7 @@ class WindowAggregationReferenceTest
             {
                 ts -= 3_000 + random.nextInt(3_000); // far behind the watermark: late
             }
-            events.add(new Event(SYMS[random.nextInt(SYMS.length)], random.nextInt(10), ts, 1 + random.nextInt(100),
+            events.add(new Event(SYMS[random.nextInt(syms)], random.nextInt(keysPerSym), ts, 1 + random.nextInt(100),
                 random.nextInt(1000)));
         }
         return events;
@@ -88,7 +98,7 @@ class WindowAggregationReferenceTest
     void shouldMatchReferenceAggregation(final String name, final WindowSpec window, final OutputMode mode,
         final long latenessMs)
     {
-        final List<Event> events = randomEvents(42 + name.hashCode() + mode.ordinal() * 7L + latenessMs);
+        final List<Event> events = randomEvents(42 + name.hashCode() + mode.ordinal() * 7L + latenessMs, name);
         final Aggregate[] aggregates = {
             Aggregate.count(), Aggregate.sum("v"), Aggregate.min("v"), Aggregate.max("px"), Aggregate.avg("v")};
 
@@ -123,6 +133,12 @@ class WindowAggregationReferenceTest
             assertTrue(reference.late > 50, "the input must contain late records: " + reference.late);
         }
         assertEquals(reference.late, aggregate.lateRecordsDropped());
+        if (name.startsWith("session-one-key"))
+        {
+            // the old operator failed with "more than 16 open sessions" here
+            assertTrue(((SessionReference)reference).maxOpenPerKey > 16,
+                "open sessions per key: " + ((SessionReference)reference).maxOpenPerKey);
+        }
         switch (mode)
         {
             case UPDATE:
@@ -336,6 +352,7 @@ class WindowAggregationReferenceTest
         private final long gap;
         private final Map<Key, List<Session>> sessions = new HashMap<>();
         private final TreeSet<Long> pendingEnds = new TreeSet<>();
+        int maxOpenPerKey;
 
         SessionReference(final long gap, final OutputMode mode, final long latenessMs)
         {
@@ -375,6 +392,7 @@ class WindowAggregationReferenceTest
             }
             merged.acc.add(e);
             list.add(merged);
+            maxOpenPerKey = Math.max(maxOpenPerKey, list.size());
             pendingEnds.add(merged.end);
             if (mode == OutputMode.UPDATE)
             {
