@@ -3,7 +3,7 @@ package io.rivulet.engine;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
-import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.internal.SlotRing;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.internal.SlotRing;
 import io.rivulet.ringbuffer.WaitMode;
 
 import java.util.ArrayList;

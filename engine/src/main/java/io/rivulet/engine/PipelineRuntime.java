@@ -1,6 +1,6 @@
 package io.rivulet.engine;
 
-import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.internal.SlotRing;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NoOpIdleStrategy;

@@ -2,8 +2,8 @@ package io.rivulet.engine;
 
 import io.rivulet.operators.Output;
 import io.rivulet.ringbuffer.RecordFlyweight;
-import io.rivulet.ringbuffer.SlotDescriptor;
-import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.internal.SlotDescriptor;
+import io.rivulet.ringbuffer.internal.SlotRing;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,7 +1,7 @@
 package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.internal.SlotRing;
 
 /**
  * Where a pipeline's records come from; create one with {@link Sources}: the application's thread

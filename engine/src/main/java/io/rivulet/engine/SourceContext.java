@@ -2,8 +2,8 @@ package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.ringbuffer.SlotDescriptor;
-import io.rivulet.ringbuffer.SlotRing;
+import io.rivulet.ringbuffer.internal.SlotDescriptor;
+import io.rivulet.ringbuffer.internal.SlotRing;
 import io.rivulet.ringbuffer.WaitMode;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;

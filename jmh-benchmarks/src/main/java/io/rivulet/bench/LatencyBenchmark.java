@@ -12,6 +12,7 @@ import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.WaitMode;
+import io.rivulet.ringbuffer.internal.WaitStrategies;
 import org.HdrHistogram.Histogram;
 
 import java.util.Locale;
@@ -196,7 +197,7 @@ public final class LatencyBenchmark
 
     private void runDisruptorBaseline(final Result result, final long warmup, final long total)
     {
-        final RingBuffer<Event> ring = RingBuffer.createSingleProducer(Event::new, 4096, waitMode.newWaitStrategy());
+        final RingBuffer<Event> ring = RingBuffer.createSingleProducer(Event::new, 4096, WaitStrategies.forMode(waitMode));
         final EventHandler<Event> handler = (event, sequence, endOfBatch) ->
         {
             final long nowNs = System.nanoTime();

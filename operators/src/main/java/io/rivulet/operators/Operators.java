@@ -9,6 +9,9 @@ import java.util.Set;
 /**
  * Creates the built-in stateless operators for an input schema. Every check (unknown column, type mismatch,
  * duplicate output column) happens here, when the pipeline is defined.
+ * <p>
+ * Internal: the engine's factory, public only across modules. Applications define pipelines with
+ * {@code io.rivulet.engine.RecordStream}; this class may change in any release.
  */
 public final class Operators
 {

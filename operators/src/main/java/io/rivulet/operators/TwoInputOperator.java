@@ -2,7 +2,7 @@ package io.rivulet.operators;
 
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.watermark.WatermarkMerger;
+import io.rivulet.watermark.internal.WatermarkMerger;
 
 /**
  * An operator with two inputs (left = 0, right = 1), such as a stream-stream join: the SPI for fan-in. Each

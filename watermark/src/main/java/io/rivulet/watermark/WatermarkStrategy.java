@@ -1,5 +1,7 @@
 package io.rivulet.watermark;
 
+import io.rivulet.watermark.internal.WatermarkMerger;
+
 import org.agrona.concurrent.EpochClock;
 
 /**

@@ -1,5 +1,9 @@
 package io.rivulet.watermark;
 
+import io.rivulet.watermark.internal.TimerHandler;
+import io.rivulet.watermark.internal.TimerQueue;
+import io.rivulet.watermark.internal.WatermarkMerger;
+
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.rivulet.operators.join;
 
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
-import io.rivulet.operators.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;

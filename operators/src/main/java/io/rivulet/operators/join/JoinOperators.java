@@ -11,6 +11,9 @@ import io.rivulet.ringbuffer.SchemaException;
  * stream-stream interval join. Their state lives off-heap and is bounded by the watermark, so put
  * {@code Operators.withWatermark} upstream (per join input). All checks happen here, when the pipeline is
  * defined; a mistake throws {@link SchemaException} naming the column or bound and the fix.
+ * <p>
+ * Internal: the engine's factory, public only across modules. Applications define pipelines with
+ * {@code io.rivulet.engine.RecordStream}; this class may change in any release.
  */
 public final class JoinOperators
 {

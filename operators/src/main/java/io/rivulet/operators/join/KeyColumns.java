@@ -1,6 +1,6 @@
 package io.rivulet.operators.join;
 
-import io.rivulet.operators.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
 import io.rivulet.ringbuffer.LongField;

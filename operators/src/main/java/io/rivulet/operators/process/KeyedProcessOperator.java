@@ -2,13 +2,13 @@ package io.rivulet.operators.process;
 
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
-import io.rivulet.operators.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
-import io.rivulet.watermark.TimerHandler;
-import io.rivulet.watermark.TimerQueue;
+import io.rivulet.watermark.internal.TimerHandler;
+import io.rivulet.watermark.internal.TimerQueue;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 

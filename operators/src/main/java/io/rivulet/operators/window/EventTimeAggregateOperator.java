@@ -2,12 +2,12 @@ package io.rivulet.operators.window;
 
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
-import io.rivulet.operators.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
-import io.rivulet.watermark.TimerHandler;
-import io.rivulet.watermark.TimerQueue;
+import io.rivulet.watermark.internal.TimerHandler;
+import io.rivulet.watermark.internal.TimerQueue;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -1,7 +1,7 @@
 package io.rivulet.operators.window;
 
 import io.rivulet.operators.Output;
-import io.rivulet.operators.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import org.agrona.BufferUtil;

@@ -8,6 +8,9 @@ import io.rivulet.ringbuffer.SchemaException;
 /**
  * Creates event-time aggregation operators. Output rows: {@code window_start, window_end} (TIMESTAMP), the
  * key columns, then one column per aggregate. All checks happen here, when the pipeline is defined.
+ * <p>
+ * Internal: the engine's factory, public only across modules. Applications define pipelines with
+ * {@code io.rivulet.engine.RecordStream}; this class may change in any release.
  */
 public final class WindowOperators
 {

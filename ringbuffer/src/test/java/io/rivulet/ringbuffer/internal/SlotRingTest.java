@@ -1,4 +1,7 @@
-package io.rivulet.ringbuffer;
+package io.rivulet.ringbuffer.internal;
+
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.WaitMode;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

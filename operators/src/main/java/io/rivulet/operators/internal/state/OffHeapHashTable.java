@@ -1,12 +1,12 @@
-package io.rivulet.operators.state;
+package io.rivulet.operators.internal.state;
 
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.rivulet.operators.state.StateEntryDescriptor.KEY_OFFSET;
-import static io.rivulet.operators.state.StateEntryDescriptor.TAG_OFFSET;
+import static io.rivulet.operators.internal.state.StateEntryDescriptor.KEY_OFFSET;
+import static io.rivulet.operators.internal.state.StateEntryDescriptor.TAG_OFFSET;
 
 /**
  * Keyed operator state in off-heap memory: an open-addressing hash table (linear probing) from a fixed-width key

@@ -1,4 +1,6 @@
-package io.rivulet.ringbuffer;
+package io.rivulet.ringbuffer.internal;
+
+import io.rivulet.ringbuffer.WaitMode;
 
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.InsufficientCapacityException;
@@ -64,7 +66,7 @@ public final class SlotRing
         this.multiProducer = multiProducer;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * slotLength, 64));
         final com.lmax.disruptor.WaitStrategy waitStrategy = waitTimeoutNs > 0 ?
-            waitMode.newWaitStrategy(waitTimeoutNs) : waitMode.newWaitStrategy();
+            WaitStrategies.forMode(waitMode, waitTimeoutNs) : WaitStrategies.forMode(waitMode);
         this.sequencer = multiProducer ?
             new MultiProducerSequencer(capacity, waitStrategy) : new SingleProducerSequencer(capacity, waitStrategy);
     }

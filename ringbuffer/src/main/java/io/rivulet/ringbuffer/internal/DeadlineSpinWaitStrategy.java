@@ -1,4 +1,4 @@
-package io.rivulet.ringbuffer;
+package io.rivulet.ringbuffer.internal;
 
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;

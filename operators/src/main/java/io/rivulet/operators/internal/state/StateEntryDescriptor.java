@@ -1,4 +1,4 @@
-package io.rivulet.operators.state;
+package io.rivulet.operators.internal.state;
 
 /**
  * Binary layout of one slot of an {@link OffHeapHashTable}: a tag, the key, then the caller's value.

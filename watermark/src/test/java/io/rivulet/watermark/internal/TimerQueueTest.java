@@ -1,4 +1,4 @@
-package io.rivulet.watermark;
+package io.rivulet.watermark.internal;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.rivulet.operators.state;
+package io.rivulet.operators.internal.state;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.rivulet.watermark;
+package io.rivulet.watermark.internal;
 
 /**
  * Receives the timers a {@link TimerQueue} fires, on the thread calling {@link TimerQueue#advanceTo}.

@@ -1,4 +1,4 @@
-package io.rivulet.ringbuffer;
+package io.rivulet.ringbuffer.internal;
 
 import org.agrona.concurrent.UnsafeBuffer;
 

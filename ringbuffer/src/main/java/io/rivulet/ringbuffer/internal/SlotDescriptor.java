@@ -1,4 +1,4 @@
-package io.rivulet.ringbuffer;
+package io.rivulet.ringbuffer.internal;
 
 /**
  * Binary layout of one ring slot: a fixed header followed by one record's bytes.

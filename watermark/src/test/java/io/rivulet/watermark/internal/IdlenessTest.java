@@ -1,4 +1,6 @@
-package io.rivulet.watermark;
+package io.rivulet.watermark.internal;
+
+import io.rivulet.watermark.WatermarkStrategy;
 
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
