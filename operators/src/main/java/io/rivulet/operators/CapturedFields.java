@@ -78,25 +78,7 @@ final class CapturedFields
         throw new SchemaException(what + " uses field '" + field + "' resolved from " + field.schema() +
             ", but its records have " + schemas[0] + (schemas.length > 1 ? " (output " + schemas[1] + ")" : "") +
             ": it would read another column's bytes. Resolve the field from the schema at this point of the " +
-            "pipeline, e.g. stream.schema()." + accessor(field) + "(\"" + field.name() + "\")");
+            "pipeline, e.g. stream.schema()." + field.type().schemaAccessor() + "(\"" + field.name() + "\")");
     }
 
-    private static String accessor(final Field field)
-    {
-        switch (field.type())
-        {
-            case INT32:
-                return "intField";
-            case FLOAT64:
-                return "doubleField";
-            case BOOLEAN:
-                return "booleanField";
-            case SYMBOL:
-                return "symbolField";
-            case DECIMAL:
-                return "decimalField";
-            default:
-                return "longField";
-        }
-    }
 }

@@ -888,19 +888,9 @@ public abstract class Expr
         @Override
         long evalLong(final RecordFlyweight record)
         {
-            final long a = l.evalLong(record);
-            final long b = r.evalLong(record);
             try
             {
-                switch (op)
-                {
-                    case PLUS:
-                        return Math.addExact(a, b);
-                    case MINUS:
-                        return Math.subtractExact(a, b);
-                    default:
-                        return Math.multiplyExact(a, b);
-                }
+                return exact(op, l.evalLong(record), r.evalLong(record));
             }
             catch (final ArithmeticException e)
             {
@@ -912,6 +902,20 @@ public abstract class Expr
         FieldType outputType()
         {
             return FieldType.INT64;
+        }
+    }
+
+    /** {@code a op b} for PLUS, MINUS or TIMES, throwing {@link ArithmeticException} on overflow. */
+    static long exact(final int op, final long a, final long b)
+    {
+        switch (op)
+        {
+            case PLUS:
+                return Math.addExact(a, b);
+            case MINUS:
+                return Math.subtractExact(a, b);
+            default:
+                return Math.multiplyExact(a, b);
         }
     }
 
@@ -1013,17 +1017,8 @@ public abstract class Expr
         {
             try
             {
-                final long a = Decimals.rescaleUp(l.evalLong(record), lRescale);
-                final long b = Decimals.rescaleUp(r.evalLong(record), rRescale);
-                switch (op)
-                {
-                    case PLUS:
-                        return Math.addExact(a, b);
-                    case MINUS:
-                        return Math.subtractExact(a, b);
-                    default:
-                        return Math.multiplyExact(a, b);
-                }
+                return exact(op, Decimals.rescaleUp(l.evalLong(record), lRescale),
+                    Decimals.rescaleUp(r.evalLong(record), rRescale));
             }
             catch (final ArithmeticException e)
             {

@@ -131,29 +131,10 @@ public abstract class Field
     {
         return "Field '" + field + "' was resolved from " + field.schema + " but the record has " + recordSchema +
             ": it would read another column's bytes. Resolve the field from the schema of the records at this " +
-            "point of the pipeline (e.g. stream.schema()." + accessor(field.type) + "(\"" + field.name +
+            "point of the pipeline (e.g. stream.schema()." + field.type.schemaAccessor() + "(\"" + field.name +
             "\") after the select/map that changed it)";
     }
 
-    /** The {@link Schema} method resolving a field of this type, for messages. */
-    static String accessor(final FieldType type)
-    {
-        switch (type)
-        {
-            case INT32:
-                return "intField";
-            case FLOAT64:
-                return "doubleField";
-            case BOOLEAN:
-                return "booleanField";
-            case SYMBOL:
-                return "symbolField";
-            case DECIMAL:
-                return "decimalField";
-            default:
-                return "longField";
-        }
-    }
 
     static Field create(final String name, final FieldType type, final int index, final int offset, final int length,
         final int scale)
