@@ -29,6 +29,12 @@ public final class Pipeline implements AutoCloseable
     private final MetricsCollector metrics;
     private final String plan;
 
+    /** For tests: the runtime behind this facade. */
+    PipelineRuntime runtime()
+    {
+        return runtime;
+    }
+
     Pipeline(final PipelineRuntime runtime, final PhysicalPlan plan)
     {
         this.runtime = runtime;
@@ -118,13 +124,17 @@ public final class Pipeline implements AutoCloseable
      * and the sinks ({@link Sink#close()}, late-data and dead-letter sinks included). Idempotent.
      * <ul>
      *   <li>From any other thread: waits for the pipeline's threads to exit (one blocked in a callback is
-     *   interrupted after a second), so everything is released when it returns.</li>
+     *   interrupted after a second), so everything is released when it returns. A thread still running after
+     *   10 s (a source function that never checks {@link SourceContext#isStopping()}, a callback blocked in a
+     *   call that ignores interrupts) is given up on: {@code close()} then throws {@link IllegalStateException}
+     *   naming it, and the operators' memory and the sinks are released when that thread exits.</li>
      *   <li>From a pipeline thread (a sink, operator or generator callback): requests the stop and returns at
      *   once; records after the current one are not delivered, and the last pipeline thread to exit releases.</li>
      * </ul>
      *
      * @throws PipelineFailedException if closing an operator or a sink threw (reported once; everything else is
      *                                 closed all the same).
+     * @throws IllegalStateException   if a pipeline thread did not stop within 10 s (see above).
      */
     @Override
     public void close()

@@ -34,6 +34,10 @@ final class PipelineRuntime implements ErrorHandler
 {
     /** How long a closing thread waits for a pipeline thread before interrupting it (and waiting again). */
     private static final long JOIN_INTERRUPT_AFTER_MS = 1_000;
+    /** How long close() waits in all for the pipeline's threads before it gives up on them. */
+    static final long CLOSE_TIMEOUT_MS = 10_000;
+
+    private volatile long closeTimeoutMs = CLOSE_TIMEOUT_MS;
 
     private final String name;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -190,9 +194,11 @@ final class PipelineRuntime implements ErrorHandler
     /**
      * Stops the pipeline and releases it. From a pipeline thread: requests the stop and returns (the last thread
      * out releases). From another thread: also waits for the pipeline threads to exit (interrupting a thread
-     * that does not exit within a second, e.g. one blocked in a sink), so everything is released on return.
+     * that does not exit within a second, e.g. one blocked in a sink), so everything is released on return; a
+     * thread still running after {@link #CLOSE_TIMEOUT_MS} is given up on.
      *
      * @throws PipelineFailedException once, if closing an operator or sink threw.
+     * @throws IllegalStateException   if a thread did not stop in time (its release then happens when it exits).
      */
     void close()
     {
@@ -209,7 +215,17 @@ final class PipelineRuntime implements ErrorHandler
                 return;
             }
             closeFinished = true;
-            joinThreads();
+            final String stuck = joinThreads();
+            if (stuck != null)
+            {
+                // Freeing operator memory under a thread that may still run an operator would crash the JVM:
+                // leave the release to the last thread out (onThreadExit), and tell the caller.
+                done.countDown();
+                throw new IllegalStateException("Pipeline '" + name + "': thread " + stuck + " did not stop " +
+                    "within " + closeTimeoutMs + " ms of close(), even when interrupted (a source function that " +
+                    "does not check isStopping(), or a callback blocked in a call that ignores interrupts); the " +
+                    "pipeline's operators and sinks are released when it exits");
+            }
             release();
             if (releaseFailure != null)
             {
@@ -219,16 +235,31 @@ final class PipelineRuntime implements ErrorHandler
         }
     }
 
-    private void joinThreads()
+    /** For tests: shortens {@link #CLOSE_TIMEOUT_MS}. */
+    void closeTimeout(final long timeoutMs)
+    {
+        closeTimeoutMs = timeoutMs;
+    }
+
+    /** @return the name of a thread still alive after the close timeout, or null if all exited. */
+    private String joinThreads()
     {
         boolean interrupted = Thread.interrupted(); // an interrupted caller must still wait, then keep its flag
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs);
+        String stuck = null;
         for (final Thread thread : threads)
         {
             while (thread.isAlive())
             {
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+                if (leftMs <= 0)
+                {
+                    stuck = thread.getName();
+                    break;
+                }
                 try
                 {
-                    thread.join(JOIN_INTERRUPT_AFTER_MS);
+                    thread.join(Math.min(JOIN_INTERRUPT_AFTER_MS, leftMs));
                     if (thread.isAlive())
                     {
                         thread.interrupt(); // wakes a callback blocked in a wait; the stage then sees the stop
@@ -244,6 +275,7 @@ final class PipelineRuntime implements ErrorHandler
         {
             Thread.currentThread().interrupt();
         }
+        return stuck;
     }
 
     /**

@@ -425,4 +425,53 @@ class PipelineCloseTest extends ThreadLeakCheck
             }
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void shouldGiveUpOnASourceThatIgnoresStopAndReleaseWhenItExits() throws InterruptedException
+    {
+        final java.util.concurrent.atomic.AtomicBoolean letGo = new java.util.concurrent.atomic.AtomicBoolean();
+        final CountDownLatch received = new CountDownLatch(1);
+        final AtomicInteger sinkCloses = new AtomicInteger();
+        final Source deaf = Sources.feed(IDS, "deaf", ctx ->
+        {
+            ctx.claim().setLong(ID, 1);
+            ctx.commit();
+            while (!letGo.get()) // ignores isStopping() and interrupts alike
+            {
+                Thread.onSpinWait();
+            }
+        });
+        final Pipeline p = Pipeline.from(deaf).to(new Sink()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight record)
+            {
+                received.countDown();
+            }
+
+            @Override
+            public void close()
+            {
+                sinkCloses.incrementAndGet();
+            }
+        }).start();
+        assertTrue(received.await(10, TimeUnit.SECONDS));
+        p.runtime().closeTimeout(300);
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, p::close);
+        assertTrue(ex.getMessage().startsWith("Pipeline 'pipeline': thread rivulet-pipeline-source-0 did not stop " +
+            "within 300 ms of close()"), ex.getMessage());
+        assertEquals(0, sinkCloses.get(), "nothing is released under a thread that may still run");
+        assertThrows(PipelineClosedException.class, () -> p.awaitCompletion(1, TimeUnit.SECONDS));
+
+        letGo.set(true);
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sinkCloses.get() == 0 && System.nanoTime() < deadlineNs)
+        {
+            Thread.onSpinWait(); // the last thread out releases
+        }
+        assertEquals(1, sinkCloses.get());
+        p.close(); // idempotent afterwards
+    }
 }
