@@ -13,8 +13,12 @@ package io.rivulet.engine;
  * have already seen it (their state may include it; what they emitted before the exception stays emitted).
  * <p>
  * Never skipped, always failing the pipeline: exceptions from the pipeline's sink, a late-data sink or the
- * dead-letter sink itself (a sink that cannot take records is not a bad record), and exceptions while handling
- * a watermark, tick, timer or end of stream (there is no record to blame). Immutable, thread-safe.
+ * dead-letter sink itself (a sink that cannot take records is not a bad record), exceptions while handling
+ * a watermark, tick, timer or end of stream (there is no record to blame), and an
+ * {@link io.rivulet.operators.OperatorStateException}: a window aggregate that failed after part of its state
+ * took the record (an overflowing {@code sum} after {@code count} counted it; skipping would leave the window
+ * inconsistent), or rows of closed windows that failed downstream while a record passed (that record did not
+ * produce them). Immutable, thread-safe.
  */
 public final class ErrorPolicy
 {

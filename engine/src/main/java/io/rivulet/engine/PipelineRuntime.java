@@ -133,7 +133,8 @@ final class PipelineRuntime implements ErrorHandler
     @Override
     public void onError(final Throwable throwable)
     {
-        final Throwable cause = throwable instanceof SinkFailure ? throwable.getCause() : throwable;
+        final Throwable sinkError = SinkFailure.sinkCause(throwable);
+        final Throwable cause = sinkError != null ? sinkError : throwable;
         errorCount.incrementAndGet();
         failure.compareAndSet(null, cause);
         stop();

@@ -13,4 +13,21 @@ final class SinkFailure extends RuntimeException
     {
         super(cause.toString(), cause, false, false);
     }
+
+    /**
+     * @param error an exception that reached the stage or the runtime.
+     * @return the sink's own exception if a {@link SinkFailure} is anywhere in the cause chain (operators such as
+     * a window firing its rows may wrap it), else null.
+     */
+    static Throwable sinkCause(final Throwable error)
+    {
+        for (Throwable t = error; t != null; t = t.getCause())
+        {
+            if (t instanceof SinkFailure)
+            {
+                return t.getCause();
+            }
+        }
+        return null;
+    }
 }

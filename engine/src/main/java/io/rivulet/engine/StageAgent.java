@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.operators.OperatorStateException;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -205,11 +206,12 @@ final class StageAgent implements Agent, SlotHandler
 
     private void onRecordError(final RecordFlyweight record, final Throwable error)
     {
-        if (error instanceof SinkFailure)
+        final Throwable sinkError = SinkFailure.sinkCause(error); // also through a window firing its rows
+        if (sinkError != null)
         {
-            fail(error.getCause());
+            fail(sinkError);
         }
-        if (deadLetterSink == null || !(error instanceof Exception))
+        if (deadLetterSink == null || !(error instanceof Exception) || error instanceof OperatorStateException)
         {
             fail(error);
         }

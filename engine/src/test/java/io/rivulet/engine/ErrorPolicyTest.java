@@ -150,4 +150,63 @@ class ErrorPolicyTest extends ThreadLeakCheck
         final PipelineBuilder builder = Pipeline.from(rows(1)).to(Sinks.discard()).onRecordError(null);
         assertThrows(IllegalArgumentException.class, builder::build);
     }
+
+    private static final Schema TS = Schema.builder().symbol("k", 4).int64("v").timestamp("ts").build();
+
+    @Test
+    void shouldFailRatherThanSkipARecordThatLeftAWindowHalfUpdated()
+    {
+        final CollectingDeadLetters deadLetters = new CollectingDeadLetters();
+        final CollectingSink sink = Sinks.collecting();
+        // the second record overflows sum(v) after count() already took it: skipping it would leave count=3
+        try (Pipeline p = Pipeline.from(Sources.rows(TS, new Object[]{"A", Long.MAX_VALUE - 1, 1L},
+                new Object[]{"A", 5L, 5L}, new Object[]{"A", -10L, 10L}))
+            .withWatermark("ts", 0)
+            .groupBy(io.rivulet.operators.window.WindowSpec.tumbling("ts", 1000), "k")
+            .agg(io.rivulet.operators.window.Aggregate.count(), io.rivulet.operators.window.Aggregate.sum("v"))
+            .to(sink).onRecordError(ErrorPolicy.skip(deadLetters)).start())
+        {
+            final PipelineFailedException ex =
+                assertThrows(PipelineFailedException.class, () -> p.awaitCompletion(10, TimeUnit.SECONDS));
+            final io.rivulet.operators.OperatorStateException state =
+                assertInstanceOf(io.rivulet.operators.OperatorStateException.class, ex.getCause());
+            assertTrue(state.getMessage().startsWith("window aggregation: sum_v failed on a record after its " +
+                "window's state took part of it"), state.getMessage());
+            assertInstanceOf(ArithmeticException.class, state.getCause());
+            assertEquals(List.of(), deadLetters.letters());
+            assertEquals(List.of(), sink.rows());
+        }
+    }
+
+    @Test
+    void shouldFailRatherThanBlameTheCurrentRecordWhenARowOfAClosedWindowFailsDownstream()
+    {
+        final CollectingDeadLetters deadLetters = new CollectingDeadLetters();
+        final CollectingSink sink = Sinks.collecting();
+        final RecordStream windows = Pipeline.from(Sources.rows(TS, new Object[]{"BAD", 1L, 100L},
+                new Object[]{"A", 2L, 200L}, new Object[]{"A", 3L, 1500L}, new Object[]{"A", 4L, 2500L}))
+            .withWatermark("ts", 0)
+            .groupBy(io.rivulet.operators.window.WindowSpec.tumbling("ts", 1000), "k")
+            .agg(io.rivulet.operators.window.Aggregate.count());
+        final io.rivulet.ringbuffer.SymbolField key = windows.schema().symbolField("k");
+        try (Pipeline p = windows
+            .filter(r ->
+            {
+                if (r.symbolEquals(key, "BAD"))
+                {
+                    throw new IllegalArgumentException("bad window row");
+                }
+                return true;
+            })
+            .to(sink).onRecordError(ErrorPolicy.skip(deadLetters)).start())
+        {
+            final PipelineFailedException ex =
+                assertThrows(PipelineFailedException.class, () -> p.awaitCompletion(10, TimeUnit.SECONDS));
+            final io.rivulet.operators.OperatorStateException state =
+                assertInstanceOf(io.rivulet.operators.OperatorStateException.class, ex.getCause());
+            assertTrue(state.getMessage().contains("emitting the rows of closed windows failed"), state.getMessage());
+            assertEquals("bad window row", state.getCause().getMessage());
+            assertEquals(List.of(), deadLetters.letters(), "the record passing by did not cause it");
+        }
+    }
 }

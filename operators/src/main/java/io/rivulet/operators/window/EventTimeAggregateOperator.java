@@ -1,6 +1,7 @@
 package io.rivulet.operators.window;
 
 import io.rivulet.operators.Operator;
+import io.rivulet.operators.OperatorStateException;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.LongField;
@@ -267,6 +268,23 @@ abstract class EventTimeAggregateOperator extends Operator
      * sees a watermark before the rows of the windows it closed.
      */
     private void fireStep(final int budgetUnits)
+    {
+        try
+        {
+            closeDueWindows(budgetUnits);
+        }
+        catch (final OperatorStateException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            // fired while some record passes, but that record did not produce these rows: not a record to skip
+            throw new OperatorStateException(description + ": emitting the rows of closed windows failed", ex);
+        }
+    }
+
+    private void closeDueWindows(final int budgetUnits)
     {
         int budget = budgetUnits;
         while (true)

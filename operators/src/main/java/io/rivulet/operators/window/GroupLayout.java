@@ -1,5 +1,7 @@
 package io.rivulet.operators.window;
 
+import io.rivulet.operators.OperatorStateException;
+
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -27,6 +29,7 @@ final class GroupLayout
     private final Field[] keyFields;
     private final int keyLengthBytes;
     private final AggregateFunction[] aggregates;
+    private final String[] aggregateNames;
     private final int[] accumulatorOffsets;
     private final int accumulatorLengthBytes;
     private final Schema outputSchema;
@@ -61,6 +64,7 @@ final class GroupLayout
         keyLengthBytes = keyLength;
 
         aggregates = new AggregateFunction[aggregateSpecs.length];
+        aggregateNames = new String[aggregateSpecs.length];
         accumulatorOffsets = new int[aggregateSpecs.length];
         int accLength = 0;
         for (int i = 0; i < aggregateSpecs.length; i++)
@@ -71,6 +75,7 @@ final class GroupLayout
                 throw new SchemaException("Aggregate #" + (i + 1) + " is null");
             }
             aggregates[i] = spec.bind(input);
+            aggregateNames[i] = spec.name();
             if (!names.add(spec.name()))
             {
                 throw new SchemaException("Output column '" + spec.name() + "' of " + spec + " is not unique; " +
@@ -151,9 +156,19 @@ final class GroupLayout
 
     void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
     {
-        for (int i = 0; i < aggregates.length; i++)
+        int i = 0;
+        try
         {
-            aggregates[i].accumulate(acc, offset + accumulatorOffsets[i], record);
+            for (; i < aggregates.length; i++)
+            {
+                aggregates[i].accumulate(acc, offset + accumulatorOffsets[i], record);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // the aggregates before i (and the other windows of a sliding window) already hold the record
+            throw new OperatorStateException("window aggregation: " + aggregateNames[i] + " failed on a " +
+                "record after its window's state took part of it; a skipped record cannot be taken back out", ex);
         }
     }
 
