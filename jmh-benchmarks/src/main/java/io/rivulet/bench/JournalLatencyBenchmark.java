@@ -71,6 +71,8 @@ public final class JournalLatencyBenchmark
      */
     public static void main(final String[] args) throws IOException
     {
+        // before Chronicle's first class loads: its INFO lines (disk-space polls, file growth) would bury the table
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         long rate = 200_000;
         long seconds = 20;
         long warmup = 5;
