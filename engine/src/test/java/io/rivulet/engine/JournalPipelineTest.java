@@ -226,6 +226,50 @@ class JournalPipelineTest extends ThreadLeakCheck
         assertTrue(fromEnd.ended());
     }
 
+    /** Appends made while a finite source replays (from the sink, so surely after it started) are not replayed. */
+    @Test
+    void shouldReplayOnlyUpToTheEntryThatWasLastAtStartWhenFinite()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 100);
+        final List<Long> ids = new ArrayList<>();
+        try (Journal journal = Journal.at(in).open())
+        {
+            final JournalWriter writer = journal.writer();
+            assertTrue(track(Pipeline.from(Sources.journal(in)).to((RecordFlyweight r) ->
+            {
+                ids.add(r.getLong(ID));
+                if (ids.size() <= 50)
+                {
+                    fill(writer.claim(), 1_000 + ids.size()); // after the source took the last index
+                    writer.commit();
+                }
+            }).ringCapacity(8).start()).awaitCompletion(30, TimeUnit.SECONDS));
+            assertEquals(150, journal.entryCount());
+        }
+        final List<Long> expected = new ArrayList<>();
+        for (long i = 0; i < 100; i++)
+        {
+            expected.add(i);
+        }
+        assertEquals(expected, ids);
+    }
+
+    /** An output journal is a journal: a second pipeline reads it (chained pipelines). */
+    @Test
+    void shouldReadAnOutputJournalAsASource()
+    {
+        final Path in = tempDir.resolve("in");
+        final Path out = tempDir.resolve("out");
+        append(in, 0, 20);
+        assertTrue(track(Pipeline.from(Sources.journal(in)).where(col("id").lt(5)).to(Sinks.journal(out)).start())
+            .awaitCompletion(30, TimeUnit.SECONDS));
+        final CollectingSink sink = Sinks.collecting();
+        assertTrue(track(Pipeline.from(Sources.journal(out, TRADES)).select(col("id")).to(sink).start())
+            .awaitCompletion(30, TimeUnit.SECONDS));
+        assertEquals(List.of(List.of(0L), List.of(1L), List.of(2L), List.of(3L), List.of(4L)), sink.rows());
+    }
+
     @Test
     void shouldTailFromTheEndOnlyWhatIsAppendedAfterStart()
     {
