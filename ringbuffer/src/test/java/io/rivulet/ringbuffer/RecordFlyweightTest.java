@@ -47,6 +47,22 @@ class RecordFlyweightTest
     }
 
     @Test
+    void shouldHaveNoSourceIndexUntilSetAndCopyItWithTheRecord()
+    {
+        assertEquals(SlotDescriptor.NO_SOURCE_INDEX, new RecordFlyweight(SCHEMA).sourceIndex());
+        record.setLong(ID, 5).ingestTimeNs(11).sourceIndex(0x1_0000_0002L);
+        final RecordFlyweight copy = new RecordFlyweight(SCHEMA)
+            .wrap(new UnsafeBuffer(new byte[SCHEMA.recordLengthBytes()]), 0).copyFrom(record);
+        assertEquals(5, copy.getLong(ID));
+        assertEquals(11, copy.ingestTimeNs());
+        assertEquals(0x1_0000_0002L, copy.sourceIndex());
+        // the slot header keeps every field, and so the record after it, 8-byte aligned
+        assertEquals(0, SlotDescriptor.SOURCE_INDEX_OFFSET % 8);
+        assertEquals(SlotDescriptor.SOURCE_INDEX_OFFSET + 8, SlotDescriptor.HEADER_LENGTH);
+        assertEquals(0, SlotDescriptor.HEADER_LENGTH % 8);
+    }
+
+    @Test
     void shouldRoundTripInt64()
     {
         for (final long v : new long[]{0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0102030405060708L})
