@@ -468,6 +468,26 @@ class JournalPipelineTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldFailTheJournaledPublishersClaimOnceThePipelineFailed()
+    {
+        final Path in = tempDir.resolve("in");
+        final IllegalStateException boom = new IllegalStateException("boom");
+        try (JournaledPublisher publisher = Sources.journaled(in, TRADES))
+        {
+            final Pipeline p = track(Pipeline.from(publisher).to((RecordFlyweight r) ->
+            {
+                throw boom;
+            }).start());
+            fill(publisher.claim(), 1);
+            publisher.commit();
+            await(() -> p.failure() != null, "the pipeline's failure");
+            final PipelineFailedException ex = assertThrows(PipelineFailedException.class, publisher::claim);
+            assertEquals(boom, ex.getCause());
+            assertFalse(publisher.isClaimed());
+        }
+    }
+
+    @Test
     void shouldRejectAJournalOfAnotherSchemaShowingBothSchemas()
     {
         final Path in = tempDir.resolve("in");
