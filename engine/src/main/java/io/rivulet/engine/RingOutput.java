@@ -39,6 +39,7 @@ final class RingOutput implements Output
         buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
         buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
         buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, record.ingestTimeNs());
+        buffer.putLong(offset + SlotDescriptor.SOURCE_INDEX_OFFSET, record.sourceIndex());
         buffer.putBytes(SlotDescriptor.recordOffset(offset), record.buffer(), record.offset(), recordLength);
         ring.publish(sequence);
         recordsOut.lazySet(recordsOut.get() + 1);

@@ -4,6 +4,7 @@ import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 /**
  * Factories for the built-in sinks. Any {@link Sink} lambda is also a callback sink.
@@ -102,5 +103,17 @@ public final class Sinks
     public static Sink discard()
     {
         return record -> { };
+    }
+
+    /**
+     * An output journal: every record is appended with a stable output sequence number (1, 2, 3, ...). See
+     * {@link JournalSink}.
+     *
+     * @param dir the output journal's directory: created with the stream's schema if new, else reopened.
+     * @return the sink; {@link JournalSink#lastSequence()} tells how far it wrote.
+     */
+    public static JournalSink journal(final Path dir)
+    {
+        return new JournalSink(dir);
     }
 }

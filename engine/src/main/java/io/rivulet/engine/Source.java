@@ -5,7 +5,8 @@ import io.rivulet.ringbuffer.internal.SlotRing;
 
 /**
  * Where a pipeline's records come from; create one with {@link Sources}: the application's thread
- * ({@link Sources#publisher}), a generator or in-memory rows, or your own feed on a thread of its own
+ * ({@link Sources#publisher}), a generator or in-memory rows, a journal ({@link Sources#journal}, or
+ * {@link Sources#journaled} for an app publishing through one), or your own feed on a thread of its own
  * ({@link Sources#feed} with a {@link SourceFunction}). All of them publish through a {@link SourceContext}.
  * A source is used by one pipeline.
  */

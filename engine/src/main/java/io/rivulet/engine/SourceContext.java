@@ -156,6 +156,21 @@ public final class SourceContext
      */
     public void commit(final long ingestTimeNs)
     {
+        commit(ingestTimeNs, SlotDescriptor.NO_SOURCE_INDEX);
+    }
+
+    /**
+     * Publishes the claimed record with its ingest time and its position in the source (a journal index, a
+     * Kafka offset), which operators and sinks see as {@link RecordFlyweight#sourceIndex()} and checkpoints
+     * record as the source's position.
+     *
+     * @param ingestTimeNs as {@link #commit(long)}.
+     * @param sourceIndex  the record's position in its source, increasing; {@link SlotDescriptor#NO_SOURCE_INDEX}
+     *                     if the source has none.
+     * @throws IllegalStateException if no record is claimed.
+     */
+    public void commit(final long ingestTimeNs, final long sourceIndex)
+    {
         final long sequence = claimed;
         if (sequence < 0)
         {
@@ -166,6 +181,7 @@ public final class SourceContext
         buffer.putInt(offset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
         buffer.putInt(offset + SlotDescriptor.SOURCE_ID_OFFSET, sourceId);
         buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, ingestTimeNs);
+        buffer.putLong(offset + SlotDescriptor.SOURCE_INDEX_OFFSET, sourceIndex);
         ring.publish(sequence);
     }
 

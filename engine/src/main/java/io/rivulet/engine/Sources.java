@@ -3,6 +3,7 @@ package io.rivulet.engine;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -100,5 +101,50 @@ public final class Sources
             throw new SchemaException("Feed '" + name + "' has no function; pass a SourceFunction (ctx -> ...)");
         }
         return new FeedSource(schema, name, function);
+    }
+
+    /**
+     * Reads a journal with the schema stored in it: from the start, an index or the end; finite (the default:
+     * up to the last entry at start, then the stream ends) or tailing. See {@link JournalSource}.
+     *
+     * @param dir the journal's directory; it must hold a journal.
+     * @return the source, to configure before building the pipeline.
+     * @throws IllegalArgumentException if {@code dir} is not a journal.
+     */
+    public static JournalSource journal(final Path dir)
+    {
+        return JournalSource.open(dir, null);
+    }
+
+    /**
+     * As {@link #journal(Path)}, checking the journal holds records of the expected schema.
+     *
+     * @param dir      the journal's directory; it must hold a journal.
+     * @param expected the schema the pipeline is written for.
+     * @return the source.
+     * @throws SchemaException if the journal's schema differs (the message shows both).
+     */
+    public static JournalSource journal(final Path dir, final Schema expected)
+    {
+        if (expected == null)
+        {
+            throw new IllegalArgumentException("Sources.journal(dir, expected): expected is null; give a Schema or " +
+                "use Sources.journal(dir) to take the journal's own");
+        }
+        return JournalSource.open(dir, expected);
+    }
+
+    /**
+     * A publisher whose commits go to a journal that the pipeline tails: the journal is the one source of truth for
+     * what entered. See {@link JournaledPublisher}.
+     *
+     * @param dir    the journal's directory: created (with the schema) if new, else reopened.
+     * @param schema of the published records.
+     * @return the publisher; close it (or end its stream) when done.
+     * @throws SchemaException if the journal exists with another schema (the message shows both).
+     */
+    public static JournaledPublisher journaled(final Path dir, final Schema schema)
+    {
+        return JournaledPublisher.open(dir, schema);
     }
 }

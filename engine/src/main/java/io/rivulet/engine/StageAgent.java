@@ -159,7 +159,8 @@ final class StageAgent implements Agent, SlotHandler
                     onActivity(input);
                 }
                 final RecordFlyweight record = inputs[input];
-                record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs);
+                record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs)
+                    .sourceIndex(buffer.getLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET));
                 recordsIn.lazySet(recordsIn.get() + 1);
                 try
                 {

@@ -9,6 +9,7 @@ final class FlatMapOperator extends Operator implements RecordEmitter
     private final RecordFlatMapper mapper;
     private final ScratchRecord scratch;
     private long ingestTimeNs;
+    private long sourceIndex;
 
     FlatMapOperator(final Schema outputSchema, final RecordFlatMapper mapper)
     {
@@ -27,7 +28,8 @@ final class FlatMapOperator extends Operator implements RecordEmitter
     public void onRecord(final RecordFlyweight record)
     {
         ingestTimeNs = record.ingestTimeNs();
-        scratch.reset(ingestTimeNs);
+        sourceIndex = record.sourceIndex();
+        scratch.reset(ingestTimeNs, sourceIndex);
         mapper.flatMap(record, this);
     }
 
@@ -41,7 +43,7 @@ final class FlatMapOperator extends Operator implements RecordEmitter
     public void emit()
     {
         output().onRecord(scratch.record());
-        scratch.reset(ingestTimeNs);
+        scratch.reset(ingestTimeNs, sourceIndex);
     }
 
     @Override

@@ -25,7 +25,7 @@ final class MapOperator extends Operator
     @Override
     public void onRecord(final RecordFlyweight record)
     {
-        final RecordFlyweight out = scratch.reset(record.ingestTimeNs());
+        final RecordFlyweight out = scratch.reset(record.ingestTimeNs(), record.sourceIndex());
         mapper.map(record, out);
         output().onRecord(out);
     }

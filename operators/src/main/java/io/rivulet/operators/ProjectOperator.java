@@ -37,7 +37,8 @@ final class ProjectOperator extends Operator
     @Override
     public void onRecord(final RecordFlyweight record)
     {
-        final RecordFlyweight out = scratch.record().ingestTimeNs(record.ingestTimeNs());
+        final RecordFlyweight out = scratch.record().ingestTimeNs(record.ingestTimeNs())
+            .sourceIndex(record.sourceIndex());
         final MutableDirectBuffer buffer = out.buffer();
         final BoundExpr[] exprs = this.exprs;
         for (int i = 0; i < exprs.length; i++)

@@ -22,12 +22,13 @@ final class ScratchRecord
 
     /**
      * @param ingestTimeNs carried over from the input record.
+     * @param sourceIndex  carried over from the input record.
      * @return the scratch record, zeroed.
      */
-    RecordFlyweight reset(final long ingestTimeNs)
+    RecordFlyweight reset(final long ingestTimeNs, final long sourceIndex)
     {
         record.buffer().setMemory(0, lengthBytes, (byte)0);
-        return record.ingestTimeNs(ingestTimeNs);
+        return record.ingestTimeNs(ingestTimeNs).sourceIndex(sourceIndex);
     }
 
     RecordFlyweight record()

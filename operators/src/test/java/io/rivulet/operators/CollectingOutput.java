@@ -17,6 +17,8 @@ public final class CollectingOutput implements Output
     public final List<List<Object>> rows = new ArrayList<>();
     /** Ingest time of each row. */
     public final List<Long> ingestTimesNs = new ArrayList<>();
+    /** Source index of each row. */
+    public final List<Long> sourceIndexes = new ArrayList<>();
     /** Watermarks in arrival order. */
     public final List<Long> watermarks = new ArrayList<>();
     /** Epochs in arrival order. */
@@ -39,6 +41,7 @@ public final class CollectingOutput implements Output
         }
         rows.add(Arrays.asList(row));
         ingestTimesNs.add(record.ingestTimeNs());
+        sourceIndexes.add(record.sourceIndex());
     }
 
     @Override

@@ -17,14 +17,19 @@ import org.agrona.MutableDirectBuffer;
  * at the first record; without them the check is not executed at all, so production reads stay one load.
  * <p>
  * Besides its fields, a record carries its ingest time ({@link System#nanoTime()} when it entered the engine),
- * used for end-to-end latency.
+ * used for end-to-end latency, and its source index (its position in its source, e.g. its journal index), which
+ * checkpoints record as source positions.
  */
 public final class RecordFlyweight
 {
+    /** {@link #sourceIndex()} of a record whose source has no positions, or that no single input produced. */
+    public static final long NO_SOURCE_INDEX = -1;
+
     private final Schema schema;
     private MutableDirectBuffer buffer;
     private int offset;
     private long ingestTimeNs;
+    private long sourceIndex = NO_SOURCE_INDEX;
 
     /**
      * @param schema layout of the records this flyweight views.
@@ -87,6 +92,27 @@ public final class RecordFlyweight
     public RecordFlyweight ingestTimeNs(final long ingestTimeNs)
     {
         this.ingestTimeNs = ingestTimeNs;
+        return this;
+    }
+
+    /**
+     * @return the record's position in its source: its journal index for a journal source,
+     * {@link #NO_SOURCE_INDEX} (-1) for a source without positions (a publisher, generated or
+     * in-memory rows) and for results that no single input record produced (window and join outputs).
+     * Stateless operators (where, select, map, flatMap) pass on their input's.
+     */
+    public long sourceIndex()
+    {
+        return sourceIndex;
+    }
+
+    /**
+     * @param sourceIndex the record's position in its source, see {@link #sourceIndex()}.
+     * @return this.
+     */
+    public RecordFlyweight sourceIndex(final long sourceIndex)
+    {
+        this.sourceIndex = sourceIndex;
         return this;
     }
 
@@ -398,7 +424,7 @@ public final class RecordFlyweight
     }
 
     /**
-     * Copies the whole record, and its ingest time, from a flyweight of an equal schema (same columns in the same
+     * Copies the whole record, its ingest time and source index, from a flyweight of an equal schema (same columns in the same
      * order, see {@link Schema#equals}): one {@code putBytes} of {@link Schema#recordLengthBytes()}, no allocation.
      * Use it in a {@code map} whose output schema is its input schema, to pass a record through and then change
      * a few fields; to change one column declaratively, {@code RecordStream.withColumn} is shorter. Copying from a
@@ -414,6 +440,7 @@ public final class RecordFlyweight
             "; copy field by field, or select/map to this schema first";
         buffer.putBytes(offset, source.buffer, source.offset, schema.recordLengthBytes());
         ingestTimeNs = source.ingestTimeNs;
+        sourceIndex = source.sourceIndex;
         return this;
     }
 

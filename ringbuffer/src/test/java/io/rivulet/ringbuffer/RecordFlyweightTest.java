@@ -1,5 +1,7 @@
 package io.rivulet.ringbuffer;
 
+import io.rivulet.ringbuffer.internal.SlotDescriptor;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,22 @@ class RecordFlyweightTest
     {
         buffer.setMemory(0, buffer.capacity(), GARBAGE);
         record.wrap(buffer, RECORD_OFFSET);
+    }
+
+    @Test
+    void shouldHaveNoSourceIndexUntilSetAndCopyItWithTheRecord()
+    {
+        assertEquals(SlotDescriptor.NO_SOURCE_INDEX, new RecordFlyweight(SCHEMA).sourceIndex());
+        record.setLong(ID, 5).ingestTimeNs(11).sourceIndex(0x1_0000_0002L);
+        final RecordFlyweight copy = new RecordFlyweight(SCHEMA)
+            .wrap(new UnsafeBuffer(new byte[SCHEMA.recordLengthBytes()]), 0).copyFrom(record);
+        assertEquals(5, copy.getLong(ID));
+        assertEquals(11, copy.ingestTimeNs());
+        assertEquals(0x1_0000_0002L, copy.sourceIndex());
+        // the slot header keeps every field, and so the record after it, 8-byte aligned
+        assertEquals(0, SlotDescriptor.SOURCE_INDEX_OFFSET % 8);
+        assertEquals(SlotDescriptor.SOURCE_INDEX_OFFSET + 8, SlotDescriptor.HEADER_LENGTH);
+        assertEquals(0, SlotDescriptor.HEADER_LENGTH % 8);
     }
 
     @Test

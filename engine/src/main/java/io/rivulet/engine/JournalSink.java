@@ -1,0 +1,118 @@
+package io.rivulet.engine;
+
+import io.rivulet.journal.Journal;
+import io.rivulet.journal.JournalWriter;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A sink appending every result to an output {@link Journal} (create it with {@link Sinks#journal(Path)}): each
+ * entry carries a stable output sequence number, 1, 2, 3, ..., continuing across restarts, and the ingest time of
+ * the input that produced it. The journal is created with the stream's schema when the stream is connected
+ * ({@code to(sink)}), or reopened (its schema must then equal the stream's: the message shows both).
+ * <p>
+ * Per record: one bulk copy of the record into the writer's scratch memory and one Chronicle append, no
+ * allocation. The sink closes its journal when the pipeline releases it.
+ * <p>
+ * <b>Exactly-once, next.</b> After a recovery the pipeline replays input and produces again outputs this journal
+ * already holds. The design for suppressing them is one compare in {@link #onRecord}: recovery tells the sink how
+ * many outputs the restored checkpoint had produced, the sink counts on from there, and a record whose count is
+ * at or below {@link #lastSequence()} (the journal's last sequence when it opened) is dropped instead of
+ * appended. Today every record is appended.
+ * <p>
+ * Threading: opened on the thread that connects it, written on the last stage's thread, closed by the pipeline's
+ * release; {@link #lastSequence()} may be read from any thread. One pipeline per sink, one writing process per
+ * output journal.
+ */
+public final class JournalSink implements Sink
+{
+    private final Path dir;
+    private final AtomicLong lastSequence = new AtomicLong();
+    private Journal journal;
+    private JournalWriter writer;
+
+    JournalSink(final Path dir)
+    {
+        if (dir == null)
+        {
+            throw new IllegalArgumentException("Sinks.journal(dir): dir is null; give a directory for the output " +
+                "journal");
+        }
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Opens (or creates) the output journal with the stream's schema.
+     *
+     * @throws io.rivulet.ringbuffer.SchemaException if the journal exists with another schema or as an input
+     *                                               journal (the message shows both).
+     * @throws IllegalStateException                 if the sink is already connected to a stream.
+     */
+    @Override
+    public void open(final Schema schema)
+    {
+        if (journal != null)
+        {
+            throw new IllegalStateException("Sinks.journal(" + dir + ") is already connected to a stream; create " +
+                "one sink per stream (one writer per output journal)");
+        }
+        final Journal opened = Journal.at(dir).schema(schema).output().open();
+        try
+        {
+            writer = opened.writer();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            opened.close();
+            throw e;
+        }
+        journal = opened;
+        lastSequence.set(writer.lastSequence());
+    }
+
+    @Override
+    public void onRecord(final RecordFlyweight record)
+    {
+        final JournalWriter w = writer;
+        w.claim().copyFrom(record);
+        w.commit(record.ingestTimeNs());
+        lastSequence.lazySet(w.lastSequence());
+    }
+
+    /**
+     * @return the output sequence number of the last entry written (by this sink or, before it, an earlier
+     * run); 0 before the first. Readable from any thread.
+     */
+    public long lastSequence()
+    {
+        return lastSequence.get();
+    }
+
+    /**
+     * @return the output journal's directory.
+     */
+    public Path dir()
+    {
+        return dir;
+    }
+
+    /** Closes the output journal. */
+    @Override
+    public void close()
+    {
+        final Journal j = journal;
+        if (j != null)
+        {
+            j.close();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "journal(" + dir + ")";
+    }
+}

@@ -1,0 +1,63 @@
+package io.rivulet.engine;
+
+import io.rivulet.journal.JournalHandler;
+import io.rivulet.journal.JournalReader;
+import io.rivulet.ringbuffer.RecordFlyweight;
+
+/**
+ * The hot loop shared by {@link JournalSource} and {@link JournaledPublisher}: polls a {@link JournalReader} and
+ * copies each entry's record into a claimed ring slot in one bulk copy, committed with its journal index as the
+ * source index. Allocation-free per record. Lives on the source's thread.
+ */
+final class JournalTail implements JournalHandler
+{
+    /** Entries per poll: bounds how long the loop goes without checking for a stop. */
+    static final int POLL_LIMIT = 256;
+
+    private final SourceContext ctx;
+    private final boolean journalIngestTime;
+    private final long lastIndexToEmit;
+    /** Journal index of the last record committed to the ring; -1 before the first. */
+    long lastEmittedIndex = -1;
+    /** True once the entry at {@link #lastIndexToEmit} (or a later one) was reached, or the pipeline stopped. */
+    boolean done;
+
+    /**
+     * @param journalIngestTime true: a record keeps the ingest time the journal entry holds (written by this
+     *                          JVM); false: it is stamped with {@link System#nanoTime()} as it enters the ring.
+     * @param lastIndexToEmit   the last journal index to emit (finite replay), {@link Long#MAX_VALUE} to tail.
+     */
+    JournalTail(final SourceContext ctx, final boolean journalIngestTime, final long lastIndexToEmit)
+    {
+        this.ctx = ctx;
+        this.journalIngestTime = journalIngestTime;
+        this.lastIndexToEmit = lastIndexToEmit;
+    }
+
+    @Override
+    public void onRecord(final long index, final long ingestTimeNs, final long sequence, final RecordFlyweight record)
+    {
+        if (done)
+        {
+            return; // the rest of this batch after the end or a stop: consumed, not emitted
+        }
+        if (index > lastIndexToEmit)
+        {
+            done = true; // appended after a finite source started: not part of this replay
+            return;
+        }
+        final RecordFlyweight slot = ctx.claim();
+        if (slot == null)
+        {
+            done = true; // the pipeline is stopping
+            return;
+        }
+        slot.copyFrom(record); // one putBytes of the record length
+        ctx.commit(journalIngestTime ? ingestTimeNs : System.nanoTime(), index);
+        lastEmittedIndex = index;
+        if (index == lastIndexToEmit)
+        {
+            done = true;
+        }
+    }
+}

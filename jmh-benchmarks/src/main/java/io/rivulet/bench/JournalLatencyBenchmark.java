@@ -1,0 +1,410 @@
+package io.rivulet.bench;
+
+import io.rivulet.engine.JournalSink;
+import io.rivulet.engine.JournaledPublisher;
+import io.rivulet.engine.Pipeline;
+import io.rivulet.engine.RecordStream;
+import io.rivulet.engine.Sink;
+import io.rivulet.engine.Sinks;
+import io.rivulet.engine.Sources;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.WaitMode;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Paced end-to-end latency through the journal, {@code ./rivulet bench journal}: the application thread publishes
+ * at a fixed rate into
+ * <ul>
+ *   <li>(a) the baseline: a bare Chronicle Queue append (48-byte document) that a tailer thread reads, one hop;</li>
+ *   <li>(b) the engine: {@code Sources.journaled} (app thread appends to the input journal) &rarr; source thread
+ *   tails it into the ring &rarr; stage thread runs the fused 3-operator chain (where, select, filter) &rarr;
+ *   {@code Sinks.journal} appends to the output journal. Latency is taken right after the output append.</li>
+ * </ul>
+ * Both are measured from the app's commit ({@code nanoTime} before the append; for the engine, the ingest time the
+ * input journal entry carries) and from the scheduled send time (coordinated omission), into HdrHistograms, after
+ * an unmeasured warm-up of each, in {@value #ROUNDS} interleaved rounds so the host's noise hits them alike. Each
+ * run writes fresh queues in a temporary directory, deleted afterwards. As {@link LatencyBenchmark}: on this VM
+ * p99 and above mostly measure the host; read them next to the baseline.
+ */
+public final class JournalLatencyBenchmark
+{
+    private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final int ROUNDS = 4;
+
+    private final long ratePerSecond;
+    private final long measureSeconds;
+    private final long warmupSeconds;
+    private final WaitMode waitMode;
+    private final Path root;
+    private int runs;
+
+    private JournalLatencyBenchmark(final long ratePerSecond, final long measureSeconds, final long warmupSeconds,
+        final WaitMode waitMode, final Path root)
+    {
+        this.ratePerSecond = ratePerSecond;
+        this.measureSeconds = measureSeconds;
+        this.warmupSeconds = warmupSeconds;
+        this.waitMode = waitMode;
+        this.root = root;
+    }
+
+    /**
+     * @param args {@code [--rate N] [--seconds N] [--warmup N] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING]}
+     * @throws IOException if the temporary directory cannot be created.
+     */
+    public static void main(final String[] args) throws IOException
+    {
+        // before Chronicle's first class loads: its INFO lines (disk-space polls, file growth) would bury the table
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        long rate = 200_000;
+        long seconds = 20;
+        long warmup = 5;
+        WaitMode mode = WaitMode.YIELDING;
+        try
+        {
+            for (int i = 0; i < args.length; i++)
+            {
+                final String arg = args[i];
+                if ("--help".equals(arg) || "-h".equals(arg))
+                {
+                    System.out.println("usage: ./rivulet bench journal [--rate N (200000)] [--seconds N (20)] " +
+                        "[--warmup N (5)] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING (YIELDING)]");
+                    return;
+                }
+                if (i + 1 >= args.length)
+                {
+                    throw new IllegalArgumentException(arg + " needs a value");
+                }
+                final String value = args[++i];
+                switch (arg)
+                {
+                    case "--rate":
+                        rate = Long.parseLong(value);
+                        break;
+                    case "--seconds":
+                        seconds = Long.parseLong(value);
+                        break;
+                    case "--warmup":
+                        warmup = Long.parseLong(value);
+                        break;
+                    case "--wait-mode":
+                        mode = WaitMode.valueOf(value.toUpperCase(Locale.ROOT));
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
+                }
+            }
+            if (rate < 1 || rate > 2_000_000 || seconds < 1 || warmup < 0)
+            {
+                throw new IllegalArgumentException("need 1 <= --rate <= 2000000, --seconds >= 1, --warmup >= 0");
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("rivulet bench journal: " + ex.getMessage());
+            System.exit(2);
+        }
+        final Path root = Files.createTempDirectory("rivulet-journal-latency");
+        try
+        {
+            new JournalLatencyBenchmark(rate, seconds, warmup, mode, root).run();
+        }
+        finally
+        {
+            delete(root);
+        }
+    }
+
+    private void run()
+    {
+        System.out.printf("Rivulet journal latency benchmark: %d rec/s paced by the app thread, %d s warm-up per " +
+            "configuration, then %d s measured per configuration in %d interleaved rounds, wait mode %s, %d cores, " +
+            "queues in %s%n%n", ratePerSecond, warmupSeconds, measureSeconds, ROUNDS, waitMode,
+            Runtime.getRuntime().availableProcessors(), root);
+        final Result baseline = new Result();
+        final Result engine = new Result();
+        final long warmupRecords = warmupSeconds * ratePerSecond;
+        if (warmupRecords > 0)
+        {
+            final Result discarded = new Result();
+            runBareHop(discarded, warmupRecords, warmupRecords);
+            runEngine(discarded, warmupRecords, warmupRecords);
+        }
+        final long roundRecords = Math.max(1, measureSeconds * ratePerSecond / ROUNDS);
+        final long settleRecords = ratePerSecond / 2;
+        final StringBuilder perRound = new StringBuilder();
+        for (int round = 0; round < ROUNDS; round++)
+        {
+            final Result b = new Result();
+            final Result e = new Result();
+            runBareHop(b, settleRecords, settleRecords + roundRecords);
+            runEngine(e, settleRecords, settleRecords + roundRecords);
+            baseline.add(b);
+            engine.add(e);
+            perRound.append(String.format("  round %d p50/p99 us: bare hop %.2f/%.2f, engine %.2f/%.2f%n", round + 1,
+                b.actual.getValueAtPercentile(50) / 1000.0, b.actual.getValueAtPercentile(99) / 1000.0,
+                e.actual.getValueAtPercentile(50) / 1000.0, e.actual.getValueAtPercentile(99) / 1000.0));
+        }
+        System.out.println("latency in us        |        from actual publish time         |" +
+            "      from scheduled send time (CO-corrected)");
+        System.out.println("config               |    p50    p90    p99  p99.9      max |    p50    p90    p99  p99.9      max");
+        baseline.print("chronicle 1 hop");
+        engine.print("journal+engine+out");
+        System.out.print(perRound);
+        System.out.printf("%nengine / bare hop: p50 %+.2f us, p90 %+.2f us, p99 x%.2f, p99.9 x%.2f " +
+            "(goals: engine p50 <= 3 us, p99 <= 1.5x the bare hop)%n",
+            (engine.actual.getValueAtPercentile(50) - baseline.actual.getValueAtPercentile(50)) / 1000.0,
+            (engine.actual.getValueAtPercentile(90) - baseline.actual.getValueAtPercentile(90)) / 1000.0,
+            ratio(engine.actual, baseline.actual, 99), ratio(engine.actual, baseline.actual, 99.9));
+    }
+
+    private static double ratio(final Histogram a, final Histogram b, final double percentile)
+    {
+        return (double)a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
+    }
+
+    private void pace(final long total, final Sender sender)
+    {
+        final long periodNs = 1_000_000_000L / ratePerSecond;
+        final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        for (long i = 0; i < total; i++)
+        {
+            final long scheduledNs = startNs + i * periodNs;
+            // yield while early: on 2 cores a spinning app thread would starve a thread sharing its core
+            while (System.nanoTime() < scheduledNs)
+            {
+                Thread.yield();
+            }
+            sender.send(i, scheduledNs);
+        }
+    }
+
+    private Path nextDir(final String name)
+    {
+        return root.resolve(name + "-" + runs++);
+    }
+
+    private void runBareHop(final Result result, final long warmup, final long total)
+    {
+        final Path dir = nextDir("bare");
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile()).build())
+        {
+            final Thread tailerThread = new Thread(() ->
+            {
+                try (ExcerptTailer tailer = queue.createTailer())
+                {
+                    long seen = 0;
+                    while (seen < total)
+                    {
+                        try (DocumentContext dc = tailer.readingDocument())
+                        {
+                            if (!dc.isPresent())
+                            {
+                                idle();
+                                continue;
+                            }
+                            final Bytes<?> bytes = dc.wire().bytes();
+                            final long id = bytes.readLong();
+                            final long scheduledNs = bytes.readLong();
+                            final long publishNs = bytes.readLong();
+                            final long nowNs = System.nanoTime();
+                            if (id >= warmup)
+                            {
+                                result.record(nowNs, publishNs, scheduledNs);
+                            }
+                            seen++;
+                        }
+                    }
+                }
+            }, "bare-tailer");
+            tailerThread.start();
+            try (ExcerptAppender appender = queue.createAppender())
+            {
+                pace(total, (id, scheduledNs) ->
+                {
+                    try (DocumentContext dc = appender.writingDocument())
+                    {
+                        final Bytes<?> bytes = dc.wire().bytes();
+                        bytes.writeLong(id);
+                        bytes.writeLong(scheduledNs);
+                        bytes.writeLong(System.nanoTime());
+                        bytes.writeLong(id); // 48 bytes, about the engine's 8-byte header + 40-byte record
+                        bytes.writeLong(id);
+                        bytes.writeLong(id);
+                    }
+                });
+            }
+            join(tailerThread);
+        }
+        delete(dir);
+    }
+
+    private void idle()
+    {
+        switch (waitMode)
+        {
+            case BUSY_SPIN:
+                Thread.onSpinWait();
+                break;
+            case YIELDING:
+                Thread.yield();
+                break;
+            default:
+                java.util.concurrent.locks.LockSupport.parkNanos(waitMode == WaitMode.BACKOFF ? 1_000 : 100_000);
+                break;
+        }
+    }
+
+    private void runEngine(final Result result, final long warmup, final long total)
+    {
+        final Path in = nextDir("in");
+        final Path out = nextDir("out");
+        try (JournaledPublisher publisher = Sources.journaled(in, TradeRecords.TRADES))
+        {
+            final RecordStream stream = Pipeline.from(publisher).where(TradeRecords.WHERE).select(TradeRecords.SELECT);
+            final Schema selected = stream.schema();
+            final LongField id = selected.longField("id");
+            final LongField sched = selected.longField("sched");
+            final JournalSink journalSink = Sinks.journal(out);
+            final Sink measured = new Sink()
+            {
+                @Override
+                public void open(final Schema schema)
+                {
+                    journalSink.open(schema);
+                }
+
+                @Override
+                public void onRecord(final RecordFlyweight r)
+                {
+                    journalSink.onRecord(r);
+                    final long nowNs = System.nanoTime(); // after the output append
+                    if (r.getLong(id) >= warmup)
+                    {
+                        result.record(nowNs, r.ingestTimeNs(), r.getLong(sched));
+                    }
+                }
+
+                @Override
+                public void close()
+                {
+                    journalSink.close();
+                }
+            };
+            try (Pipeline pipeline = stream.filter(TradeRecords.positiveNotional(selected)).to(measured)
+                .name("journal-latency").waitMode(waitMode).recordLatency(false).start())
+            {
+                pace(total, (i, scheduledNs) ->
+                {
+                    TradeRecords.fill(publisher.claim(), i, scheduledNs);
+                    publisher.commit();
+                });
+                publisher.endOfStream();
+                if (!pipeline.awaitCompletion(60, TimeUnit.SECONDS))
+                {
+                    throw new IllegalStateException("engine run did not complete");
+                }
+                if (journalSink.lastSequence() != total)
+                {
+                    throw new IllegalStateException("output journal holds " + journalSink.lastSequence() +
+                        " records, expected " + total);
+                }
+            }
+        }
+        delete(in);
+        delete(out);
+    }
+
+    private static void join(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void delete(final Path dir)
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            files.sorted(Comparator.reverseOrder()).forEach(p ->
+            {
+                try
+                {
+                    Files.delete(p);
+                }
+                catch (final IOException e)
+                {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Sender
+    {
+        void send(long id, long scheduledNs);
+    }
+
+    /** Histograms written by the measuring thread only, read after it finished. */
+    private static final class Result
+    {
+        final Histogram actual = new Histogram(HIGHEST_NS, 3);
+        final Histogram scheduled = new Histogram(HIGHEST_NS, 3);
+
+        void add(final Result other)
+        {
+            actual.add(other.actual);
+            scheduled.add(other.scheduled);
+        }
+
+        void record(final long nowNs, final long publishNs, final long scheduledNs)
+        {
+            actual.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - publishNs)));
+            scheduled.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - scheduledNs)));
+        }
+
+        void print(final String name)
+        {
+            System.out.printf("%-20s | %s | %s   (n=%d)%n", name, row(actual), row(scheduled), actual.getTotalCount());
+        }
+
+        private static String row(final Histogram h)
+        {
+            return String.format("%6.2f %6.2f %6.2f %6.1f %8.1f",
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
+                h.getMaxValue() / 1000.0);
+        }
+    }
+}
