@@ -116,7 +116,7 @@ final class ExprParser
                 extra.kind == Tok.OP && isComparison(extra.text) ? "comparisons do not chain: use 'and'" :
                     "expected 'and', 'or' or the end of the condition");
         }
-        return parser.requireBool(condition, "the condition").expr;
+        return parser.requireBool(condition, null).expr;
     }
 
     private String example()
@@ -471,13 +471,18 @@ final class ExprParser
         }
     }
 
+    /** @param where the operator needing a condition, or null for the whole text. */
     private Typed requireBool(final Typed t, final String where)
     {
         if (t.type != Type.BOOL)
         {
             final Typed r = t.type == Type.TEXT || t.type == Type.FRACTION ? resolve(t, Type.FLOAT) : t;
-            throw new ParseError(where + " needs a condition (e.g. " + example() + "), but " + r.describe +
-                " is not one", t.pos, null);
+            if (where == null)
+            {
+                throw new ParseError(r.describe + " is not a condition", t.pos, "compare it, e.g. " + example());
+            }
+            throw new ParseError(where + " needs a condition, but " + r.describe + " is not one",
+                t.pos, null);
         }
         return t;
     }
