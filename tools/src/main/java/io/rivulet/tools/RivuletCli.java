@@ -62,7 +62,9 @@ public final class RivuletCli
         cli.setParameterExceptionHandler((ex, arguments) ->
         {
             final CommandLine command = ex.getCommandLine();
-            command.getErr().println(prefix(command) + ex.getMessage() + " (see " +
+            final String message = ex.getMessage().startsWith("Error: ") ? ex.getMessage().substring(7) :
+                ex.getMessage();
+            command.getErr().println(prefix(command) + message + " (see " +
                 command.getCommandSpec().qualifiedName() + " --help)");
             command.getErr().flush();
             return command.getCommandSpec().exitCodeOnInvalidInput();
