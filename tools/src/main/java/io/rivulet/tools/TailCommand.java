@@ -117,6 +117,9 @@ final class TailCommand implements Callable<Integer>
     public Integer call()
     {
         validate();
+        // before anything is printed, so a Ctrl-C right after the first line still exits cleanly
+        final Object previousInterrupt = follow ? Interrupts.onInterrupt(this::stop) : null;
+        final Thread hook = follow ? addShutdownHook() : null;
         try (Journal journal = JournalFiles.open(path))
         {
             final Schema schema = journal.schema();
@@ -152,7 +155,37 @@ final class TailCommand implements Callable<Integer>
         finally
         {
             finished.countDown();
+            if (follow)
+            {
+                Interrupts.restore(previousInterrupt);
+                try
+                {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                catch (final IllegalStateException shuttingDown)
+                {
+                    // the hook is running: it waited for this loop to close the journal
+                }
+            }
         }
+    }
+
+    private Thread addShutdownHook()
+    {
+        final Thread hook = new Thread(() ->
+        {
+            running = false; // SIGTERM, or System.exit elsewhere: let the loop close the journal first
+            try
+            {
+                finished.await(5, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "rivulet-tail-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     private void validate()
@@ -352,43 +385,14 @@ final class TailCommand implements Callable<Integer>
         final JournalHandler printer = this::print;
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MILLISECONDS.toNanos(10));
-        final Thread hook = new Thread(() ->
+        while (running && printed < printLimit && !out.checkError())
         {
-            running = false; // SIGTERM, or the JVM exiting: let the loop close the journal
-            try
-            {
-                finished.await(5, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, "rivulet-tail-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        final Object previousInt = Interrupts.onInterrupt(this::stop);
-        try
-        {
-            while (running && printed < printLimit && !out.checkError())
-            {
-                line.setLength(0);
-                final int read = reader.poll(printer, BATCH);
-                flush(out);
-                idle.idle(read);
-            }
-            return 0;
+            line.setLength(0);
+            final int read = reader.poll(printer, BATCH);
+            flush(out);
+            idle.idle(read);
         }
-        finally
-        {
-            Interrupts.restore(previousInt);
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // the hook is running and waits for this loop to finish
-            }
-        }
+        return 0;
     }
 
     private void flush(final PrintWriter out)
