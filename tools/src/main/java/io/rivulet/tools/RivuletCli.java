@@ -40,7 +40,9 @@ public final class RivuletCli
 
     static int run(final String... args)
     {
-        return commandLine(null, null).execute(args);
+        // over System.out itself (not picocli's writer over an OutputStreamWriter), so checkError() sees a closed
+        // pipe (`rivulet tail ... | head`) and tail stops instead of decoding the rest of the journal into it
+        return commandLine(new PrintWriter(System.out, true), null).execute(args);
     }
 
     /**
