@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Writes latency histograms (nanoseconds) for later reading: HdrHistogram percentile distributions ({@code .hgrm},
  * values in microseconds, the format HdrHistogram's plotter reads) and a self-contained HTML page with the
- * percentile curve of each configuration on a log scale, like that plotter (inline SVG, no script, no network;
+ * percentile curve of each configuration, percentiles on a log scale like that plotter and latency on a
+ * log scale too (inline SVG, no script, no network;
  * the page is well-formed XML). Not for a hot path.
  */
 public final class LatencyReport
@@ -79,12 +80,17 @@ public final class LatencyReport
 
     static String plot(final String title, final Map<String, Histogram> histograms)
     {
-        double maxUs = 0;
+        // both axes logarithmic: tails here are 1000x the median, a linear axis would flatten everything below p99
+        double maxUs = 0.001;
+        double minUs = Double.MAX_VALUE;
         for (final Histogram h : histograms.values())
         {
             maxUs = Math.max(maxUs, h.getMaxValue() / 1000.0);
+            minUs = Math.min(minUs, Math.max(0.001, h.getMinNonZeroValue() / 1000.0));
         }
-        final double yMax = niceCeiling(Math.max(maxUs, 0.001));
+        final double yMin = Math.pow(10, Math.floor(Math.log10(Math.min(minUs, maxUs))));
+        final double yMax = Math.pow(10, Math.ceil(Math.log10(maxUs * 1.0001)));
+        final double[] yRange = {yMin, yMax};
         final StringBuilder svg = new StringBuilder(16 * 1024);
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
             .append(HEIGHT).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
@@ -99,14 +105,14 @@ public final class LatencyReport
             svg.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(HEIGHT - BOTTOM + 16)
                 .append("\" text-anchor=\"middle\">").append(tickLabel(tick)).append("</text>\n");
         }
-        for (int i = 0; i <= 5; i++)
+        for (double us = yMin; us <= yMax * 1.0001; us *= 10)
         {
-            final double us = yMax * i / 5;
-            final double y = y(us, yMax);
+            final double y = y(us, yRange);
             svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(fmt(y)).append("\" x2=\"")
                 .append(WIDTH - RIGHT).append("\" y2=\"").append(fmt(y)).append("\" stroke=\"#eee\"/>");
             svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(fmt(y + 4))
-                .append("\" text-anchor=\"end\">").append(fmt(us)).append("</text>\n");
+                .append("\" text-anchor=\"end\">").append(us < 1 ? String.format(Locale.ROOT, "%.3g", us) :
+                Long.toString(Math.round(us))).append("</text>\n");
         }
         svg.append("<text x=\"").append((LEFT + WIDTH - RIGHT) / 2).append("\" y=\"").append(HEIGHT - 8)
             .append("\" text-anchor=\"middle\">percentile</text>\n");
@@ -126,7 +132,7 @@ public final class LatencyReport
                 final double p = v.getPercentileLevelIteratedTo() / 100;
                 final double inverse = p >= 1 ? MAX_X : Math.min(MAX_X, 1 / (1 - p));
                 svg.append(first ? "" : " ").append(fmt(x(inverse))).append(',')
-                    .append(fmt(y(h.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0, yMax)));
+                    .append(fmt(y(h.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0, yRange)));
                 first = false;
             }
             svg.append("\"><title>").append(escape(e.getKey())).append("</title></polyline>\n");
@@ -159,22 +165,12 @@ public final class LatencyReport
         return LEFT + (WIDTH - LEFT - RIGHT) * Math.log10(Math.max(1, inverse)) / Math.log10(MAX_X);
     }
 
-    private static double y(final double us, final double yMax)
+    private static double y(final double us, final double[] range)
     {
-        return HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * Math.min(us, yMax) / yMax;
-    }
-
-    private static double niceCeiling(final double v)
-    {
-        final double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (final double step : new double[]{1, 2, 2.5, 5, 10})
-        {
-            if (step * magnitude >= v)
-            {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
+        final double low = Math.log10(range[0]);
+        final double span = Math.log10(range[1]) - low;
+        final double clamped = Math.min(range[1], Math.max(range[0], us));
+        return HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * (Math.log10(clamped) - low) / span;
     }
 
     private static String tickLabel(final double tick)
