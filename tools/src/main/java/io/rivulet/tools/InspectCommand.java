@@ -215,8 +215,8 @@ final class InspectCommand implements Callable<Integer>
             first = false;
         }
         out.append("],\"records\":").append(records);
-        out.append(",\"firstIndex\":").append(ends.firstIndex < 0 ? "null" : Long.toString(ends.firstIndex));
-        out.append(",\"lastIndex\":").append(ends.lastIndex < 0 ? "null" : Long.toString(ends.lastIndex));
+        out.append(",\"firstIndex\":").append(ends.firstIndex < 0 ? "null" : "\"" + ends.firstIndex + "\"");
+        out.append(",\"lastIndex\":").append(ends.lastIndex < 0 ? "null" : "\"" + ends.lastIndex + "\""); // strings: > 2^53
         if (journal.kind() == JournalKind.OUTPUT)
         {
             out.append(",\"firstSequence\":").append(ends.firstIndex < 0 ? "null" : Long.toString(ends.firstSequence));

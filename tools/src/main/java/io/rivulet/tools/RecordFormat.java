@@ -16,7 +16,8 @@ import java.util.List;
  * Writes journal records as text: an aligned table for a person, or one JSON object / CSV row per line for a
  * program. Table widths come from the schema (a SYMBOL(n) is n wide, a timestamp 24, a number 12) so rows
  * line up without reading ahead, which {@code --follow} cannot; a wider value widens its column from then on.
- * Timestamps are ISO-8601 UTC with milliseconds, decimals exact at their scale, doubles as {@link Double#toString}.
+ * Timestamps are ISO-8601 UTC with milliseconds, decimals exact at their scale, doubles as {@link Double#toString};
+ * in JSON the journal index is a string (it can exceed 2^53, where JSON readers using doubles lose digits).
  * Not thread-safe; reuses its buffers.
  */
 final class RecordFormat
@@ -127,7 +128,8 @@ final class RecordFormat
         if (showIndex)
         {
             cell.setLength(0);
-            column = value(out, column, 0, indexName, cell.append(index), true, false);
+            // a JSON string: FIVE_MINUTELY indexes pass 2^53, which jq 1.6 and JavaScript would round
+            column = value(out, column, 0, indexName, cell.append(index), true, true);
         }
         if (showSequence)
         {

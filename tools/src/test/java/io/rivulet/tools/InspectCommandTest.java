@@ -82,8 +82,8 @@ class InspectCommandTest
         assertEquals("{\"journal\":\"" + journal + "\",\"kind\":\"INPUT\",\"rollCycle\":\"DAILY\",\"schema\":[" +
             "{\"name\":\"id\",\"type\":\"INT64\"},{\"name\":\"sym\",\"type\":\"SYMBOL\",\"length\":8}," +
             "{\"name\":\"qty\",\"type\":\"INT64\"},{\"name\":\"px\",\"type\":\"DECIMAL\",\"scale\":4}," +
-            "{\"name\":\"ts\",\"type\":\"TIMESTAMP\"}],\"records\":20,\"firstIndex\":" + indexes[0] +
-            ",\"lastIndex\":" + indexes[19] + ",\"timeColumn\":\"ts\",\"firstTime\":\"2026-11-27T10:00:00.000Z\"," +
+            "{\"name\":\"ts\",\"type\":\"TIMESTAMP\"}],\"records\":20,\"firstIndex\":\"" + indexes[0] +
+            "\",\"lastIndex\":\"" + indexes[19] + "\",\"timeColumn\":\"ts\",\"firstTime\":\"2026-11-27T10:00:00.000Z\"," +
             "\"lastTime\":\"2026-11-27T10:00:19.000Z\",\"cycleFiles\":[{\"name\":\"" + cycle.getFileName() +
             "\",\"bytes\":" + size(cycle) + "}],\"sizeBytes\":" + total + "}\n", json.out());
         assertEquals(0, json.status());
@@ -109,8 +109,8 @@ class InspectCommandTest
         assertEquals(true, text.out().contains("first index  " + indexes[0] + "\nlast index   " + indexes[2] +
             "\nfirst seq    1\nlast seq     3\ncycle files  1\n"), text.out());
         final CliHarness.Result json = run("inspect", journal.toString(), "--format", "json");
-        assertEquals(true, json.out().contains(",\"records\":3,\"firstIndex\":" + indexes[0] + ",\"lastIndex\":" +
-            indexes[2] + ",\"firstSequence\":1,\"lastSequence\":3,\"cycleFiles\":["), json.out());
+        assertEquals(true, json.out().contains(",\"records\":3,\"firstIndex\":\"" + indexes[0] + "\",\"lastIndex\":\"" +
+            indexes[2] + "\",\"firstSequence\":1,\"lastSequence\":3,\"cycleFiles\":["), json.out());
     }
 
     @Test

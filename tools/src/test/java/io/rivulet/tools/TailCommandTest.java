@@ -48,7 +48,7 @@ class TailCommandTest
 
     private static String json(final long index, final int i)
     {
-        return "{\"index\":" + index + ",\"id\":" + i + ",\"sym\":\"" + CliHarness.SYMBOLS[i % 3] + "\",\"qty\":" +
+        return "{\"index\":\"" + index + "\",\"id\":" + i + ",\"sym\":\"" + CliHarness.SYMBOLS[i % 3] + "\",\"qty\":" +
             10L * i + ",\"px\":" + new java.math.BigDecimal(100_0000L + i * 2500L).movePointLeft(4).toPlainString() +
             ",\"ts\":\"" + Instant.ofEpochMilli(CliHarness.T0_MS + i * 1000L).toString().replace("Z", ".000Z") +
             "\"}\n";
@@ -185,6 +185,10 @@ class TailCommandTest
         assertOk(rows(all, 1, 6), run("tail", journal().toString(), "-n", "5"));
         assertOk(rows(all, 4, 6), run("tail", journal().toString(), "-n", "2"));
         assertOk(rows(all, 0, 6), run("tail", journal().toString(), "--from-start"));
+        // five-minute cycle indexes pass 2^53: JSON gives them as strings, exact, to feed back to --from-index
+        assertTrue(second[1] > 1L << 53, Long.toString(second[1]));
+        assertOk(json(second[1], 5), run("tail", journal().toString(), "-n", "1", "--format", "json"));
+        assertOk(rows(all, 5, 6), run("tail", journal().toString(), "--from-index", Long.toString(second[1])));
     }
 
     @Test
@@ -200,7 +204,7 @@ class TailCommandTest
                 indexes[i] = j.writer().commit();
             }
         }
-        assertOk("{\"index\":" + indexes[2] + ",\"seq\":3,\"v\":102}\n",
+        assertOk("{\"index\":\"" + indexes[2] + "\",\"seq\":3,\"v\":102}\n",
             run("tail", journal().toString(), "-n", "1", "--format", "json"));
         assertOk(String.format("%14s  %6s  %12s%n%14d  %6d  %12d%n", "index", "seq", "v", indexes[0], 1, 100),
             run("tail", journal().toString(), "--from-start", "--limit", "1"));
