@@ -15,6 +15,12 @@ import io.rivulet.ringbuffer.WaitMode;
 import io.rivulet.ringbuffer.internal.WaitStrategies;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -50,7 +56,8 @@ public final class LatencyBenchmark
     }
 
     /**
-     * @param args {@code [--rate N] [--seconds N] [--warmup N] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING]}
+     * @param args {@code [--rate N] [--seconds N] [--warmup N] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING]
+     *             [--hgrm FILE] [--plot FILE.html]}
      */
     public static void main(final String[] args)
     {
@@ -58,6 +65,8 @@ public final class LatencyBenchmark
         long seconds = 20;
         long warmup = 5;
         WaitMode mode = WaitMode.YIELDING;
+        Path hgrm = null;
+        Path plot = null;
         try
         {
             for (int i = 0; i < args.length; i++)
@@ -66,7 +75,10 @@ public final class LatencyBenchmark
                 if ("--help".equals(arg) || "-h".equals(arg))
                 {
                     System.out.println("usage: ./rivulet bench latency [--rate N (200000)] [--seconds N (20)] " +
-                        "[--warmup N (5)] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING (YIELDING)]");
+                        "[--warmup N (5)] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING (YIELDING)] [--hgrm FILE] " +
+                        "[--plot FILE.html]\n  --hgrm writes one HdrHistogram percentile file per configuration and " +
+                        "time base (FILE.<name>.hgrm, us)\n  --plot writes a self-contained HTML page with the " +
+                        "percentile curves on a log scale");
                     return;
                 }
                 if (i + 1 >= args.length)
@@ -88,6 +100,12 @@ public final class LatencyBenchmark
                     case "--wait-mode":
                         mode = WaitMode.valueOf(value.toUpperCase(Locale.ROOT));
                         break;
+                    case "--hgrm":
+                        hgrm = writableFile(arg, value);
+                        break;
+                    case "--plot":
+                        plot = writableFile(arg, value);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
                 }
@@ -102,10 +120,22 @@ public final class LatencyBenchmark
             System.err.println("rivulet bench latency: " + ex.getMessage());
             System.exit(2);
         }
-        new LatencyBenchmark(rate, seconds, warmup, mode).run();
+        new LatencyBenchmark(rate, seconds, warmup, mode).run(hgrm, plot);
     }
 
-    private void run()
+    /** Checks before the run (which takes minutes) that the report can be written where asked. */
+    private static Path writableFile(final String option, final String value)
+    {
+        final Path file = Path.of(value).toAbsolutePath();
+        if (!Files.isDirectory(file.getParent()) || !Files.isWritable(file.getParent()) || Files.isDirectory(file))
+        {
+            throw new IllegalArgumentException(option + ": cannot write " + file + " (its directory must exist " +
+                "and be writable)");
+        }
+        return file;
+    }
+
+    private void run(final Path hgrm, final Path plot)
     {
         System.out.printf("Rivulet latency benchmark: %d rec/s paced by the app thread, %d s warm-up per " +
             "configuration, then %d s measured per configuration in %d interleaved rounds, wait mode %s, %d cores%n%n",
@@ -163,6 +193,33 @@ public final class LatencyBenchmark
             (fused.actual.getValueAtPercentile(50) - baseline.actual.getValueAtPercentile(50)) / 1000.0,
             (fused.actual.getValueAtPercentile(90) - baseline.actual.getValueAtPercentile(90)) / 1000.0,
             ratio(fused.actual, baseline.actual, 99), ratio(fused.actual, baseline.actual, 99.9));
+        final Map<String, Histogram> histograms = new LinkedHashMap<>();
+        histograms.put("disruptor 1 hop", baseline.actual);
+        histograms.put("engine fused 3-op", fused.actual);
+        histograms.put("engine +1 async hop", async.actual);
+        histograms.put("disruptor 1 hop (from scheduled)", baseline.scheduled);
+        histograms.put("engine fused 3-op (from scheduled)", fused.scheduled);
+        histograms.put("engine +1 async hop (from scheduled)", async.scheduled);
+        try
+        {
+            if (hgrm != null)
+            {
+                for (final Path file : LatencyReport.writeHgrm(hgrm, histograms))
+                {
+                    System.out.println("wrote " + file);
+                }
+            }
+            if (plot != null)
+            {
+                LatencyReport.writePlot(plot, String.format(Locale.ROOT, "Rivulet latency: %d rec/s, %s, %d s " +
+                    "measured per configuration", ratePerSecond, waitMode, measureSeconds), histograms);
+                System.out.println("wrote " + plot);
+            }
+        }
+        catch (final IOException e)
+        {
+            System.err.println("rivulet bench latency: cannot write the report: " + e);
+        }
     }
 
     private static double median(final double[] values)
