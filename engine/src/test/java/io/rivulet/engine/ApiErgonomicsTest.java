@@ -107,11 +107,11 @@ class ApiErgonomicsTest extends ThreadLeakCheck
             .to(Sinks.console(out, 10)).start()).awaitCompletion(10, TimeUnit.SECONDS);
 
         final String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
-        assertEquals("| sym  | px             | ", lines[0]);
-        assertEquals("| AAPL | 101.2500       | ", lines[1]);
-        assertEquals("| AAPL | -0.0050        | ", lines[2]);
-        assertEquals("| MSFT | 0.0000         | ", lines[3]);
-        assertEquals("| MSFT | 250.5000       | ", lines[4]);
+        assertEquals("| sym  | px                    | ", lines[0]);
+        assertEquals("| AAPL | 101.2500              | ", lines[1]);
+        assertEquals("| AAPL | -0.0050               | ", lines[2]);
+        assertEquals("| MSFT | 0.0000                | ", lines[3]);
+        assertEquals("| MSFT | 250.5000              | ", lines[4]);
     }
 
     @Test
