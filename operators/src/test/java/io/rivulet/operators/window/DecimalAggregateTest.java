@@ -168,6 +168,25 @@ class DecimalAggregateTest
     }
 
     @Test
+    void shouldNameTheLimitAndTheWayOutOfAnOverflowingIntegralSum()
+    {
+        final Schema counts = Schema.builder().symbol("sym", 4).timestamp("ts").int64("qty").build();
+        final Operator op = WindowOperators.aggregate(counts, WindowSpec.tumbling("ts", 1_000), new String[]{"sym"},
+            new Aggregate[]{Aggregate.sum("qty")}, OutputMode.APPEND, 0, null);
+        op.open(new CollectingOutput());
+        final RecordFlyweight r =
+            new RecordFlyweight(counts).wrap(new UnsafeBuffer(new byte[counts.recordLengthBytes()]), 0);
+        op.onRecord(r.setSymbol(counts.symbolField("sym"), "A").setLong(counts.longField("ts"), 1)
+            .setLong(counts.longField("qty"), Long.MAX_VALUE));
+
+        final ArithmeticException e = assertThrows(ArithmeticException.class, () -> op.onRecord(r));
+        assertEquals("INT64 overflow in sum(qty) (column 'sum_qty'): the sum exceeds +/-9223372036854775807, the " +
+            "64-bit range of INT64; sum fewer rows per group (smaller windows or more keys), or sum a converted " +
+            "copy: withColumn(\"qty_d\", col(\"qty\").toDouble()) (FLOAT64, inexact)", e.getMessage());
+        op.close();
+    }
+
+    @Test
     void shouldExposeOutputColumnNames()
     {
         assertEquals("count", Aggregate.count().columnName());
