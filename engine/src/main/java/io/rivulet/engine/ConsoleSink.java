@@ -1,6 +1,7 @@
 package io.rivulet.engine;
 
 import io.rivulet.ringbuffer.DecimalField;
+import io.rivulet.ringbuffer.DoubleField;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -11,8 +12,11 @@ import java.util.List;
 
 /**
  * Prints records as human-readable rows (a header, then one line per record up to a limit). For people, not
- * for the hot path: it formats text. FLOAT64 prints with 2 decimals; DECIMAL prints exactly, with its column's
- * scale ({@code 101.2500}, {@code -0.0050}).
+ * for the hot path: it formats text. FLOAT64 prints faithfully: the shortest digits that read back as the same
+ * double ({@link Double#toString}), in plain notation for 1e-6 &lt;= |x| &lt; 1e15 ({@code 1.08345},
+ * {@code 0.000012}, {@code 10000000.0}) and scientific outside it ({@code 1.0E-7}, {@code 1.0E15}); DECIMAL prints
+ * exactly, with its column's scale ({@code 101.2500}, {@code -0.0050}). Every column is as wide as its type's
+ * widest value (INT64 and TIMESTAMP 20 characters, FLOAT64 25, ...), so rows stay aligned whatever the values.
  */
 final class ConsoleSink implements Sink
 {
@@ -54,10 +58,13 @@ final class ConsoleSink implements Sink
                     // exact, with the column's scale: 101.2500, -0.0050, 0.0000
                     record.appendDecimal((DecimalField)f, line);
                 }
+                else if (f.type() == FieldType.FLOAT64)
+                {
+                    appendDouble(record.getDouble((DoubleField)f), line);
+                }
                 else
                 {
-                    final Object value = record.getValue(f);
-                    line.append(value instanceof Double ? String.format("%.2f", (Double)value) : value);
+                    line.append(record.getValue(f));
                 }
                 pad(start, width(f));
                 line.append(" | ");
@@ -97,6 +104,68 @@ final class ConsoleSink implements Sink
         }
     }
 
+    /** Widest FLOAT64 text: sign, "0.00000" and 17 significant digits ({@link #appendDouble}). */
+    static final int FLOAT64_WIDTH = 25;
+
+    /**
+     * Appends {@code value}'s shortest round-trip digits ({@link Double#toString}), rewritten in plain notation
+     * when its decimal exponent is in [-6, 14]: {@code 1.2E-5} becomes {@code 0.000012}, {@code 1.0E7}
+     * {@code 10000000.0}. One String per value (Double.toString's).
+     */
+    static void appendDouble(final double value, final StringBuilder out)
+    {
+        final String text = Double.toString(value);
+        final int e = text.indexOf('E');
+        if (e < 0)
+        {
+            out.append(text);
+            return;
+        }
+        final int exponent = Integer.parseInt(text, e + 1, text.length(), 10);
+        if (exponent < -6 || exponent > 14)
+        {
+            out.append(text);
+            return;
+        }
+        // text is [-]d.ddddE<exponent>: digits d dddd with the point after the first one
+        final int signLength = text.charAt(0) == '-' ? 1 : 0;
+        int lastDigit = e - 1;
+        while (lastDigit > signLength + 1 && text.charAt(lastDigit) == '0')
+        {
+            lastDigit--;
+        }
+        if (signLength == 1)
+        {
+            out.append('-');
+        }
+        final int digitCount = 1 + lastDigit - (signLength + 1);
+        final int pointAfter = exponent + 1;
+        if (pointAfter <= 0)
+        {
+            out.append("0.");
+            for (int i = 0; i < -pointAfter; i++)
+            {
+                out.append('0');
+            }
+        }
+        for (int i = 0; i < digitCount; i++)
+        {
+            out.append(text.charAt(i == 0 ? signLength : signLength + 1 + i));
+            if (i + 1 == pointAfter && i + 1 < digitCount)
+            {
+                out.append('.');
+            }
+        }
+        if (pointAfter >= digitCount)
+        {
+            for (int i = digitCount; i < pointAfter; i++)
+            {
+                out.append('0');
+            }
+            out.append(".0");
+        }
+    }
+
     private static int width(final Field f)
     {
         switch (f.type())
@@ -105,12 +174,15 @@ final class ConsoleSink implements Sink
                 return Math.max(f.name().length(), f.lengthBytes());
             case BOOLEAN:
                 return Math.max(f.name().length(), 5);
-            case TIMESTAMP:
-                return Math.max(f.name().length(), 13);
+            case INT32:
+                return Math.max(f.name().length(), 11);        // -2147483648
+            case FLOAT64:
+                return Math.max(f.name().length(), FLOAT64_WIDTH);
             case DECIMAL:
-                return Math.max(f.name().length(), 12 + f.scale() / 2);
+                // Long.MIN_VALUE's 19 digits and sign, plus the point when there is a scale
+                return Math.max(f.name().length(), f.scale() == 0 ? 20 : 21);
             default:
-                return Math.max(f.name().length(), 12);
+                return Math.max(f.name().length(), 20);        // INT64, TIMESTAMP: -9223372036854775808
         }
     }
 }

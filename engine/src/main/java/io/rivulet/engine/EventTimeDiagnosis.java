@@ -29,7 +29,7 @@ final class EventTimeDiagnosis
         }
         else
         {
-            sb.append("watermark ").append(watermarkMs).append(" (lag ").append(nowMs - watermarkMs).append(" ms)");
+            appendWatermark(sb, watermarkMs, nowMs);
         }
         boolean anyActive = false;
         boolean anyIdle = false;
@@ -66,5 +66,29 @@ final class EventTimeDiagnosis
             sb.append("; every live input idle: event time holds until one sends");
         }
         return sb.toString();
+    }
+
+    /**
+     * Appends {@code watermark W (lag L ms)}. The lag is shown only when the watermark is behind the wall clock
+     * and the difference fits a long: a watermark ahead of it (synthetic or future timestamps, up to
+     * Long.MAX_VALUE) or far before it is not on the wall clock's scale, and a negative or wrapped number would
+     * mislead.
+     */
+    static void appendWatermark(final StringBuilder sb, final long watermarkMs, final long nowMs)
+    {
+        sb.append("watermark ").append(watermarkMs);
+        final long lagMs = nowMs - watermarkMs;
+        if (watermarkMs > nowMs)
+        {
+            sb.append(" (lag n/a: ahead of the wall clock)");
+        }
+        else if (((nowMs ^ watermarkMs) & (nowMs ^ lagMs)) < 0)
+        {
+            sb.append(" (lag n/a: not comparable to the wall clock)");
+        }
+        else
+        {
+            sb.append(" (lag ").append(lagMs).append(" ms)");
+        }
     }
 }

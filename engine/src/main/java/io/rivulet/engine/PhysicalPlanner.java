@@ -112,6 +112,10 @@ final class PhysicalPlanner
                     heads[s] = fuse(inputChain, stageFanIn.input(s), plan);
                     fused.addAll(inputChain);
                     inputsText.append(s == 0 ? "[" : " | ").append("input ").append(s).append(": ");
+                    if (inputChain.isEmpty())
+                    {
+                        inputsText.append("(no operators)");
+                    }
                     describe(inputChain, inputsText);
                 }
                 chain.insert(0, inputsText.append("] -> ").append(stageFanIn.describe())
@@ -120,6 +124,10 @@ final class PhysicalPlanner
             }
             else
             {
+                if (stage.operators.isEmpty())
+                {
+                    chain.append("(no operators)");
+                }
                 heads = new Output[]{chainHead};
                 inputSchemas = new Schema[]{i == 0 ? sourceSchemas[0] : stage.inputSchema};
             }
@@ -162,16 +170,13 @@ final class PhysicalPlanner
         return head;
     }
 
+    /** Appends "op -> op -> ..."; nothing for an empty chain (the caller says what stands in its place). */
     private static void describe(final List<Operator> operators, final StringBuilder out)
     {
         final int start = out.length();
         for (final Operator op : operators)
         {
             out.append(out.length() == start ? "" : " -> ").append(op.describe());
-        }
-        if (out.length() == start)
-        {
-            out.append("-");
         }
     }
 }

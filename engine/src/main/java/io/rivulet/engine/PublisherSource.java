@@ -122,9 +122,21 @@ public final class PublisherSource extends Source
     }
 
     /**
-     * Publishes a watermark in-band, after the records already committed. It also serves as a heartbeat: an
-     * input of a join that sends only watermarks is alive, not idle, and keeps holding event time back. (A
-     * {@code withWatermark} on this input replaces the value, but the heartbeat still counts.)
+     * Publishes a watermark in-band, after the records already committed. It always serves as a heartbeat: an
+     * input of a join that sends only watermarks is alive, not idle, and keeps holding event time back. Whether
+     * its <em>value</em> is event time depends on how the stream defines event time:
+     * <ul>
+     * <li>{@link RecordStream#withSourceWatermarks()}: it is. Windows close, timers fire and late records are
+     * judged by the published watermarks.</li>
+     * <li>{@link RecordStream#withWatermark} (or {@link RecordStream#withProcessingTime}): it is not. Event time
+     * comes from the column (or the clock) and the published value is dropped by that step; only the heartbeat
+     * counts. {@link StageMetrics#eventTime()} still shows the published value as the input's watermark
+     * ({@code input 0 (publisher) watermark W}), which is not the watermark the operators use.</li>
+     * <li>neither: the value passes downstream unchanged, but operators that need a watermark (APPEND
+     * aggregation, {@code dropDuplicates}, {@code intervalJoin}) are rejected until the stream declares
+     * {@code withSourceWatermarks()}.</li>
+     * </ul>
+     * Allocates nothing; call from the publishing thread, between claims.
      *
      * @param watermarkMs event time below which no more records will come, epoch ms.
      * @throws PipelineFailedException if the pipeline stopped.

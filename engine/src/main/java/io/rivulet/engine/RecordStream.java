@@ -38,9 +38,9 @@ public final class RecordStream
 {
     private final Definition definition;
     private final Schema schema;
-    /** A watermark is defined upstream: withWatermark, withProcessingTime or withSourceWatermarks (both inputs
-     *  of a join). */
-    private final boolean eventTime;
+    /** The call that defined event time upstream (withWatermark, withProcessingTime, withSourceWatermarks; both
+     *  inputs of a join), for messages; null if none. */
+    private final String eventTimeBy;
     private String usedBy;
 
     RecordStream(final Source source)
@@ -51,15 +51,15 @@ public final class RecordStream
         }
         this.definition = new Definition(source, null, null, null);
         this.schema = source.schema();
-        this.eventTime = false;
+        this.eventTimeBy = null;
         definition.stages.add(new StagePlan(schema));
     }
 
-    private RecordStream(final Definition definition, final Schema schema, final boolean eventTime)
+    private RecordStream(final Definition definition, final Schema schema, final String eventTimeBy)
     {
         this.definition = definition;
         this.schema = schema;
-        this.eventTime = eventTime;
+        this.eventTimeBy = eventTimeBy;
     }
 
     /**
@@ -121,10 +121,14 @@ public final class RecordStream
      *
      * @param timeColumn TIMESTAMP column to stamp.
      * @return the stream after this step.
+     * @throws IllegalStateException if event time is already defined upstream (withWatermark, withProcessingTime
+     *                               or withSourceWatermarks): one definition per stream.
      */
     public RecordStream withProcessingTime(final String timeColumn)
     {
-        return add(Operators.withProcessingTime(schema, timeColumn), true);
+        final String call = "withProcessingTime(\"" + timeColumn + "\")";
+        requireNoEventTime(call);
+        return add(Operators.withProcessingTime(schema, timeColumn), call);
     }
 
     /**
@@ -135,7 +139,8 @@ public final class RecordStream
      *
      * @return the stream after this step.
      * @throws IllegalStateException if the stream does not come straight from a {@link PublisherSource} or a
-     *                               feed ({@link Sources#feed}), the sources that publish watermarks.
+     *                               feed ({@link Sources#feed}), the sources that publish watermarks, or if event
+     *                               time is already defined upstream (one definition per stream).
      */
     public RecordStream withSourceWatermarks()
     {
@@ -146,8 +151,9 @@ public final class RecordStream
                 "watermarks, this stream reads " + (source == null ? "a join" : source) + "; use " +
                 "withWatermark(timeColumn, delayMs) instead");
         }
+        requireNoEventTime("withSourceWatermarks()");
         use("withSourceWatermarks()");
-        return new RecordStream(definition, schema, true);
+        return new RecordStream(definition, schema, "withSourceWatermarks()");
     }
 
     /**
@@ -216,10 +222,14 @@ public final class RecordStream
      * @param timeColumn TIMESTAMP column (epoch ms).
      * @param delayMs    maximum expected disorder, >= 0.
      * @return the stream after this step.
+     * @throws IllegalStateException if event time is already defined upstream (withWatermark, withProcessingTime
+     *                               or withSourceWatermarks): one definition per stream.
      */
     public RecordStream withWatermark(final String timeColumn, final long delayMs)
     {
-        return add(Operators.withWatermark(schema, timeColumn, delayMs), true);
+        final String call = "withWatermark(\"" + timeColumn + "\", " + delayMs + ")";
+        requireNoEventTime(call);
+        return add(Operators.withWatermark(schema, timeColumn, delayMs), call);
     }
 
     /**
@@ -293,7 +303,8 @@ public final class RecordStream
         joined.closeables.addAll(definition.closeables);
         joined.closeables.addAll(other.definition.closeables);
         joined.stages.add(new StagePlan(operator.outputSchema()));
-        return new RecordStream(joined, operator.outputSchema(), eventTime && other.eventTime);
+        return new RecordStream(joined, operator.outputSchema(),
+            eventTimeBy != null && other.eventTimeBy != null ? "the join's inputs" : null);
     }
 
     /**
@@ -334,7 +345,7 @@ public final class RecordStream
         requireWatermark("dropDuplicates", "its state would grow without bound",
             "call withWatermark(\"" + timeColumn + "\", delayMs) before dropDuplicates");
         final RecordStream result = add(JoinOperators.dropDuplicates(schema, timeColumn, horizonMs,
-            lateData == null ? null : new GroupedStream.SinkAdapter(lateData), keyColumns), eventTime);
+            lateData == null ? null : new GroupedStream.SinkAdapter(lateData), keyColumns), eventTimeBy);
         if (lateData != null)
         {
             lateData.open(schema);
@@ -391,7 +402,7 @@ public final class RecordStream
         {
             throw new SchemaException("process(factory): the factory returned no operator or no output schema");
         }
-        return add(operator, eventTime);
+        return add(operator, eventTimeBy);
     }
 
     /**
@@ -404,7 +415,7 @@ public final class RecordStream
     {
         use("async()");
         definition.stages.add(new StagePlan(schema));
-        return new RecordStream(definition, schema, eventTime);
+        return new RecordStream(definition, schema, eventTimeBy);
     }
 
     /**
@@ -442,23 +453,35 @@ public final class RecordStream
 
     private RecordStream add(final Operator operator)
     {
-        return add(operator, eventTime);
+        return add(operator, eventTimeBy);
     }
 
-    private RecordStream add(final Operator operator, final boolean eventTimeAfter)
+    private RecordStream add(final Operator operator, final String eventTimeByAfter)
     {
         use(operator.describe());
         definition.stages.get(definition.stages.size() - 1).operators.add(operator);
-        return new RecordStream(definition, operator.outputSchema(), eventTimeAfter);
+        return new RecordStream(definition, operator.outputSchema(), eventTimeByAfter);
     }
 
     /** Rejects a watermark-bounded operator on a stream without event time, naming the operator and the fix. */
     void requireWatermark(final String what, final String consequence, final String fix)
     {
-        if (!eventTime)
+        if (eventTimeBy == null)
         {
             throw new IllegalStateException(what + " needs a watermark upstream, else " + consequence + ": " + fix +
                 " (or withSourceWatermarks() if the source publishes them)");
+        }
+    }
+
+    /** One event-time definition per stream: a second one would leave it unclear which watermark applies. */
+    private void requireNoEventTime(final String call)
+    {
+        checkUnused();
+        if (eventTimeBy != null)
+        {
+            throw new IllegalStateException(call + ": event time is already defined upstream by " + eventTimeBy +
+                "; a stream has one event-time definition (withWatermark, withProcessingTime or " +
+                "withSourceWatermarks): remove one of the two calls");
         }
     }
 

@@ -78,7 +78,9 @@ public final class Sinks
     /**
      * @param out     where to print.
      * @param maxRows rows to print; later rows are counted, not printed.
-     * @return a sink printing rows as a table.
+     * @return a sink printing rows as an aligned table, each column as wide as its type's widest value: DECIMAL
+     *         exactly at its scale, FLOAT64 with its shortest round-trip digits ({@code 1.08345},
+     *         {@code 0.000012}; scientific below 1e-6 and from 1e15). Formats text per row: not for the hot path.
      */
     public static Sink console(final PrintStream out, final long maxRows)
     {

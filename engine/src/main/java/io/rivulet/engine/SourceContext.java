@@ -111,8 +111,8 @@ public final class SourceContext
     {
         if (claimed >= 0)
         {
-            throw new IllegalStateException(method + " called twice on source " + sourceName +
-                ": commit() or abort() the claimed record first");
+            throw new IllegalStateException(method + " called while a claim is open on source " + sourceName +
+                ": commit() or abort() it first");
         }
         if (ended)
         {

@@ -87,7 +87,7 @@ class ApiErgonomicsTest extends ThreadLeakCheck
         final LongField count = windows.schema().longField(Aggregate.count().columnName());
         final LongField start = windows.schema().longField(Aggregate.WINDOW_START);
         final DecimalField sum = windows.schema().decimalField(Aggregate.sum("px").columnName());
-        assertEquals(8, windows.schema().decimalField("avg_px").scale());
+        assertEquals(4, windows.schema().decimalField("avg_px").scale());
 
         track(windows.filter(r -> r.getLong(count) >= 1 && r.getLong(start) == 0 && r.getMantissa(sum) > 0)
             .to(sink).start()).awaitCompletion(10, TimeUnit.SECONDS);
@@ -95,7 +95,7 @@ class ApiErgonomicsTest extends ThreadLeakCheck
         final List<List<Object>> rows = new ArrayList<>(sink.rows());
         rows.sort((a, b) -> ((String)a.get(2)).compareTo((String)b.get(2)));
         assertEquals(List.of(
-            List.of(0L, 1_000L, "AAPL", 1L, new BigDecimal("101.2500"), new BigDecimal("101.25000000"))), rows);
+            List.of(0L, 1_000L, "AAPL", 1L, new BigDecimal("101.2500"), new BigDecimal("101.2500"))), rows);
     }
 
     @Test
@@ -107,11 +107,11 @@ class ApiErgonomicsTest extends ThreadLeakCheck
             .to(Sinks.console(out, 10)).start()).awaitCompletion(10, TimeUnit.SECONDS);
 
         final String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
-        assertEquals("| sym  | px             | ", lines[0]);
-        assertEquals("| AAPL | 101.2500       | ", lines[1]);
-        assertEquals("| AAPL | -0.0050        | ", lines[2]);
-        assertEquals("| MSFT | 0.0000         | ", lines[3]);
-        assertEquals("| MSFT | 250.5000       | ", lines[4]);
+        assertEquals("| sym  | px                    | ", lines[0]);
+        assertEquals("| AAPL | 101.2500              | ", lines[1]);
+        assertEquals("| AAPL | -0.0050               | ", lines[2]);
+        assertEquals("| MSFT | 0.0000                | ", lines[3]);
+        assertEquals("| MSFT | 250.5000              | ", lines[4]);
     }
 
     @Test

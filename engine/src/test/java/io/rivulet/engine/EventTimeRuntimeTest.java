@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.operators.Expr;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.window.Aggregate;
 import io.rivulet.operators.window.WindowSpec;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventTimeRuntimeTest extends ThreadLeakCheck
@@ -20,6 +22,35 @@ class EventTimeRuntimeTest extends ThreadLeakCheck
     private static final Schema EVENTS = Schema.builder().int64("id").timestamp("ts").build();
     private static final LongField ID = EVENTS.longField("id");
     private static final LongField TS = EVENTS.longField("ts");
+
+    @Test
+    void shouldRejectASecondEventTimeDefinitionNamingBoth()
+    {
+        // before: accepted silently, and which watermark applied was anyone's guess
+        final IllegalStateException twice = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(EVENTS, List.<Object[]>of())).withWatermark("ts", 500)
+                .where(Expr.col("id").gt(0)).withWatermark("ts", 100));
+        assertEquals("withWatermark(\"ts\", 100): event time is already defined upstream by " +
+            "withWatermark(\"ts\", 500); a stream has one event-time definition (withWatermark, withProcessingTime " +
+            "or withSourceWatermarks): remove one of the two calls", twice.getMessage());
+
+        final IllegalStateException processing = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(EVENTS, List.<Object[]>of())).withWatermark("ts", 0)
+                .withProcessingTime("ts"));
+        assertTrue(processing.getMessage().startsWith("withProcessingTime(\"ts\"): event time is already defined " +
+            "upstream by withWatermark(\"ts\", 0);"), processing.getMessage());
+
+        final IllegalStateException published = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.publisher(EVENTS)).withSourceWatermarks().withWatermark("ts", 0));
+        assertTrue(published.getMessage().startsWith("withWatermark(\"ts\", 0): event time is already defined " +
+            "upstream by withSourceWatermarks();"), published.getMessage());
+
+        final IllegalStateException afterWindow = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.rows(EVENTS, List.<Object[]>of())).withWatermark("ts", 0)
+                .groupBy(WindowSpec.tumbling("ts", 1_000)).agg(Aggregate.count()).withWatermark("window_end", 0));
+        assertTrue(afterWindow.getMessage().startsWith("withWatermark(\"window_end\", 0): event time is already " +
+            "defined upstream by withWatermark(\"ts\", 0);"), afterWindow.getMessage());
+    }
 
     /** Forwards both inputs unchanged: the simplest fan-in. */
     private static final class UnionOperator extends TwoInputOperator

@@ -65,6 +65,37 @@ class JoinPipelineTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldExplainAnIntervalJoinWithSignedBoundsAndEmptyInputChains()
+    {
+        // withSourceWatermarks adds no operator: both input chains are empty
+        final PublisherSource orders = Sources.publisher(ORDERS);
+        final PublisherSource fills = Sources.publisher(FILLS);
+        final RecordStream left = Pipeline.from(orders).withSourceWatermarks();
+        final RecordStream right = Pipeline.from(fills).withSourceWatermarks();
+        try (Pipeline p = left.intervalJoin(right, new String[]{"sym"}, "ts", -100, 100).to(Sinks.discard()).start())
+        {
+            orders.endOfStream();
+            fills.endOfStream();
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            final String stage = p.explain().lines().filter(l -> l.contains("-stage-0: ")).findFirst().orElseThrow();
+            assertEquals("[input 0: (no operators) | input 1: (no operators)] -> intervalJoin on [sym] = [sym] " +
+                "where ts - 100 ms <= right_ts <= ts + 100 ms -> sink", stage.substring(stage.indexOf(": ") + 2),
+                p.explain());
+        }
+    }
+
+    @Test
+    void shouldExplainAStageWithoutOperators()
+    {
+        try (Pipeline p = Pipeline.from(Sources.rows(ORDERS, List.<Object[]>of())).to(Sinks.discard()).start())
+        {
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            final String stage = p.explain().lines().filter(l -> l.contains("-stage-0: ")).findFirst().orElseThrow();
+            assertEquals("(no operators) -> sink", stage.substring(stage.indexOf(": ") + 2), p.explain());
+        }
+    }
+
+    @Test
     void shouldDropDuplicatesWithinHorizon()
     {
         final CollectingSink sink = Sinks.collecting();

@@ -83,9 +83,10 @@ class PublisherSourceTest extends ThreadLeakCheck
             assertEquals("abort() without claim() on source publisher",
                 assertThrows(IllegalStateException.class, source::abort).getMessage());
             source.claim();
-            assertEquals("claim() called twice on source publisher: commit() or abort() the claimed record first",
+            assertEquals("claim() called while a claim is open on source publisher: commit() or abort() it first",
                 assertThrows(IllegalStateException.class, source::claim).getMessage());
-            assertThrows(IllegalStateException.class, source::tryClaim);
+            assertEquals("tryClaim() called while a claim is open on source publisher: commit() or abort() it first",
+                assertThrows(IllegalStateException.class, source::tryClaim).getMessage());
             assertThrows(IllegalStateException.class, () -> source.publishWatermark(1));
             assertThrows(IllegalStateException.class, source::endOfStream);
             source.abort();

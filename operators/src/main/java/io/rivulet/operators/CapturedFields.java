@@ -61,23 +61,26 @@ final class CapturedFields
 
     private static void checkField(final Field field, final String what, final Schema... schemas)
     {
-        boolean sameName = false;
+        Schema sameName = null;
         for (final Schema schema : schemas)
         {
             if (field.isValidFor(schema))
             {
                 return;
             }
-            sameName |= schema.hasField(field.name());
+            if (sameName == null && schema.hasField(field.name()))
+            {
+                sameName = schema;
+            }
         }
-        if (!sameName)
+        if (sameName == null)
         {
             // a field of an unrelated schema (a lookup record the lambda reads, say) is not this mistake
             return;
         }
         throw new SchemaException(what + " uses field '" + field + "' resolved from " + field.schema() +
             ", but its records have " + schemas[0] + (schemas.length > 1 ? " (output " + schemas[1] + ")" : "") +
-            ": it would read another column's bytes. Resolve the field from the schema at this point of the " +
+            ": " + field.mismatchReason(sameName) + ". Resolve the field from the schema at this point of the " +
             "pipeline, e.g. stream.schema()." + field.type().schemaAccessor() + "(\"" + field.name() + "\")");
     }
 

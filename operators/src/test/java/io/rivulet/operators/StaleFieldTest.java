@@ -1,5 +1,6 @@
 package io.rivulet.operators;
 
+import io.rivulet.ringbuffer.DecimalField;
 import io.rivulet.ringbuffer.DoubleField;
 import io.rivulet.ringbuffer.IntField;
 import io.rivulet.ringbuffer.Schema;
@@ -34,9 +35,27 @@ class StaleFieldTest
             () -> Operators.filter(select.outputSchema(), r -> r.getDouble(px) > 100));
 
         assertEquals("filter(<lambda>) uses field 'px:FLOAT64' resolved from " + Trades.SCHEMA +
-            ", but its records have " + select.outputSchema() + ": it would read another column's bytes. " +
-            "Resolve the field from the schema at this point of the pipeline, e.g. " +
-            "stream.schema().doubleField(\"px\")", e.getMessage());
+            ", but its records have " + select.outputSchema() + ": column 'px' moved (index 2 -> 1, offset " +
+            Trades.SCHEMA.field("px").offset() + " -> " + select.outputSchema().field("px").offset() + "): the " +
+            "field would read another column's bytes. Resolve the field from the schema at this point of the " +
+            "pipeline, e.g. stream.schema().doubleField(\"px\")", e.getMessage());
+    }
+
+    @Test
+    void shouldNameAnInPlaceRescaleAsTheSameColumnAtAnotherScale()
+    {
+        final Schema fills = Schema.builder().symbol("sym", 4).decimal("px", 4).build();
+        // what withColumn("px", col("px").toDecimal(2)) plans: px replaced in place
+        final Operator rescale = Operators.select(fills, col("sym"), col("px").toDecimal(2).as("px"));
+        final DecimalField px4 = fills.decimalField("px");
+
+        final SchemaException e = assertThrows(SchemaException.class,
+            () -> Operators.filter(rescale.outputSchema(), r -> r.getMantissa(px4) > 0));
+
+        assertEquals("filter(<lambda>) uses field 'px:DECIMAL(4)' resolved from " + fills +
+            ", but its records have " + rescale.outputSchema() + ": column 'px' is DECIMAL(2) there, not " +
+            "DECIMAL(4): the field would read it at the wrong scale. Resolve the field from the schema at this " +
+            "point of the pipeline, e.g. stream.schema().decimalField(\"px\")", e.getMessage());
     }
 
     @Test

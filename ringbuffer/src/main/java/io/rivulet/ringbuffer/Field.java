@@ -125,12 +125,42 @@ public abstract class Field
     }
 
     /**
+     * Why this field cannot access records of {@code recordSchema}, for messages: the column is gone or moved (the
+     * field would read another column's bytes), or it is the same column at another type or scale (the field would
+     * misread it). Call only when {@link #isValidFor} is false. Allocates.
+     *
+     * @param recordSchema the schema of the records the field was used on.
+     * @return e.g. {@code "column 'px' is DECIMAL(2) there, not DECIMAL(4): the field would read it at the wrong
+     *         scale"}.
+     */
+    public String mismatchReason(final Schema recordSchema)
+    {
+        if (recordSchema == null || !recordSchema.hasField(name))
+        {
+            return "it has no column '" + name + "': the field would read another column's bytes";
+        }
+        final Field other = recordSchema.field(name);
+        if (other.type != type)
+        {
+            return "column '" + name + "' is " + other.typeDescription() + " there, not " + typeDescription() +
+                ": the field would read it as the wrong type";
+        }
+        if (other.scale() != scale() || other.lengthBytes != lengthBytes)
+        {
+            return "column '" + name + "' is " + other.typeDescription() + " there, not " + typeDescription() +
+                ": the field would read it at the wrong " + (type == FieldType.DECIMAL ? "scale" : "length");
+        }
+        return "column '" + name + "' moved (index " + index + " -> " + other.index + ", offset " + offset + " -> " +
+            other.offset + "): the field would read another column's bytes";
+    }
+
+    /**
      * The message of a field used on a record of another layout: names the field, its schema and the record's.
      */
     static String mismatch(final Field field, final Schema recordSchema)
     {
         return "Field '" + field + "' was resolved from " + field.schema + " but the record has " + recordSchema +
-            ": it would read another column's bytes. Resolve the field from the schema of the records at this " +
+            ": " + field.mismatchReason(recordSchema) + ". Resolve the field from the schema of the records at this " +
             "point of the pipeline (e.g. stream.schema()." + field.type.schemaAccessor() + "(\"" + field.name +
             "\") after the select/map that changed it)";
     }

@@ -40,9 +40,32 @@ class FieldSchemaCheckTest
         final AssertionError e = assertThrows(AssertionError.class, () -> projected.getDouble(staleTradesPx));
 
         assertEquals("Field 'px:FLOAT64' was resolved from " + TRADES + " but the record has " + PROJECTED +
-            ": it would read another column's bytes. Resolve the field from the schema of the records at this " +
+            ": column 'px' moved (index 1 -> 1, offset 8 -> 0): the field would read another column's bytes. " +
+            "Resolve the field from the schema of the records at this " +
             "point of the pipeline (e.g. stream.schema().doubleField(\"px\") after the select/map that changed it)",
             e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheSameColumnAtAnotherScaleOrTypeAccurately()
+    {
+        // withColumn("px", col("px").toDecimal(2)) replaces px in place: same column, same offset, another scale
+        final Schema scale4 = Schema.builder().int64("id").decimal("px", 4).build();
+        final Schema scale2 = Schema.builder().int64("id").decimal("px", 2).build();
+        final DecimalField stalePx = scale4.decimalField("px");
+        final RecordFlyweight rescaled = new RecordFlyweight(scale2).wrap(buffer, 0);
+
+        final AssertionError e = assertThrows(AssertionError.class, () -> rescaled.getMantissa(stalePx));
+        assertEquals("Field 'px:DECIMAL(4)' was resolved from " + scale4 + " but the record has " + scale2 +
+            ": column 'px' is DECIMAL(2) there, not DECIMAL(4): the field would read it at the wrong scale. " +
+            "Resolve the field from the schema of the records at this point of the pipeline (e.g. " +
+            "stream.schema().decimalField(\"px\") after the select/map that changed it)", e.getMessage());
+
+        final Schema asLong = Schema.builder().int64("id").int64("px").build();
+        assertEquals("column 'px' is INT64 there, not DECIMAL(4): the field would read it as the wrong type",
+            stalePx.mismatchReason(asLong));
+        assertEquals("it has no column 'px': the field would read another column's bytes",
+            stalePx.mismatchReason(Schema.builder().int64("id").int64("qty").build()));
     }
 
     @Test

@@ -160,9 +160,17 @@ final class IntervalJoinOperator extends TwoInputOperator
         row = new RecordFlyweight(outputSchema).wrap(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(outputSchema.recordLengthBytes(), 8)), 0);
         description = "intervalJoin on " + Arrays.toString(leftKeyColumns) + " = " +
-            Arrays.toString(rightKeyColumns) + " where " + leftTimeColumn + " + " + lowerBoundMs + " ms <= " +
-            (left.hasField(rightTimeColumn) ? RIGHT_PREFIX : "") + rightTimeColumn + " <= " + leftTimeColumn +
-            " + " + upperBoundMs + " ms";
+            Arrays.toString(rightKeyColumns) + " where " + offset(leftTimeColumn, lowerBoundMs) + " <= " +
+            (left.hasField(rightTimeColumn) ? RIGHT_PREFIX : "") + rightTimeColumn + " <= " +
+            offset(leftTimeColumn, upperBoundMs);
+    }
+
+    /** {@code ts - 100 ms}, {@code ts + 100 ms}, or {@code ts} for 0. */
+    private static String offset(final String column, final long offsetMs)
+    {
+        // -Long.MIN_VALUE wraps to itself; as unsigned it prints 2^63
+        return offsetMs == 0 ? column : offsetMs < 0 ? column + " - " + Long.toUnsignedString(-offsetMs) + " ms" :
+            column + " + " + offsetMs + " ms";
     }
 
     @Override

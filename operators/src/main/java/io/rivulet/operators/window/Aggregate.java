@@ -1,7 +1,6 @@
 package io.rivulet.operators.window;
 
 import io.rivulet.ringbuffer.DecimalField;
-import io.rivulet.ringbuffer.Decimals;
 import io.rivulet.ringbuffer.DoubleField;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
@@ -22,10 +21,13 @@ import java.util.function.Function;
  * FLOAT64 columns as FLOAT64; {@code avg} of an integral or FLOAT64 column is FLOAT64; first/last follow arrival
  * order.
  * <p>
- * DECIMAL({@code s}) columns aggregate exactly: sum, min, max, first and last are DECIMAL({@code s}); {@code avg} is
- * DECIMAL({@code min(s + 4, 18)}) (four more digits, as Spark), rounded half away from zero. Integral and decimal
- * sums never wrap: a sum that does not fit 64 bits throws {@link ArithmeticException} naming the aggregate, which
- * fails the pipeline.
+ * DECIMAL({@code s}) columns aggregate exactly: sum, min, max, first, last and {@code avg} are DECIMAL({@code s}).
+ * {@code avg} keeps the column's scale, rounded half away from zero, and sums into a 128-bit accumulator, so the
+ * mean of any values the column holds always fits (a result scale with more digits could not hold the column's
+ * largest values); for more digits, rescale the column first, e.g.
+ * {@code withColumn("px8", col("px").toDecimal(8))} then {@code avg("px8")}. Integral and decimal sums never wrap:
+ * a sum that does not fit 64 bits throws {@link ArithmeticException} naming the aggregate, the limit and the ways
+ * out, which fails the pipeline.
  * <p>
  * <b>Output columns.</b> A windowed aggregation emits {@link #WINDOW_START}, {@link #WINDOW_END} (TIMESTAMP), the
  * key columns, then one column per aggregate named by {@link #columnName()}: {@code count},
@@ -39,8 +41,6 @@ public final class Aggregate
     public static final String WINDOW_START = "window_start";
     /** Name of the output column holding a window's end (TIMESTAMP, epoch ms, exclusive). */
     public static final String WINDOW_END = "window_end";
-    /** Extra digits after the point of {@code avg} over a DECIMAL column. */
-    public static final int AVG_EXTRA_SCALE = 4;
 
     private enum Kind
     {
@@ -85,7 +85,11 @@ public final class Aggregate
         return numeric(Kind.MAX, column);
     }
 
-    /** @param column numeric column. @return its mean (FLOAT64), column {@code avg_<column>}. */
+    /**
+     * @param column numeric column.
+     * @return its mean, column {@code avg_<column>}: FLOAT64 for an integral or FLOAT64 column, DECIMAL at the
+     *         column's own scale (rounded half away from zero, never overflowing) for a DECIMAL column.
+     */
     public static Aggregate avg(final String column)
     {
         return numeric(Kind.AVG, column);
@@ -233,7 +237,7 @@ public final class Aggregate
             case AVG:
                 return new Avg(field);
             case SUM:
-                return integral ? new LongSum(field, overflowMessage("INT64")) :
+                return integral ? new LongSum(field, overflowMessage("INT64", field)) :
                     new DoubleReduce(field, DoubleReduce.SUM);
             case MIN:
                 return integral ? new LongReduce(field, LongReduce.MIN, null) : new DoubleReduce(field, DoubleReduce.MIN);
@@ -248,14 +252,12 @@ public final class Aggregate
 
     private AggregateFunction bindDecimal(final DecimalField field)
     {
-        final String type = "DECIMAL(" + field.scale() + ")";
         switch (kind)
         {
             case AVG:
-                return new DecimalAvg(field, Math.min(field.scale() + AVG_EXTRA_SCALE, Schema.MAX_DECIMAL_SCALE),
-                    overflowMessage(type));
+                return new DecimalAvg(field);
             case SUM:
-                return new LongSum(field, overflowMessage(type));
+                return new LongSum(field, overflowMessage("DECIMAL(" + field.scale() + ")", field));
             case MIN:
                 return new LongReduce(field, LongReduce.MIN, field);
             case MAX:
@@ -267,9 +269,14 @@ public final class Aggregate
         }
     }
 
-    private String overflowMessage(final String type)
+    private String overflowMessage(final String type, final Field field)
     {
-        return type + " overflow in " + this + " (column '" + name + "'): the result does not fit 64 bits";
+        final int scale = field.type() == FieldType.DECIMAL ? field.scale() : 0;
+        return type + " overflow in " + this + " (column '" + name + "'): the sum exceeds +/-" +
+            java.math.BigDecimal.valueOf(Long.MAX_VALUE, scale).toPlainString() + ", the 64-bit range of " + type +
+            "; sum fewer rows per group (smaller windows or more keys), or sum a converted copy: withColumn(\"" +
+            column + "_d\", col(\"" + column + "\").toDouble()) (FLOAT64, inexact)" +
+            (scale > 0 ? " or col(\"" + column + "\").toDecimal(n) with n < " + scale : "");
     }
 
     static long readLong(final RecordFlyweight record, final Field field)
@@ -608,55 +615,53 @@ public final class Aggregate
         }
     }
 
-    /** Layout: [sum mantissa:8][count:8]; result DECIMAL(resultScale), rounded half away from zero. */
+    /**
+     * Layout: [sum low:8][sum high:8][count:8]. The sum is a 128-bit two's complement integer: 2^63 records of
+     * 64-bit mantissas cannot overflow it, so the mean of values the column holds always fits the column's own
+     * scale. The result is DECIMAL(column scale), rounded half away from zero, computed without allocation.
+     */
     private static final class DecimalAvg implements AggregateFunction
     {
         private final DecimalField field;
-        private final int resultScale;
-        private final int extraDigits;
-        private final String overflow;
 
-        DecimalAvg(final DecimalField field, final int resultScale, final String overflow)
+        DecimalAvg(final DecimalField field)
         {
             this.field = field;
-            this.resultScale = resultScale;
-            this.extraDigits = resultScale - field.scale();
-            this.overflow = overflow;
         }
 
         public int accumulatorLengthBytes()
         {
-            return 16;
+            return 24;
         }
 
         public void init(final MutableDirectBuffer acc, final int offset)
         {
             acc.putLong(offset, 0);
             acc.putLong(offset + 8, 0);
+            acc.putLong(offset + 16, 0);
         }
 
-        private void add(final MutableDirectBuffer acc, final int offset, final long sum, final long count)
+        private static void add(final MutableDirectBuffer acc, final int offset, final long addLow,
+            final long addHigh, final long count)
         {
-            try
-            {
-                acc.putLong(offset, Math.addExact(acc.getLong(offset), sum));
-            }
-            catch (final ArithmeticException e)
-            {
-                throw new ArithmeticException(overflow);
-            }
-            acc.putLong(offset + 8, acc.getLong(offset + 8) + count);
+            final long low = acc.getLong(offset);
+            final long sumLow = low + addLow;
+            final long carry = Long.compareUnsigned(sumLow, low) < 0 ? 1 : 0;
+            acc.putLong(offset, sumLow);
+            acc.putLong(offset + 8, acc.getLong(offset + 8) + addHigh + carry);
+            acc.putLong(offset + 16, acc.getLong(offset + 16) + count);
         }
 
         public void accumulate(final MutableDirectBuffer acc, final int offset, final RecordFlyweight record)
         {
-            add(acc, offset, record.getMantissa(field), 1);
+            final long mantissa = record.getMantissa(field);
+            add(acc, offset, mantissa, mantissa >> 63, 1);
         }
 
         public void merge(final MutableDirectBuffer acc, final int offset, final DirectBuffer other,
             final int otherOffset, final boolean otherFirst)
         {
-            add(acc, offset, other.getLong(otherOffset), other.getLong(otherOffset + 8));
+            add(acc, offset, other.getLong(otherOffset), other.getLong(otherOffset + 8), other.getLong(otherOffset + 16));
         }
 
         public FieldType resultType()
@@ -667,39 +672,52 @@ public final class Aggregate
         @Override
         public int resultScale()
         {
-            return resultScale;
+            return field.scale();
         }
 
         public void writeResult(final DirectBuffer acc, final int offset, final MutableDirectBuffer out,
             final int outOffset)
         {
-            final long n = acc.getLong(offset + 8);
-            out.putLong(outOffset, n == 0 ? 0 : average(acc.getLong(offset), n));
+            final long n = acc.getLong(offset + 16);
+            out.putLong(outOffset, n == 0 ? 0 : mean(acc.getLong(offset), acc.getLong(offset + 8), n));
         }
 
-        /** sum * 10^extraDigits / n, rounded half up, without overflowing on the way when the result fits. */
-        private long average(final long sum, final long n)
+        /**
+         * (high:low) / n rounded half away from zero, for n &gt; 0 and |(high:low)| &lt;= n * 2^63 (a sum of n
+         * longs), so the quotient fits a long. Shift-subtract division of the 128-bit magnitude: 64 steps, once per
+         * emitted row.
+         */
+        static long mean(final long low, final long high, final long n)
         {
-            final long p = Decimals.pow10(extraDigits);
-            final long quotient = sum / n;
-            final long remainder = sum % n;
-            try
+            final boolean negative = high < 0;
+            long magLow = low;
+            long magHigh = high;
+            if (negative)
             {
-                final long whole = Math.multiplyExact(quotient, p);
-                final long high = Math.multiplyHigh(remainder, p);
-                final long low = remainder * p;
-                if (high == (low >> 63))
+                magLow = -low;
+                magHigh = ~high + (low == 0 ? 1 : 0);
+            }
+            // magnitude < n * 2^64 (see above), so magHigh < n: the first partial remainder is magHigh itself
+            long remainder = magHigh;
+            long quotient = 0;
+            for (int i = 0; i < 64; i++)
+            {
+                final boolean carry = remainder < 0;
+                remainder = (remainder << 1) | (magLow >>> 63);
+                magLow <<= 1;
+                quotient <<= 1;
+                if (carry || Long.compareUnsigned(remainder, n) >= 0)
                 {
-                    return Math.addExact(whole, Decimals.divideHalfUp(low, n));
+                    remainder -= n;
+                    quotient |= 1;
                 }
             }
-            catch (final ArithmeticException e)
+            // remainder < n < 2^63, so remainder * 2 does not wrap as an unsigned long
+            if (Long.compareUnsigned(remainder << 1, n) >= 0)
             {
-                throw new ArithmeticException(overflow);
+                quotient++;
             }
-            // remainder * 10^k needs more than 64 bits only for groups of ~10^14 records and more: exact, rare
-            return java.math.BigDecimal.valueOf(sum).multiply(java.math.BigDecimal.valueOf(p))
-                .divide(java.math.BigDecimal.valueOf(n), 0, java.math.RoundingMode.HALF_UP).longValueExact();
+            return negative ? -quotient : quotient;
         }
     }
 

@@ -308,6 +308,20 @@ class IntervalJoinOperatorTest
     }
 
     @Test
+    void shouldDescribeBoundsWithTheirSign()
+    {
+        assertEquals("intervalJoin on [sym, k] = [rsym, k] where ts - 100 ms <= right_ts <= ts + 100 ms",
+            JoinOperators.intervalJoin(LEFT_SCHEMA, RIGHT_SCHEMA, "ts", "ts", LEFT_KEYS, RIGHT_KEYS, -100, 100)
+                .describe());
+        assertEquals("intervalJoin on [sym, k] = [rsym, k] where ts <= right_ts <= ts + 50 ms",
+            JoinOperators.intervalJoin(LEFT_SCHEMA, RIGHT_SCHEMA, "ts", "ts", LEFT_KEYS, RIGHT_KEYS, 0, 50)
+                .describe());
+        assertEquals("intervalJoin on [sym, k] = [rsym, k] where ts - 9223372036854775808 ms <= right_ts <= ts - 5 ms",
+            JoinOperators.intervalJoin(LEFT_SCHEMA, RIGHT_SCHEMA, "ts", "ts", LEFT_KEYS, RIGHT_KEYS, Long.MIN_VALUE, -5)
+                .describe());
+    }
+
+    @Test
     void shouldRejectBadDefinitions()
     {
         final Schema longKey = Schema.builder().int64("k").symbol("rsym", 4).timestamp("ts").build();
