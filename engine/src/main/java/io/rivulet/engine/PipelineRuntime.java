@@ -143,7 +143,10 @@ final class PipelineRuntime implements ErrorHandler
     /** The last stage received end-of-stream: every record has reached the sink. */
     void complete()
     {
-        completed = true;
+        if (!stopping) // an end of stream that raced a close or a failure does not make it a completion
+        {
+            completed = true;
+        }
     }
 
     /** Called by each pipeline thread as it exits; the last one releases the plan. */
@@ -215,10 +218,10 @@ final class PipelineRuntime implements ErrorHandler
             {
                 return;
             }
-            closeFinished = true;
             final String stuck = joinThreads();
             if (stuck != null)
             {
+                // closeFinished stays false: a later close() waits for the thread again, and says so again
                 // Freeing operator memory under a thread that may still run an operator would crash the JVM:
                 // leave the release to the last thread out (onThreadExit), and tell the caller.
                 done.countDown();
@@ -227,6 +230,7 @@ final class PipelineRuntime implements ErrorHandler
                     "does not check isStopping(), or a callback blocked in a call that ignores interrupts); the " +
                     "pipeline's operators and sinks are released when it exits");
             }
+            closeFinished = true;
             release();
             if (releaseFailure != null)
             {

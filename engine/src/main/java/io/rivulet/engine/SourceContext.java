@@ -156,7 +156,7 @@ public final class SourceContext
      */
     public void commit(final long ingestTimeNs)
     {
-        commit(ingestTimeNs, SlotDescriptor.NO_SOURCE_INDEX);
+        commit(ingestTimeNs, RecordFlyweight.NO_SOURCE_INDEX);
     }
 
     /**
@@ -165,7 +165,7 @@ public final class SourceContext
      * record as the source's position.
      *
      * @param ingestTimeNs as {@link #commit(long)}.
-     * @param sourceIndex  the record's position in its source, increasing; {@link SlotDescriptor#NO_SOURCE_INDEX}
+     * @param sourceIndex  the record's position in its source, increasing; {@link RecordFlyweight#NO_SOURCE_INDEX}
      *                     if the source has none.
      * @throws IllegalStateException if no record is claimed.
      */

@@ -138,9 +138,12 @@ final class StageAgent implements Agent, SlotHandler
     public void onSlot(final UnsafeBuffer buffer, final int slotOffset, final boolean endOfBatch)
     {
         final int type = buffer.getInt(slotOffset + SlotDescriptor.TYPE_OFFSET);
-        if (type == SlotDescriptor.TYPE_PADDING)
+        if (type == SlotDescriptor.TYPE_PADDING || runtime.isStopping())
         {
-            return; // an aborted claim: no record, and its source id is stale bytes
+            // an aborted claim (no record; its source id is stale bytes), or the pipeline stopped, perhaps by a
+            // callback of this very batch: deliver nothing more, markers included (an end of stream would fire
+            // every window into the sink and report completion)
+            return;
         }
         final int input = buffer.getInt(slotOffset + SlotDescriptor.SOURCE_ID_OFFSET);
         final Output head = heads[input];
@@ -148,10 +151,6 @@ final class StageAgent implements Agent, SlotHandler
         {
             case SlotDescriptor.TYPE_DATA:
             {
-                if (runtime.isStopping())
-                {
-                    return; // closed (perhaps by a callback of this very batch): deliver nothing more
-                }
                 final long ingestNs = buffer.getLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET);
                 lastIngestNs = ingestNs;
                 if (fanIn != null)
@@ -223,7 +222,10 @@ final class StageAgent implements Agent, SlotHandler
         }
         catch (final Throwable t)
         {
-            t.addSuppressed(error);
+            if (t != error) // a dead-letter sink may rethrow what it was given
+            {
+                t.addSuppressed(error);
+            }
             fail(t);
         }
     }

@@ -209,4 +209,26 @@ class ErrorPolicyTest extends ThreadLeakCheck
             assertEquals(List.of(), deadLetters.letters(), "the record passing by did not cause it");
         }
     }
+
+    @Test
+    void shouldFailWithTheOriginalErrorWhenTheDeadLetterSinkRethrowsIt()
+    {
+        final IllegalArgumentException bad = new IllegalArgumentException("bad record");
+        try (Pipeline p = Pipeline.from(rows(3))
+            .filter(r ->
+            {
+                throw bad;
+            })
+            .to(Sinks.discard())
+            .onRecordError(ErrorPolicy.skip((stage, record, error) ->
+            {
+                throw (RuntimeException)error; // a dead-letter sink that gives up
+            }))
+            .start())
+        {
+            final PipelineFailedException ex =
+                assertThrows(PipelineFailedException.class, () -> p.awaitCompletion(10, TimeUnit.SECONDS));
+            assertEquals(bad, ex.getCause()); // not "Self-suppression not permitted"
+        }
+    }
 }

@@ -391,7 +391,7 @@ class JournalPipelineTest extends ThreadLeakCheck
         final List<Long> rowsIndexes = new ArrayList<>();
         assertTrue(track(Pipeline.from(Sources.rows(TRADES, row(1), row(2))).to((RecordFlyweight r) ->
             rowsIndexes.add(r.sourceIndex())).start()).awaitCompletion(30, TimeUnit.SECONDS));
-        assertEquals(List.of(SlotDescriptor.NO_SOURCE_INDEX, SlotDescriptor.NO_SOURCE_INDEX), rowsIndexes);
+        assertEquals(List.of(RecordFlyweight.NO_SOURCE_INDEX, RecordFlyweight.NO_SOURCE_INDEX), rowsIndexes);
     }
 
     @Test

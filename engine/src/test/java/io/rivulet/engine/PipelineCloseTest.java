@@ -474,4 +474,46 @@ class PipelineCloseTest extends ThreadLeakCheck
         assertEquals(1, sinkCloses.get());
         p.close(); // idempotent afterwards
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void shouldNotDeliverAnEndOfStreamNorCompleteAfterACloseFromTheSink() throws InterruptedException
+    {
+        final PublisherSource source = Sources.publisher(IDS);
+        final CountDownLatch endPublished = new CountDownLatch(1);
+        final AtomicInteger endsSeen = new AtomicInteger();
+        final AtomicReference<Pipeline> pipeline = new AtomicReference<>();
+        final Pipeline p = Pipeline.from(source).to(new Sink()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight record)
+            {
+                try
+                {
+                    endPublished.await(); // the end of stream now waits in the ring behind this record
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                pipeline.get().close();
+            }
+
+            @Override
+            public void onEndOfStream()
+            {
+                endsSeen.incrementAndGet();
+            }
+        }).build();
+        pipeline.set(p);
+        p.start();
+        source.claim().setLong(ID, 1);
+        source.commit();
+        source.endOfStream();
+        endPublished.countDown();
+        assertThrows(PipelineClosedException.class, () -> p.awaitCompletion(10, TimeUnit.SECONDS));
+        assertFalse(p.isCompleted());
+        assertEquals(0, endsSeen.get(), "nothing after the record that closed it, markers included");
+        p.close();
+    }
 }

@@ -23,8 +23,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (1, 2, 3, ...); on open the writer reads the last entry, so the sequence continues across restarts
  * ({@link #lastSequence()}).
  * <p>
- * Threading: one thread at a time (Chronicle's appender is single-threaded); one writer per journal and, for an
- * output journal, one writing process, or sequence numbers repeat.
+ * Threading: one thread at a time; it may be handed to another thread between claims through a happens-before
+ * edge (thread start/join, an executor, a concurrent queue), and the writer moves Chronicle's single-threaded
+ * appender along. One writer per journal and, for an output journal, one writing process, or sequence numbers
+ * repeat.
  */
 public final class JournalWriter implements AutoCloseable
 {
@@ -42,6 +44,7 @@ public final class JournalWriter implements AutoCloseable
     private int lastCycle;
     private boolean claimed;
     private boolean closed;
+    private Thread owner;
 
     JournalWriter(final Journal journal, final SingleChronicleQueue queue, final JournalMetadata metadata)
     {
@@ -107,6 +110,17 @@ public final class JournalWriter implements AutoCloseable
         if (sequenced)
         {
             scratch.putLong(JournalDescriptor.SEQUENCE_OFFSET, lastSequence + 1);
+        }
+        final Thread current = Thread.currentThread();
+        if (current != owner)
+        {
+            // Chronicle's appender binds to the first thread that writes; a hand-over between claims (our contract:
+            // one thread at a time, through a happens-before edge) must move that binding, or it throws
+            if (owner != null)
+            {
+                appender.singleThreadedCheckReset();
+            }
+            owner = current;
         }
         try (DocumentContext dc = appender.writingDocument())
         {

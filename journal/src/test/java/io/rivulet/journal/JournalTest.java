@@ -159,6 +159,33 @@ class JournalTest extends JournalTestBase
     }
 
     @Test
+    void shouldLetTheWriterMoveBetweenLiveThreadsBetweenClaims() throws Exception
+    {
+        try (Journal journal = open(tempDir.resolve("j")))
+        {
+            final JournalWriter writer = journal.writer();
+            final java.util.concurrent.ExecutorService a = java.util.concurrent.Executors.newSingleThreadExecutor();
+            final java.util.concurrent.ExecutorService b = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try
+            {
+                for (long id = 1; id <= 4; id++) // both threads stay alive: Chronicle would reject the second
+                {
+                    final long value = id;
+                    (id % 2 == 1 ? a : b).submit(() -> append(writer, value)).get();
+                }
+            }
+            finally
+            {
+                a.shutdown();
+                b.shutdown();
+                assertTrue(a.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+                assertTrue(b.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(List.of(1L, 2L, 3L, 4L), readAll(journal.reader()).stream().map(Row::id).toList());
+        }
+    }
+
+    @Test
     void shouldLeaveNoEntryOnAbort()
     {
         try (Journal journal = open(tempDir.resolve("j")))

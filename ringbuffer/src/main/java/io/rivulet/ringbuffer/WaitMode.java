@@ -1,7 +1,5 @@
 package io.rivulet.ringbuffer;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * How a stage waits for its ring when it has nothing to do; each maps to a Disruptor {@code WaitStrategy}.
  * A producer waiting for a full ring to drain (a publisher's {@code claim()}) follows the same mode: spin, spin then
@@ -25,7 +23,4 @@ public enum WaitMode
     public static final long BACKOFF_SPIN_US = 20;
     /** Yield phase of {@link #BACKOFF}, µs. */
     public static final long BACKOFF_YIELD_US = 1000;
-
-    /** Default longest wait without data before a stage's wait returns, so it can tick (see {@code WaitStrategies}). */
-    public static final long DEFAULT_TICK_NS = TimeUnit.MILLISECONDS.toNanos(50);
 }

@@ -51,7 +51,7 @@ class RecordFlyweightTest
     @Test
     void shouldHaveNoSourceIndexUntilSetAndCopyItWithTheRecord()
     {
-        assertEquals(SlotDescriptor.NO_SOURCE_INDEX, new RecordFlyweight(SCHEMA).sourceIndex());
+        assertEquals(RecordFlyweight.NO_SOURCE_INDEX, new RecordFlyweight(SCHEMA).sourceIndex());
         record.setLong(ID, 5).ingestTimeNs(11).sourceIndex(0x1_0000_0002L);
         final RecordFlyweight copy = new RecordFlyweight(SCHEMA)
             .wrap(new UnsafeBuffer(new byte[SCHEMA.recordLengthBytes()]), 0).copyFrom(record);

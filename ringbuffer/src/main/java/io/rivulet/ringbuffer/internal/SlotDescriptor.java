@@ -4,20 +4,17 @@ package io.rivulet.ringbuffer.internal;
  * Binary layout of one ring slot: a fixed header followed by one record's bytes.
  * <pre>
  *   0               4               8                               16                              24
- *   +---------------+---------------+-------------------------------+-------------------------------+
- *   |  slot type    |  source id    |  ingest time (nanoTime)       |  marker value                 |
- *   +---------------+---------------+-------------------------------+-------------------------------+
- *   24                              32
- *   +-------------------------------+------------------------------------------------------------
- *   |  source index                 |  record (schema.recordLengthBytes())
- *   +-------------------------------+------------------------------------------------------------
+ *   +---------------+---------------+-------------------------------+-------------------------------+---------
+ *   |  slot type    |  source id    |  ingest time (nanoTime)       |  marker value | source index  | record
+ *   +---------------+---------------+-------------------------------+-------------------------------+---------
  * </pre>
  * Data and control travel in the same ring, so their relative order is exact: the slot type says which.
- * The marker value is the watermark (epoch ms) for {@link #TYPE_WATERMARK} and the epoch id for
- * {@link #TYPE_EPOCH}; unused for data. The source index is the data record's position in its source (the journal
- * index for a journal source, {@link #NO_SOURCE_INDEX} for a source without positions), carried so checkpoints
- * can record source positions; unused for markers. Every field is 8-byte aligned, and so is the record. A {@link #TYPE_PADDING} slot is a claim its producer aborted: only the
- * type is meaningful, and every consumer skips it (Agrona's padding record).
+ * The 8 bytes at 16 are the marker value for a marker (the watermark in epoch ms for {@link #TYPE_WATERMARK},
+ * the epoch id for {@link #TYPE_EPOCH}) and the source index for data: the record's position in its source (the
+ * journal index for a journal source, {@code RecordFlyweight.NO_SOURCE_INDEX} for a source without positions),
+ * carried so checkpoints can record source positions. Sharing the word keeps the header at 24 bytes. Every
+ * field is 8-byte aligned, and so is the record. A {@link #TYPE_PADDING} slot is a claim its producer aborted:
+ * only the type is meaningful, and every consumer skips it (Agrona's padding record).
  */
 public final class SlotDescriptor
 {
@@ -41,14 +38,12 @@ public final class SlotDescriptor
     public static final int SOURCE_ID_OFFSET = 4;
     /** Offset of the int64 ingest time in {@link System#nanoTime()} units. */
     public static final int INGEST_TIME_OFFSET = 8;
-    /** Offset of the int64 marker value. */
+    /** Offset of the int64 marker value (marker slots). */
     public static final int MARKER_VALUE_OFFSET = 16;
-    /** Offset of the int64 source index (position of a data record in its source). */
-    public static final int SOURCE_INDEX_OFFSET = 24;
+    /** Offset of the int64 source index (data slots): the marker value's word, unused by data. */
+    public static final int SOURCE_INDEX_OFFSET = MARKER_VALUE_OFFSET;
     /** Header length; the record starts here (8-byte aligned). */
-    public static final int HEADER_LENGTH = 32;
-    /** Source index of a record whose source has no positions (a publisher, a generator, in-memory rows). */
-    public static final long NO_SOURCE_INDEX = io.rivulet.ringbuffer.RecordFlyweight.NO_SOURCE_INDEX;
+    public static final int HEADER_LENGTH = 24;
 
     private SlotDescriptor()
     {
