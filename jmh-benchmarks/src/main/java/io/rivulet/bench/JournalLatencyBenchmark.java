@@ -1,5 +1,6 @@
 package io.rivulet.bench;
 
+import io.rivulet.bench.LatencyRig.Result;
 import io.rivulet.engine.JournalSink;
 import io.rivulet.engine.JournaledPublisher;
 import io.rivulet.engine.Pipeline;
@@ -28,6 +29,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.rivulet.bench.LatencyRig.join;
+import static io.rivulet.bench.LatencyRig.pace;
+import static io.rivulet.bench.LatencyRig.ratio;
+
 /**
  * Paced end-to-end latency through the journal, {@code ./rivulet bench journal}: the application thread publishes
  * at a fixed rate into
@@ -45,7 +50,6 @@ import java.util.stream.Stream;
  */
 public final class JournalLatencyBenchmark
 {
-    private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
     private static final int ROUNDS = 4;
 
     private final long ratePerSecond;
@@ -175,27 +179,6 @@ public final class JournalLatencyBenchmark
             ratio(engine.actual, baseline.actual, 99), ratio(engine.actual, baseline.actual, 99.9));
     }
 
-    private static double ratio(final Histogram a, final Histogram b, final double percentile)
-    {
-        return (double)a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
-    }
-
-    private void pace(final long total, final Sender sender)
-    {
-        final long periodNs = 1_000_000_000L / ratePerSecond;
-        final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        for (long i = 0; i < total; i++)
-        {
-            final long scheduledNs = startNs + i * periodNs;
-            // yield while early: on 2 cores a spinning app thread would starve a thread sharing its core
-            while (System.nanoTime() < scheduledNs)
-            {
-                Thread.yield();
-            }
-            sender.send(i, scheduledNs);
-        }
-    }
-
     private Path nextDir(final String name)
     {
         return root.resolve(name + "-" + runs++);
@@ -237,7 +220,7 @@ public final class JournalLatencyBenchmark
             tailerThread.start();
             try (ExcerptAppender appender = queue.createAppender())
             {
-                pace(total, (id, scheduledNs) ->
+                pace(total, ratePerSecond, (id, scheduledNs) ->
                 {
                     try (DocumentContext dc = appender.writingDocument())
                     {
@@ -311,7 +294,7 @@ public final class JournalLatencyBenchmark
             try (Pipeline pipeline = stream.filter(TradeRecords.positiveNotional(selected)).to(measured)
                 .name("journal-latency").waitMode(waitMode).recordLatency(false).start())
             {
-                pace(total, (i, scheduledNs) ->
+                pace(total, ratePerSecond, (i, scheduledNs) ->
                 {
                     TradeRecords.fill(publisher.claim(), i, scheduledNs);
                     publisher.commit();
@@ -330,18 +313,6 @@ public final class JournalLatencyBenchmark
         }
         delete(in);
         delete(out);
-    }
-
-    private static void join(final Thread thread)
-    {
-        try
-        {
-            thread.join();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void delete(final Path dir)
@@ -370,41 +341,4 @@ public final class JournalLatencyBenchmark
         }
     }
 
-    @FunctionalInterface
-    private interface Sender
-    {
-        void send(long id, long scheduledNs);
-    }
-
-    /** Histograms written by the measuring thread only, read after it finished. */
-    private static final class Result
-    {
-        final Histogram actual = new Histogram(HIGHEST_NS, 3);
-        final Histogram scheduled = new Histogram(HIGHEST_NS, 3);
-
-        void add(final Result other)
-        {
-            actual.add(other.actual);
-            scheduled.add(other.scheduled);
-        }
-
-        void record(final long nowNs, final long publishNs, final long scheduledNs)
-        {
-            actual.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - publishNs)));
-            scheduled.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - scheduledNs)));
-        }
-
-        void print(final String name)
-        {
-            System.out.printf("%-20s | %s | %s   (n=%d)%n", name, row(actual), row(scheduled), actual.getTotalCount());
-        }
-
-        private static String row(final Histogram h)
-        {
-            return String.format("%6.2f %6.2f %6.2f %6.1f %8.1f",
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
-                h.getMaxValue() / 1000.0);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.rivulet.bench;
 
+import io.rivulet.bench.LatencyRig.Result;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
@@ -24,6 +25,10 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import static io.rivulet.bench.LatencyRig.join;
+import static io.rivulet.bench.LatencyRig.pace;
+import static io.rivulet.bench.LatencyRig.ratio;
+
 /**
  * Paced end-to-end latency: the application thread publishes at a fixed rate into (a) a bare Disruptor one-hop
  * baseline and (b) the engine running the fused 3-operator chain on its stage thread, and (c) the engine with
@@ -37,7 +42,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LatencyBenchmark
 {
-    private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
     /** Measurement rounds; in each, every configuration runs for seconds / ROUNDS. */
     private static final int ROUNDS = 4;
 
@@ -230,28 +234,6 @@ public final class LatencyBenchmark
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static double ratio(final Histogram a, final Histogram b, final double percentile)
-    {
-        return (double)a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
-    }
-
-    /** Sends every record at its scheduled time, spinning in between (the app thread). */
-    private void pace(final long total, final Sender sender)
-    {
-        final long periodNs = 1_000_000_000L / ratePerSecond;
-        final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        for (long i = 0; i < total; i++)
-        {
-            final long scheduledNs = startNs + i * periodNs;
-            // yield, not spin, while early: on 2 cores a spinning app thread would starve a stage sharing its core
-            while (System.nanoTime() < scheduledNs)
-            {
-                Thread.yield();
-            }
-            sender.send(i, scheduledNs);
-        }
-    }
-
     private void runDisruptorBaseline(final Result result, final long warmup, final long total)
     {
         final RingBuffer<Event> ring = RingBuffer.createSingleProducer(Event::new, 4096, WaitStrategies.forMode(waitMode));
@@ -268,7 +250,7 @@ public final class LatencyBenchmark
         ring.addGatingSequences(processor.getSequence());
         final Thread consumer = new Thread(processor, "baseline-consumer");
         consumer.start();
-        pace(total, (id, scheduledNs) ->
+        pace(total, ratePerSecond, (id, scheduledNs) ->
         {
             final long sequence = ring.next();
             final Event e = ring.get(sequence);
@@ -311,7 +293,7 @@ public final class LatencyBenchmark
             .recordLatency(false)
             .start())
         {
-            pace(total, (i, scheduledNs) ->
+            pace(total, ratePerSecond, (i, scheduledNs) ->
             {
                 TradeRecords.fill(source.claim(), i, scheduledNs);
                 source.commit();
@@ -324,24 +306,6 @@ public final class LatencyBenchmark
         }
     }
 
-    private static void join(final Thread thread)
-    {
-        try
-        {
-            thread.join();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Sender
-    {
-        void send(long id, long scheduledNs);
-    }
-
     private static final class Event
     {
         long id;
@@ -349,35 +313,4 @@ public final class LatencyBenchmark
         long publishNs;
     }
 
-    /** Histograms written by the consuming thread only, read after it finished. */
-    private static final class Result
-    {
-        final Histogram actual = new Histogram(HIGHEST_NS, 3);
-        final Histogram scheduled = new Histogram(HIGHEST_NS, 3);
-
-        void add(final Result other)
-        {
-            actual.add(other.actual);
-            scheduled.add(other.scheduled);
-        }
-
-        void record(final long nowNs, final long publishNs, final long scheduledNs)
-        {
-            actual.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - publishNs)));
-            scheduled.recordValue(Math.min(HIGHEST_NS, Math.max(0, nowNs - scheduledNs)));
-        }
-
-        void print(final String name)
-        {
-            System.out.printf("%-20s | %s | %s   (n=%d)%n", name, row(actual), row(scheduled), actual.getTotalCount());
-        }
-
-        private static String row(final Histogram h)
-        {
-            return String.format("%6.2f %6.2f %6.2f %6.1f %8.1f",
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
-                h.getMaxValue() / 1000.0);
-        }
-    }
 }
