@@ -49,9 +49,14 @@ public final class PipelineBuilder
     /**
      * @param trigger when results are emitted; only {@link Trigger#continuous()} exists so far.
      * @return this.
+     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
      */
     public PipelineBuilder trigger(final Trigger trigger)
     {
+        if (trigger == null || !trigger.isContinuous())
+        {
+            throw new IllegalArgumentException("trigger must be Trigger.continuous(), got " + trigger);
+        }
         this.trigger = trigger;
         return this;
     }
@@ -59,9 +64,14 @@ public final class PipelineBuilder
     /**
      * @param waitMode how stage threads wait for input, and sources for a full ring (latency versus CPU).
      * @return this.
+     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
      */
     public PipelineBuilder waitMode(final WaitMode waitMode)
     {
+        if (waitMode == null)
+        {
+            throw new IllegalArgumentException("waitMode is null; use one of " + List.of(WaitMode.values()));
+        }
         this.waitMode = waitMode;
         return this;
     }
@@ -69,9 +79,14 @@ public final class PipelineBuilder
     /**
      * @param ringCapacity slots per ring, a power of two; a full ring makes its producer wait.
      * @return this.
+     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
      */
     public PipelineBuilder ringCapacity(final int ringCapacity)
     {
+        if (ringCapacity < 2 || !BitUtil.isPowerOfTwo(ringCapacity))
+        {
+            throw new IllegalArgumentException("ringCapacity must be a power of two >= 2, got " + ringCapacity);
+        }
         this.ringCapacity = ringCapacity;
         return this;
     }
@@ -79,9 +94,14 @@ public final class PipelineBuilder
     /**
      * @param name used in thread names, metrics and errors.
      * @return this.
+     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
      */
     public PipelineBuilder name(final String name)
     {
+        if (name == null || name.isBlank())
+        {
+            throw new IllegalArgumentException("name must not be blank");
+        }
         this.name = name;
         return this;
     }
@@ -102,9 +122,14 @@ public final class PipelineBuilder
      *                      watermark; a watermark alone is a heartbeat); 0 never marks idle. While every live
      *                      input is idle, event time holds.
      * @return this.
+     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
      */
     public PipelineBuilder idleTimeout(final long idleTimeoutMs)
     {
+        if (idleTimeoutMs < 0)
+        {
+            throw new IllegalArgumentException("idleTimeout must be >= 0 ms (0 = never idle), got " + idleTimeoutMs);
+        }
         this.idleTimeoutMs = idleTimeoutMs;
         return this;
     }
@@ -113,9 +138,14 @@ public final class PipelineBuilder
      * @param errorPolicy what a stage does when processing a data record throws: {@link ErrorPolicy#fail()} (the
      *                    default) or {@link ErrorPolicy#skip(DeadLetterSink)}.
      * @return this.
+     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
      */
     public PipelineBuilder onRecordError(final ErrorPolicy errorPolicy)
     {
+        if (errorPolicy == null)
+        {
+            throw new IllegalArgumentException("onRecordError(null); use ErrorPolicy.fail() or ErrorPolicy.skip(sink)");
+        }
         this.errorPolicy = errorPolicy;
         return this;
     }
@@ -125,8 +155,7 @@ public final class PipelineBuilder
      * state); starts nothing. If wiring fails, whatever was opened is closed before the exception propagates.
      *
      * @return the pipeline, ready to {@link Pipeline#start()}.
-     * @throws IllegalArgumentException naming the bad setting.
-     * @throws IllegalStateException    if this builder already built a pipeline, or its source is already used.
+     * @throws IllegalStateException if this builder already built a pipeline, or its source is already used.
      */
     public Pipeline build()
     {
@@ -136,30 +165,7 @@ public final class PipelineBuilder
                 "builder builds one pipeline (its operators are wired into it): define a new one with " +
                 "Pipeline.from(source)...to(sink)");
         }
-        if (trigger == null || !trigger.isContinuous())
-        {
-            throw new IllegalArgumentException("trigger must be Trigger.continuous(), got " + trigger);
-        }
-        if (waitMode == null)
-        {
-            throw new IllegalArgumentException("waitMode is null; use one of " + List.of(WaitMode.values()));
-        }
-        if (ringCapacity < 2 || !BitUtil.isPowerOfTwo(ringCapacity))
-        {
-            throw new IllegalArgumentException("ringCapacity must be a power of two >= 2, got " + ringCapacity);
-        }
-        if (name == null || name.isBlank())
-        {
-            throw new IllegalArgumentException("name must not be blank");
-        }
-        if (idleTimeoutMs < 0)
-        {
-            throw new IllegalArgumentException("idleTimeout must be >= 0 ms (0 = never idle), got " + idleTimeoutMs);
-        }
-        if (errorPolicy == null)
-        {
-            throw new IllegalArgumentException("onRecordError(null); use ErrorPolicy.fail() or ErrorPolicy.skip(sink)");
-        }
+        // every setting was checked by its setter: nothing here can fail after to(sink) opened the sink
         builtName = name;
         final PipelineRuntime runtime = new PipelineRuntime(name);
         final PhysicalPlan physical = PhysicalPlanner.plan(name, plan, sink, outputSchema, waitMode, ringCapacity,

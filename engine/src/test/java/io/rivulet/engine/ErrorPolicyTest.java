@@ -147,8 +147,9 @@ class ErrorPolicyTest extends ThreadLeakCheck
     void shouldRejectSkipWithoutDeadLetterSink()
     {
         assertThrows(IllegalArgumentException.class, () -> ErrorPolicy.skip(null));
-        final PipelineBuilder builder = Pipeline.from(rows(1)).to(Sinks.discard()).onRecordError(null);
-        assertThrows(IllegalArgumentException.class, builder::build);
+        final PipelineBuilder builder = Pipeline.from(rows(1)).to(Sinks.discard());
+        assertThrows(IllegalArgumentException.class, () -> builder.onRecordError(null)); // at once, not at build()
+        builder.build().close();
     }
 
     private static final Schema TS = Schema.builder().symbol("k", 4).int64("v").timestamp("ts").build();
