@@ -18,14 +18,12 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -77,58 +75,15 @@ public final class JournalLatencyBenchmark
     {
         // before Chronicle's first class loads: its INFO lines (disk-space polls, file growth) would bury the table
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        long rate = 200_000;
-        long seconds = 20;
-        long warmup = 5;
-        WaitMode mode = WaitMode.YIELDING;
-        try
+        final LatencyRig.Options o = LatencyRig.Options.parse("journal", args, 2_000_000, false);
+        if (o == null)
         {
-            for (int i = 0; i < args.length; i++)
-            {
-                final String arg = args[i];
-                if ("--help".equals(arg) || "-h".equals(arg))
-                {
-                    System.out.println("usage: ./rivulet bench journal [--rate N (200000)] [--seconds N (20)] " +
-                        "[--warmup N (5)] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING (YIELDING)]");
-                    return;
-                }
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException(arg + " needs a value");
-                }
-                final String value = args[++i];
-                switch (arg)
-                {
-                    case "--rate":
-                        rate = Long.parseLong(value);
-                        break;
-                    case "--seconds":
-                        seconds = Long.parseLong(value);
-                        break;
-                    case "--warmup":
-                        warmup = Long.parseLong(value);
-                        break;
-                    case "--wait-mode":
-                        mode = WaitMode.valueOf(value.toUpperCase(Locale.ROOT));
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
-                }
-            }
-            if (rate < 1 || rate > 2_000_000 || seconds < 1 || warmup < 0)
-            {
-                throw new IllegalArgumentException("need 1 <= --rate <= 2000000, --seconds >= 1, --warmup >= 0");
-            }
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("rivulet bench journal: " + ex.getMessage());
-            System.exit(2);
+            return;
         }
         final Path root = Files.createTempDirectory("rivulet-journal-latency");
         try
         {
-            new JournalLatencyBenchmark(rate, seconds, warmup, mode, root).run();
+            new JournalLatencyBenchmark(o.rate, o.seconds, o.warmup, o.mode, root).run();
         }
         finally
         {

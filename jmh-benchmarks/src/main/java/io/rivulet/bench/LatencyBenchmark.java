@@ -1,10 +1,10 @@
 package io.rivulet.bench;
 
-import io.rivulet.bench.LatencyRig.Result;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import io.rivulet.bench.LatencyRig.Result;
 import io.rivulet.engine.Pipeline;
 import io.rivulet.engine.PublisherSource;
 import io.rivulet.engine.RecordStream;
@@ -17,7 +17,6 @@ import io.rivulet.ringbuffer.internal.WaitStrategies;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,78 +64,11 @@ public final class LatencyBenchmark
      */
     public static void main(final String[] args)
     {
-        long rate = 200_000;
-        long seconds = 20;
-        long warmup = 5;
-        WaitMode mode = WaitMode.YIELDING;
-        Path hgrm = null;
-        Path plot = null;
-        try
+        final LatencyRig.Options o = LatencyRig.Options.parse("latency", args, 5_000_000, true);
+        if (o != null)
         {
-            for (int i = 0; i < args.length; i++)
-            {
-                final String arg = args[i];
-                if ("--help".equals(arg) || "-h".equals(arg))
-                {
-                    System.out.println("usage: ./rivulet bench latency [--rate N (200000)] [--seconds N (20)] " +
-                        "[--warmup N (5)] [--wait-mode BUSY_SPIN|YIELDING|BACKOFF|BLOCKING (YIELDING)] [--hgrm FILE] " +
-                        "[--plot FILE.html]\n  --hgrm writes one HdrHistogram percentile file per configuration and " +
-                        "time base (FILE.<name>.hgrm, us)\n  --plot writes a self-contained HTML page with the " +
-                        "percentile curves on a log scale");
-                    return;
-                }
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException(arg + " needs a value");
-                }
-                final String value = args[++i];
-                switch (arg)
-                {
-                    case "--rate":
-                        rate = Long.parseLong(value);
-                        break;
-                    case "--seconds":
-                        seconds = Long.parseLong(value);
-                        break;
-                    case "--warmup":
-                        warmup = Long.parseLong(value);
-                        break;
-                    case "--wait-mode":
-                        mode = WaitMode.valueOf(value.toUpperCase(Locale.ROOT));
-                        break;
-                    case "--hgrm":
-                        hgrm = writableFile(arg, value);
-                        break;
-                    case "--plot":
-                        plot = writableFile(arg, value);
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
-                }
-            }
-            if (rate < 1 || rate > 5_000_000 || seconds < 1 || warmup < 0)
-            {
-                throw new IllegalArgumentException("need 1 <= --rate <= 5000000, --seconds >= 1, --warmup >= 0");
-            }
+            new LatencyBenchmark(o.rate, o.seconds, o.warmup, o.mode).run(o.hgrm, o.plot);
         }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("rivulet bench latency: " + ex.getMessage());
-            System.exit(2);
-        }
-        new LatencyBenchmark(rate, seconds, warmup, mode).run(hgrm, plot);
-    }
-
-    /** Checks before the run (which takes minutes) that the report can be written where asked. */
-    private static Path writableFile(final String option, final String value)
-    {
-        final Path file = Path.of(value).toAbsolutePath();
-        if (!Files.isDirectory(file.getParent()) || !Files.isWritable(file.getParent()) || Files.isDirectory(file))
-        {
-            throw new IllegalArgumentException(option + ": cannot write " + file + " (its directory must exist " +
-                "and be writable)");
-        }
-        return file;
     }
 
     private void run(final Path hgrm, final Path plot)
