@@ -295,8 +295,11 @@ class JournalPipelineTest extends ThreadLeakCheck
                 fill(writer.claim(), next++);
                 writer.commit();
             }
-            await(() -> sink.rows().size() > 0 && sink.rows().get(sink.rows().size() - 1).get(0).equals(last - 1),
-                "the last appended record");
+            await(() ->
+            {
+                final List<List<Object>> seen = sink.rows(); // one snapshot: the sink keeps receiving meanwhile
+                return !seen.isEmpty() && seen.get(seen.size() - 1).get(0).equals(last - 1);
+            }, "the last appended record");
         }
         final List<List<Object>> rows = sink.rows();
         final long first = (Long)rows.get(0).get(0);

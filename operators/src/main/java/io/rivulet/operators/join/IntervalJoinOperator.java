@@ -60,6 +60,10 @@ final class IntervalJoinOperator extends TwoInputOperator
     private static final int INITIAL_CAPACITY = 1024;
     private static final int SWEEP_CAPACITY_SHIFT = 3;
     private static final int SWEEP_STEP_SLOTS = 16 * 1024;
+    /** Work allowed per watermark and side for moving live tail entries to the head (a chain link walked: 1). */
+    static final int RELOCATE_BUDGET_UNITS = 16 * 1024;
+    /** Cost of one move besides its chain walk: a record copy, an index lookup, an append. */
+    static final int RELOCATE_COST_UNITS = 64;
 
     private final LongField leftTime;
     private final LongField rightTime;
@@ -90,6 +94,7 @@ final class IntervalJoinOperator extends TwoInputOperator
     private final String description;
 
     private long watermarkMs = Long.MIN_VALUE;
+    private long relocations;
     private int leftRetiredSinceSweep;
     private int rightRetiredSinceSweep;
     private int leftSweepCursor = -1;
@@ -351,8 +356,10 @@ final class IntervalJoinOperator extends TwoInputOperator
      * pin the dead ones behind it; when it would outlive even the newest entry (a record far ahead in event time,
      * or a large {@code upper}), it pins beyond the log's natural retention, and it is moved to the head instead:
      * re-appended and relinked in its key's chain (a walk of that chain), then retiring goes on. Each entry of the
-     * log at the start is looked at once, so the work is bounded by the log's size, and the log holds about what
-     * the watermark keeps alive rather than everything since the oldest live outlier.
+     * log is moved at most once per watermark and the moves of one watermark are bounded by
+     * {@link #RELOCATE_BUDGET_UNITS} (the rest move at the next one), so no watermark pauses the stage for the
+     * whole log; the log holds about what the watermark keeps alive rather than everything since the oldest live
+     * outlier.
      *
      * @return entries retired.
      */
@@ -366,16 +373,23 @@ final class IntervalJoinOperator extends TwoInputOperator
             return retired;
         }
         final long newestExpiryMs = log.expiry(end - 1);
-        while (log.tail() < end && log.expiry(log.tail()) > newestExpiryMs)
+        int budget = RELOCATE_BUDGET_UNITS;
+        while (budget > 0 && log.tail() < end && log.expiry(log.tail()) > newestExpiryMs)
         {
-            relocateTail(log, index, keys, view);
+            // bounded per watermark: a hot key's chain walk is paid per move; what is left moves at the next one
+            budget -= RELOCATE_COST_UNITS + relocateTail(log, index, keys, view);
+            relocations++;
             retired += log.retireExpired(watermarkMs);
         }
         return retired;
     }
 
-    /** Moves the (live) tail entry of a log to its head, keeping its key's chain ordered newest to oldest. */
-    private void relocateTail(final RecordLog log, final OffHeapHashTable index, final KeyColumns keys,
+    /**
+     * Moves the (live) tail entry of a log to its head, keeping its key's chain ordered newest to oldest.
+     *
+     * @return chain links walked to find the entry.
+     */
+    private int relocateTail(final RecordLog log, final OffHeapHashTable index, final KeyColumns keys,
         final RecordFlyweight view)
     {
         final long sequence = log.tail();
@@ -388,6 +402,7 @@ final class IntervalJoinOperator extends TwoInputOperator
         final int indexOffset = index.find(keyScratch, 0);
         final long newest = index.valueBuffer().getLong(indexOffset);
         final long newPrev;
+        int walked = 0;
         if (newest == sequence)
         {
             newPrev = prev;
@@ -398,12 +413,20 @@ final class IntervalJoinOperator extends TwoInputOperator
             while (log.prevSequence(next) != sequence)
             {
                 next = log.prevSequence(next);
+                walked++;
             }
             log.prevSequence(next, prev);
             newPrev = newest;
         }
         log.dropTail();
         index.valueBuffer().putLong(indexOffset, log.append(scratch, 0, expiryMs, newPrev));
+        return walked;
+    }
+
+    /** @return tail entries moved to the head so far (tests: the per-watermark bound). */
+    long relocations()
+    {
+        return relocations;
     }
 
     /**

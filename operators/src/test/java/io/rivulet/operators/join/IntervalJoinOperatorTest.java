@@ -213,6 +213,32 @@ class IntervalJoinOperatorTest
     }
 
     @Test
+    void shouldMoveLongLivedTailEntriesInBoundedStepsPerWatermark()
+    {
+        join(0, 10);
+        // 2,000 far-future records of one hot key at the log's tail, then one short-lived newer record: every
+        // far-future entry outlives the newest, so each is moved to the head, each move walking the hot chain
+        final int farFuture = 2_000;
+        for (int i = 0; i < farFuture; i++)
+        {
+            push(join.input(LEFT), new Event(true, "AA", 1, 1_000_000 + i, i));
+        }
+        push(join.input(LEFT), new Event(true, "BBBB", 2, 100, -1));
+        watermark(50);
+        final long firstStep = join.relocations();
+        assertTrue(firstStep > 0 && firstStep < farFuture, "moved " + firstStep + " in one watermark");
+        for (int w = 51; join.relocations() < farFuture && w < 1_000_000; w++)
+        {
+            watermark(w); // the rest move at the following watermarks
+        }
+        assertEquals(farFuture, join.relocations());
+        // nothing lost: a right record still finds, through the key's relinked chain, each of the 11 far-future
+        // left records within its bounds (left ts in [right ts - 10, right ts])
+        push(join.input(RIGHT), new Event(false, "AA", 1, 1_000_000 + farFuture - 1, 7));
+        assertEquals(11, out.rows.size());
+    }
+
+    @Test
     void shouldEmitEachMatchOnArrivalOfItsSecondRecord()
     {
         join(0, 100);
