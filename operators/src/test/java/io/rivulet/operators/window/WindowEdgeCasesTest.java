@@ -303,4 +303,35 @@ class WindowEdgeCasesTest
         assertEquals(List.of(999L, 1999L), out.watermarks);
         assertTrue(out.ended);
     }
+
+    // The window behaviour the README's "Semantics in brief" states, with its exact examples.
+
+    @Test
+    void shouldEmitAMergedSessionInUpdateModeAsARowSupersedingTheRowsItCoversWithoutRetraction()
+    {
+        final Operator session = aggregate(WindowSpec.session("ts", 100), OutputMode.UPDATE, 0);
+        send(session, 1, 0);
+        send(session, 1, 200);
+        send(session, 1, 100); // [100, 200) touches both: they merge into [0, 300)
+        // rows are [window_start, window_end, key, count]
+        assertEquals(List.of(
+            List.of(0L, 100L, 1L, 1L),
+            List.of(200L, 300L, 1L, 1L),
+            List.of(0L, 300L, 1L, 3L)), out.rows);
+        session.onWatermark(1_000);
+        session.onEndOfStream();
+        assertEquals(3, out.rows.size(), "no retraction of [0,100) or [200,300), no further row: " + out.rows);
+    }
+
+    @Test
+    void shouldEmitNothingBeforeEndOfStreamInAppendModeWithMaxAllowedLateness()
+    {
+        final Operator tumbling = aggregate(WindowSpec.tumbling("ts", 1_000), OutputMode.APPEND, Long.MAX_VALUE);
+        send(tumbling, 1, 0);
+        send(tumbling, 1, 5_000);
+        tumbling.onWatermark(Long.MAX_VALUE - 1);
+        assertEquals(List.of(), out.rows, "every window stays open");
+        tumbling.onEndOfStream();
+        assertEquals(List.of(List.of(0L, 1_000L, 1L, 1L), List.of(5_000L, 6_000L, 1L, 1L)), out.rows);
+    }
 }
