@@ -1,6 +1,8 @@
 package io.rivulet.operators;
 
 import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 
 /**
  * An operator of a pipeline (the SPI): receives the records and markers of its input on the stage thread and
@@ -88,6 +90,52 @@ public abstract class Operator implements Output
     public long duplicatesDropped()
     {
         return 0;
+    }
+
+    /**
+     * @return true if this operator holds state that a checkpoint must capture; it then implements
+     * {@link #snapshotState} and {@link #restoreState}. False (the default) for stateless operators.
+     */
+    public boolean isStateful()
+    {
+        return false;
+    }
+
+    /**
+     * Writes this operator's complete state at a checkpoint barrier, on the stage thread, after every record
+     * before the barrier went through it. Complete means: an operator of the same definition, opened and given
+     * these bytes by {@link #restoreState}, then fed the same input, emits exactly what this one would emit,
+     * in the same order (tables are copied byte for byte, with their layout, so iteration order survives).
+     * Copy native memory in bulk; the disk write happens on another thread. Called only if
+     * {@link #isStateful()}.
+     *
+     * @param out reused across checkpoints; append to it.
+     */
+    public void snapshotState(final SnapshotWriter out)
+    {
+    }
+
+    /**
+     * Replaces this operator's state with a snapshot {@link #snapshotState} wrote, after {@link #open} and
+     * before the first record. Reads exactly what was written; a snapshot that does not fit (another definition)
+     * fails with {@link IllegalStateException} from the reader.
+     *
+     * @param in the operator's section of the checkpoint.
+     */
+    public void restoreState(final SnapshotReader in)
+    {
+    }
+
+    /**
+     * Called before {@link #open} when the pipeline runs exactly-once (it checkpoints and replays): from then on,
+     * what this operator emits, and in which order, must depend only on its input (records, watermarks, end of
+     * stream), never on the wall clock, stage ticks or where checkpoint barriers fall. An operator that would
+     * otherwise spread work over ticks does it in line; one that cannot be deterministic (processing time) must
+     * throw {@link IllegalStateException} saying so. The default does nothing (stateless operators are
+     * deterministic).
+     */
+    public void requireDeterminism()
+    {
     }
 
     /**
