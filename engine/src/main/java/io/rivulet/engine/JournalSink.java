@@ -17,17 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * Per record: one bulk copy of the record into the writer's scratch memory and one Chronicle append, no
  * allocation. The sink closes its journal when the pipeline releases it.
  * <p>
- * <b>Exactly-once, next.</b> After a recovery the pipeline replays input and produces again outputs this journal
- * already holds. The design for suppressing them is one compare in {@link #onRecord}: recovery tells the sink how
- * many outputs the restored checkpoint had produced, the sink counts on from there, and a record whose count is
- * at or below {@link #lastSequence()} (the journal's last sequence when it opened) is dropped instead of
- * appended. Today every record is appended.
+ * <b>Exactly-once.</b> With checkpoints ({@link PipelineBuilder#checkpointLocation}), a pipeline's output sequence
+ * numbers are this journal's: after a recovery the pipeline replays its input and produces again outputs this
+ * journal already holds, and every one numbered at or below {@link #lastSequence()} (the journal's last entry
+ * when it opened) is dropped before it reaches the sink. A reader of the journal sees each result once, as soon
+ * as it is produced: there is no commit delay. A Chronicle append lives in the page cache once it returns, so it
+ * survives the process being killed; surviving a power loss needs the OS to have flushed it.
  * <p>
  * Threading: opened on the thread that connects it, written on the last stage's thread, closed by the pipeline's
  * release; {@link #lastSequence()} may be read from any thread. One pipeline per sink, one writing process per
  * output journal.
  */
-public final class JournalSink implements Sink
+public final class JournalSink implements Sink, DurableSink
 {
     private final Path dir;
     private final AtomicLong lastSequence = new AtomicLong();
@@ -80,6 +81,12 @@ public final class JournalSink implements Sink
         w.claim().copyFrom(record);
         w.commit(record.ingestTimeNs());
         lastSequence.lazySet(w.lastSequence());
+    }
+
+    @Override
+    public long durableSequence()
+    {
+        return lastSequence.get();
     }
 
     /**

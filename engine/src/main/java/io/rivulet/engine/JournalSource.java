@@ -179,29 +179,69 @@ public final class JournalSource extends Source
     }
 
     @Override
+    boolean isReplayable()
+    {
+        return true;
+    }
+
+    @Override
+    long initialPosition()
+    {
+        switch (from)
+        {
+            case FROM_INDEX:
+                return SourcePosition.atIndex(fromIndex);
+            case FROM_END:
+                try (Journal journal = Journal.at(dir).schema(schema()).open())
+                {
+                    final long last = journal.lastIndex();
+                    return last < 0 ? SourcePosition.FROM_START : last;
+                }
+            default:
+                return SourcePosition.FROM_START;
+        }
+    }
+
+    @Override
     void produce(final SourceContext ctx)
     {
         try (Journal journal = Journal.at(dir).schema(schema()).open(); JournalReader reader = journal.reader())
         {
             final long lastIndexAtStart = journal.lastIndex();
-            switch (from)
+            final CheckpointBarriers barriers = checkpoints == null ? null :
+                new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+            if (barriers != null)
             {
-                case FROM_INDEX:
-                    if (!reader.moveToIndex(fromIndex))
-                    {
-                        throw new IllegalArgumentException("Sources.journal(" + dir + ").fromIndex(" + fromIndex +
-                            " = 0x" + Long.toHexString(fromIndex) + "): the journal holds no such index (its last " +
-                            "is " + lastIndexAtStart + " = 0x" + Long.toHexString(lastIndexAtStart) + "; older " +
-                            "cycles may have been deleted by retention); give an index a record carried " +
-                            "(sourceIndex()) or JournalWriter.commit() returned");
-                    }
-                    break;
-                case FROM_END:
-                    reader.toEnd();
-                    break;
-                default:
-                    reader.toStart();
-                    break;
+                final String missing = SourcePosition.seek(reader, resumePosition);
+                if (missing != null)
+                {
+                    throw new IllegalStateException("Sources.journal(" + dir + "): the checkpoint resumes after " +
+                        missing + ", which the journal no longer holds (its last is " + lastIndexAtStart + "; " +
+                        "retention may have deleted the cycle, or the journal was replaced). Keep input cycles " +
+                        "at least as long as checkpoints, or start fresh.");
+                }
+            }
+            else
+            {
+                switch (from)
+                {
+                    case FROM_INDEX:
+                        if (!reader.moveToIndex(fromIndex))
+                        {
+                            throw new IllegalArgumentException("Sources.journal(" + dir + ").fromIndex(" + fromIndex +
+                                " = 0x" + Long.toHexString(fromIndex) + "): the journal holds no such index (its last " +
+                                "is " + lastIndexAtStart + " = 0x" + Long.toHexString(lastIndexAtStart) + "; older " +
+                                "cycles may have been deleted by retention); give an index a record carried " +
+                                "(sourceIndex()) or JournalWriter.commit() returned");
+                        }
+                        break;
+                    case FROM_END:
+                        reader.toEnd();
+                        break;
+                    default:
+                        reader.toStart();
+                        break;
+                }
             }
             final JournalTail tail = new JournalTail(ctx, false, tailing ? Long.MAX_VALUE : lastIndexAtStart);
             if (!tailing && lastIndexAtStart < 0)
@@ -210,7 +250,12 @@ public final class JournalSource extends Source
             }
             while (!tail.done && !ctx.isStopping())
             {
+                final long publishedBefore = tail.published;
                 final int read = reader.poll(tail, JournalTail.POLL_LIMIT);
+                if (barriers != null)
+                {
+                    barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
+                }
                 if (read == 0 && !tailing)
                 {
                     return; // every entry up to the last at start has been read

@@ -19,6 +19,8 @@ final class JournalTail implements JournalHandler
     private final long lastIndexToEmit;
     /** Journal index of the last record committed to the ring; -1 before the first. */
     long lastEmittedIndex = -1;
+    /** Records committed to the ring so far. */
+    long published;
     /** True once the entry at {@link #lastIndexToEmit} (or a later one) was reached, or the pipeline stopped. */
     boolean done;
 
@@ -55,6 +57,7 @@ final class JournalTail implements JournalHandler
         slot.copyFrom(record); // one putBytes of the record length
         ctx.commit(journalIngestTime ? ingestTimeNs : System.nanoTime(), index);
         lastEmittedIndex = index;
+        published++;
         if (index == lastIndexToEmit)
         {
             done = true;

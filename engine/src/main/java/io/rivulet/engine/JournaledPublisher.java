@@ -92,6 +92,18 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         return true;
     }
 
+    @Override
+    boolean isReplayable()
+    {
+        return true;
+    }
+
+    @Override
+    long initialPosition()
+    {
+        return startAfterIndex >= 0 ? startAfterIndex : SourcePosition.FROM_START;
+    }
+
     /**
      * Claims a record in the journal writer's scratch memory; never waits. Fields start at zero.
      *
@@ -229,7 +241,19 @@ public final class JournaledPublisher extends Source implements AutoCloseable
     {
         try (Journal tailed = Journal.at(dir).schema(schema()).open(); JournalReader reader = tailed.reader())
         {
-            if (startAfterIndex >= 0 && !reader.moveAfterIndex(startAfterIndex))
+            final CheckpointBarriers barriers = checkpoints == null ? null :
+                new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+            if (barriers != null)
+            {
+                final String missing = SourcePosition.seek(reader, resumePosition);
+                if (missing != null)
+                {
+                    throw new IllegalStateException(this + ": the checkpoint resumes after " + missing + ", which " +
+                        "the journal no longer holds (retention may have deleted the cycle, or the journal was " +
+                        "replaced). Keep journal cycles at least as long as checkpoints, or start fresh.");
+                }
+            }
+            else if (startAfterIndex >= 0 && !reader.moveAfterIndex(startAfterIndex))
             {
                 throw new IllegalStateException(this + ": the journal no longer holds index " + startAfterIndex +
                     ", its last entry when the publisher was created; was it deleted or rewritten meanwhile?");
@@ -238,7 +262,12 @@ public final class JournaledPublisher extends Source implements AutoCloseable
             while (!tail.done && !ctx.isStopping())
             {
                 final long end = endIndex; // read before the poll: an entry committed before the end is seen
+                final long publishedBefore = tail.published;
                 final int read = reader.poll(tail, JournalTail.POLL_LIMIT);
+                if (barriers != null)
+                {
+                    barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
+                }
                 if (read == 0 && end != NOT_ENDED && tail.lastEmittedIndex >= end)
                 {
                     return; // run() publishes end of stream

@@ -30,6 +30,8 @@ final class PhysicalPlan
     /** Operators whose open() ran: they may hold native memory until close(). */
     final List<Operator> openedOperators = new ArrayList<>();
     String text = "";
+    /** Null unless the pipeline checkpoints. */
+    CheckpointCoordinator checkpoints;
 
     PhysicalPlan(final List<Source> sources, final TwoInputOperator fanIn, final SinkOutput sinkOutput,
         final Sink sink, final List<Sink> sideSinks, final DeadLetterSink deadLetterSink)
@@ -51,6 +53,10 @@ final class PhysicalPlan
     Throwable release()
     {
         Throwable first = null;
+        if (checkpoints != null)
+        {
+            first = closeQuietly(first, checkpoints::close); // lets a write in progress finish first
+        }
         for (final Operator op : openedOperators)
         {
             first = closeQuietly(first, op::close);

@@ -31,7 +31,8 @@ final class PhysicalPlanner
 
     static PhysicalPlan plan(final String name, final RecordStream.PipelinePlan logical, final Sink sink,
         final Schema outputSchema, final WaitMode waitMode, final int ringCapacity, final boolean recordLatency,
-        final long idleTimeoutNs, final ErrorPolicy errorPolicy, final PipelineRuntime runtime)
+        final long idleTimeoutNs, final ErrorPolicy errorPolicy, final PipelineRuntime runtime,
+        final CheckpointSettings checkpoints)
     {
         final List<Source> sources = logical.sources;
         final PhysicalPlan plan = new PhysicalPlan(sources, logical.fanIn,
@@ -47,10 +48,18 @@ final class PhysicalPlanner
                         "create one source per pipeline (and per join side)");
                 }
             }
+            if (checkpoints != null)
+            {
+                requireDeterminism(name, logical);
+            }
             wire(name, logical, plan, outputSchema, waitMode, ringCapacity, idleTimeoutNs, errorPolicy, runtime);
             for (int i = 0; i < sources.size(); i++)
             {
                 sources.get(i).bind(plan.rings.get(0), runtime, i);
+            }
+            if (checkpoints != null)
+            {
+                enableCheckpoints(name, plan, sink, outputSchema, checkpoints, runtime);
             }
             return plan;
         }
@@ -155,6 +164,79 @@ final class PhysicalPlanner
             planText.append("\non record error: skip to the dead-letter sink");
         }
         plan.text = planText.toString();
+    }
+
+    /**
+     * Exactly-once replays the journal and must produce the same outputs in the same order: refuses, before
+     * anything opens, what would make a replay differ.
+     */
+    private static void requireDeterminism(final String name, final RecordStream.PipelinePlan logical)
+    {
+        final String prefix = "Pipeline '" + name + "' cannot be exactly-once (checkpointLocation): ";
+        if (logical.sources.size() != 1)
+        {
+            throw new IllegalStateException(prefix + "it reads " + logical.sources.size() + " sources, and how " +
+                "their records interleave in the pipeline is not reproducible on replay. Journal the merged input " +
+                "first (both producers append to one journal) and read that, or drop checkpointLocation.");
+        }
+        final Source source = logical.sources.get(0);
+        if (!source.isReplayable())
+        {
+            throw new IllegalStateException(prefix + "its source " + source + " cannot rewind to a checkpointed " +
+                "position. Use a journal: Sources.journal(dir), or Sources.journaled(dir, schema) for records the " +
+                "application publishes.");
+        }
+        final List<Operator> all = new ArrayList<>();
+        for (final RecordStream.StagePlan stage : logical.stages)
+        {
+            all.addAll(stage.operators);
+        }
+        for (final List<Operator> chain : logical.inputChains)
+        {
+            all.addAll(chain);
+        }
+        for (final Operator op : all)
+        {
+            try
+            {
+                op.requireDeterminism();
+            }
+            catch (final IllegalStateException ex)
+            {
+                throw new IllegalStateException(prefix + op.describe() + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private static void enableCheckpoints(final String name, final PhysicalPlan plan, final Sink sink,
+        final Schema outputSchema, final CheckpointSettings settings, final PipelineRuntime runtime)
+    {
+        final Source source = plan.sources.get(0);
+        // the shape a checkpoint must fit: schemas and operators (not ring sizes or wait modes, which may change)
+        final StringBuilder shape = new StringBuilder();
+        shape.append("source: ").append(source).append(" -> ").append(source.schema()).append('\n');
+        for (int i = 0; i < plan.stageDescriptions.size(); i++)
+        {
+            shape.append("stage ").append(i).append(": ").append(plan.stageDescriptions.get(i)).append('\n');
+        }
+        shape.append("sink -> ").append(outputSchema);
+        final CheckpointCoordinator coordinator = new CheckpointCoordinator(name,
+            io.rivulet.journal.CheckpointStore.open(settings.dir, settings.retained), shape.toString(),
+            shape.toString(), plan.stageOperators, 1, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            settings.intervalMs), settings.everyRecords, runtime);
+        plan.checkpoints = coordinator;
+        final long sinkDurable = sink instanceof DurableSink ? ((DurableSink)sink).durableSequence() : 0;
+        final CheckpointCoordinator.Recovery recovery =
+            coordinator.recover(new long[]{source.initialPosition()}, sinkDurable, settings.startFresh);
+        source.resumeWithCheckpoints(coordinator, recovery.sourcePositions[0]);
+        plan.sinkOutput.resume(coordinator, recovery.sinkSequence, recovery.epoch, sinkDurable);
+        for (int i = 0; i < plan.agents.size(); i++)
+        {
+            plan.agents.get(i).enableCheckpoints(coordinator, i,
+                i == plan.agents.size() - 1 ? plan.sinkOutput : null);
+        }
+        plan.text = plan.text + "\ncheckpoints: " + settings.dir + (recovery.restored ? ", restored epoch " +
+            recovery.epoch : ", new") + " (exactly-once)";
     }
 
     private static Output fuse(final List<Operator> operators, final Output tail, final PhysicalPlan plan)

@@ -4,6 +4,8 @@ import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.WaitMode;
 import org.agrona.BitUtil;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PipelineBuilder
 {
+    /** Default time between checkpoints, once {@link #checkpointLocation} enables them. */
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
+    /** Default number of checkpoints kept on disk (older ones are deleted). */
+    public static final int DEFAULT_CHECKPOINTS_RETAINED = 3;
     /** Default slots per ring. */
     public static final int DEFAULT_RING_CAPACITY = 4096;
     /** Default pipeline name (used in thread names and errors). */
@@ -38,6 +44,11 @@ public final class PipelineBuilder
     private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
     private ErrorPolicy errorPolicy = ErrorPolicy.fail();
     private String builtName;
+    private Path checkpointDir;
+    private long checkpointIntervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS;
+    private long checkpointEveryRecords;
+    private int checkpointsRetained = DEFAULT_CHECKPOINTS_RETAINED;
+    private boolean startFresh;
 
     PipelineBuilder(final RecordStream.PipelinePlan plan, final Sink sink, final Schema outputSchema)
     {
@@ -151,6 +162,96 @@ public final class PipelineBuilder
     }
 
     /**
+     * Makes the pipeline exactly-once: it checkpoints into {@code dir} and, when built again over the same
+     * directory (after a crash, a kill -9 or a restart), restores the newest valid checkpoint and replays its
+     * journal from the recorded position. Outputs are numbered across restarts; an output journal
+     * ({@link Sinks#journal}) drops the replayed outputs it already holds, so its readers see each result exactly
+     * once, without waiting for a commit. Other sinks see replayed outputs again with the same sequence numbers
+     * and can wait for {@link Sink#onEpochCommitted}.
+     * <p>
+     * Exactly-once needs a deterministic pipeline, checked when it is built: one replayable source
+     * ({@link Sources#journal} or {@link Sources#journaled}), event time taken from the records (no processing
+     * time, no idle timeouts, no processing-time timers). A checkpoint written by a pipeline of another shape
+     * (schemas, operators) is refused with a message showing both, unless {@link #startFresh()}.
+     *
+     * @param dir directory of this pipeline's checkpoints; created if missing.
+     * @return this.
+     */
+    public PipelineBuilder checkpointLocation(final Path dir)
+    {
+        if (dir == null)
+        {
+            throw new IllegalArgumentException("checkpointLocation(null); give a directory for this pipeline's " +
+                "checkpoints");
+        }
+        this.checkpointDir = dir.toAbsolutePath().normalize();
+        return this;
+    }
+
+    /**
+     * How often the source injects a checkpoint barrier, by time (default 1 s). A barrier is only injected after
+     * new records, and never while the previous checkpoint is still being written.
+     *
+     * @param interval &gt; 0, or {@link Duration#ZERO} to checkpoint by record count only
+     *                 ({@link #checkpointEvery(long)}).
+     * @return this.
+     */
+    public PipelineBuilder checkpointInterval(final Duration interval)
+    {
+        if (interval == null || interval.isNegative())
+        {
+            throw new IllegalArgumentException("checkpointInterval must be >= 0 (0 = by record count only), got " +
+                interval);
+        }
+        this.checkpointIntervalMs = interval.toMillis();
+        return this;
+    }
+
+    /**
+     * Also inject a checkpoint barrier every {@code records} source records (0, the default, = by time only).
+     *
+     * @param records records between barriers, &gt;= 0.
+     * @return this.
+     */
+    public PipelineBuilder checkpointEvery(final long records)
+    {
+        if (records < 0)
+        {
+            throw new IllegalArgumentException("checkpointEvery must be >= 0 records (0 = by time only), got " +
+                records);
+        }
+        this.checkpointEveryRecords = records;
+        return this;
+    }
+
+    /**
+     * @param count checkpoints kept on disk, &gt;= 1 (default 3): a corrupt newest one falls back to the previous.
+     * @return this.
+     */
+    public PipelineBuilder checkpointsRetained(final int count)
+    {
+        if (count < 1)
+        {
+            throw new IllegalArgumentException("checkpointsRetained must be >= 1, got " + count);
+        }
+        this.checkpointsRetained = count;
+        return this;
+    }
+
+    /**
+     * With {@link #checkpointLocation}: if the directory holds checkpoints of another pipeline (its schemas or
+     * operators changed), delete them and start from the source's configured start instead of failing. Outputs
+     * are then numbered on after what the output journal holds: nothing is dropped as a replay.
+     *
+     * @return this.
+     */
+    public PipelineBuilder startFresh()
+    {
+        this.startFresh = true;
+        return this;
+    }
+
+    /**
      * Validates the settings and wires rings, stages and sink (opening the operators, which allocate their
      * state); starts nothing. If wiring fails, whatever was opened is closed before the exception propagates.
      *
@@ -165,11 +266,14 @@ public final class PipelineBuilder
                 "builder builds one pipeline (its operators are wired into it): define a new one with " +
                 "Pipeline.from(source)...to(sink)");
         }
-        // every setting was checked by its setter: nothing here can fail after to(sink) opened the sink
+        // every setting was checked by its setter; what depends on the plan (is exactly-once possible here?) is
+        // checked by the planner, which closes what it opened (the sink too) if it refuses
         builtName = name;
         final PipelineRuntime runtime = new PipelineRuntime(name);
+        final CheckpointSettings checkpoints = checkpointDir == null ? null : new CheckpointSettings(checkpointDir,
+            checkpointIntervalMs, checkpointEveryRecords, checkpointsRetained, startFresh);
         final PhysicalPlan physical = PhysicalPlanner.plan(name, plan, sink, outputSchema, waitMode, ringCapacity,
-            recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime);
+            recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime, checkpoints);
         runtime.attach(physical);
         return new Pipeline(runtime, physical);
     }

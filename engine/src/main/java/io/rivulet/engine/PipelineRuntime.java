@@ -88,6 +88,10 @@ final class PipelineRuntime implements ErrorHandler
                 throw new IllegalStateException("Pipeline '" + name + "' is already started");
             }
             started = true;
+            if (plan.checkpoints != null)
+            {
+                plan.checkpoints.start();
+            }
             final int sourceThreads = (int)plan.sources.stream().filter(Source::ownsThread).count();
             final Thread[] all = new Thread[plan.agents.size() + sourceThreads];
             int t = 0;

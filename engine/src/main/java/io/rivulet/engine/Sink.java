@@ -29,6 +29,36 @@ public interface Sink
     void onRecord(RecordFlyweight record);
 
     /**
+     * The record with its place in the pipeline's output, for a sink that must handle replay itself. When the
+     * pipeline checkpoints ({@link PipelineBuilder#checkpointLocation}), every output has a stable sequence
+     * number: 1, 2, 3, ... over the pipeline's whole life, across restarts. After a crash the pipeline restores
+     * its last checkpoint and replays; outputs after that checkpoint are then delivered again, with the same
+     * sequence numbers and the same contents. A sink that cannot deduplicate by sequence can be read-committed
+     * instead: hold what it got until {@link #onEpochCommitted} covers its epoch. (The output journal,
+     * {@link Sinks#journal}, drops the replayed ones itself.) The default calls {@link #onRecord(RecordFlyweight)}.
+     *
+     * @param record   valid only during the call.
+     * @param epoch    the checkpoint epoch the record belongs to: it is durable once {@link #onEpochCommitted}
+     *                 reports this epoch or a later one (0 without checkpoints).
+     * @param sequence the record's output sequence number (from 1; counts this run only without checkpoints).
+     */
+    default void onRecord(final RecordFlyweight record, final long epoch, final long sequence)
+    {
+        onRecord(record);
+    }
+
+    /**
+     * Every record of epochs up to and including {@code epoch} is covered by a durable checkpoint: after a crash
+     * none of them is delivered again. Called on the sink's thread (the last stage's), a little after the
+     * checkpoint's file is written (within a stage tick, 10 ms). Only with checkpoints.
+     *
+     * @param epoch the newest durable epoch.
+     */
+    default void onEpochCommitted(final long epoch)
+    {
+    }
+
+    /**
      * @param watermarkMs event time below which no more records are expected, epoch ms.
      */
     default void onWatermark(final long watermarkMs)

@@ -11,6 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * The end of the last stage's chain: hands records to the sink, counts them and records end-to-end latency
  * (now minus the record's ingest time) into an HdrHistogram recorder. What the sink throws travels up the chain
  * as a {@link SinkFailure}, so the stage fails rather than skipping it as a bad record. Allocation-free per record.
+ * <p>
+ * Numbers the outputs (the {@code sequence} of {@link Sink#onRecord(RecordFlyweight, long, long)}) and, with
+ * checkpoints, keeps exactly-once at the output: after a recovery the count resumes from the checkpoint, and an
+ * output whose number is at or below what a {@link DurableSink} already holds is a replay of one it has, so it is
+ * dropped here (one compare per record).
  */
 final class SinkOutput implements Output
 {
@@ -23,6 +28,15 @@ final class SinkOutput implements Output
     private final AtomicLong recordsOut = new AtomicLong();
     private final AtomicLong lastWatermarkMs = new AtomicLong(Long.MIN_VALUE);
     private Histogram interval;
+    /** Outputs produced so far, including before a restored checkpoint: the last output's sequence number. */
+    private long sequence;
+    /** The epoch of the records being produced: the last barrier's id + 1. */
+    private long epoch = 1;
+    /** Outputs up to this number are replays the sink already holds durably. */
+    private long suppressUpTo;
+    private final AtomicLong replaysSuppressed = new AtomicLong();
+    private CheckpointCoordinator checkpoints;
+    private long committedNotified;
 
     SinkOutput(final Sink sink, final PipelineRuntime runtime, final boolean recordLatency)
     {
@@ -31,12 +45,29 @@ final class SinkOutput implements Output
         this.recorder = recordLatency ? new SingleWriterRecorder(1, MAX_LATENCY_NS, 3) : null;
     }
 
+    /** With checkpoints: resume numbering after a restored checkpoint, and drop replays the sink holds. */
+    void resume(final CheckpointCoordinator checkpoints, final long sequenceAtCheckpoint, final long epochAtCheckpoint,
+        final long sinkDurableSequence)
+    {
+        this.checkpoints = checkpoints;
+        this.sequence = sequenceAtCheckpoint;
+        this.epoch = epochAtCheckpoint + 1;
+        this.committedNotified = epochAtCheckpoint;
+        this.suppressUpTo = sinkDurableSequence;
+    }
+
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        final long seq = ++sequence;
+        if (seq <= suppressUpTo)
+        {
+            replaysSuppressed.lazySet(replaysSuppressed.get() + 1);
+            return;
+        }
         try
         {
-            sink.onRecord(record);
+            sink.onRecord(record, epoch, seq);
         }
         catch (final Throwable t)
         {
@@ -66,7 +97,43 @@ final class SinkOutput implements Output
     @Override
     public void onEpoch(final long epochId)
     {
-        sink.onEpoch(epochId);
+        try
+        {
+            sink.onEpoch(epochId);
+        }
+        catch (final Throwable t)
+        {
+            throw new SinkFailure(t);
+        }
+        epoch = epochId + 1;
+        if (checkpoints != null)
+        {
+            checkpoints.onSinkBarrier(epochId, sequence);
+        }
+    }
+
+    /** On the sink's thread: tells the sink of newly durable epochs. */
+    void notifyCommitted()
+    {
+        final long committed = checkpoints.committedEpoch();
+        if (committed > committedNotified)
+        {
+            committedNotified = committed;
+            try
+            {
+                sink.onEpochCommitted(committed);
+            }
+            catch (final Throwable t)
+            {
+                throw new SinkFailure(t);
+            }
+        }
+    }
+
+    /** @return outputs of the replay after a recovery that the sink already held, so were not delivered again. */
+    long replaysSuppressed()
+    {
+        return replaysSuppressed.get();
     }
 
     @Override

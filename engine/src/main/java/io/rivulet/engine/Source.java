@@ -17,6 +17,9 @@ public abstract class Source
     private boolean bound;
     PipelineRuntime runtime;
     SourceContext context;
+    /** Set when the pipeline checkpoints: barriers go to it, and reading starts at {@link #resumePosition}. */
+    CheckpointCoordinator checkpoints;
+    long resumePosition;
 
     Source(final Schema schema, final String description)
     {
@@ -58,6 +61,33 @@ public abstract class Source
         bound = true;
         this.runtime = runtime;
         this.context = new SourceContext(description, schema, ring, runtime, sourceId);
+    }
+
+    /**
+     * @return true if the source can rewind to a recorded position (a journal), as exactly-once recovery needs.
+     */
+    boolean isReplayable()
+    {
+        return false;
+    }
+
+    /**
+     * Only if {@link #isReplayable()}: where this source starts when no checkpoint is restored, as a
+     * {@link SourcePosition}. Resolved when the pipeline is built.
+     */
+    long initialPosition()
+    {
+        throw new UnsupportedOperationException(description + " cannot rewind");
+    }
+
+    /**
+     * Only if {@link #isReplayable()}: read from {@code position} (a {@link SourcePosition}) instead of the
+     * configured start, and publish checkpoint barriers for {@code checkpoints}.
+     */
+    final void resumeWithCheckpoints(final CheckpointCoordinator checkpoints, final long position)
+    {
+        this.checkpoints = checkpoints;
+        this.resumePosition = position;
     }
 
     /**

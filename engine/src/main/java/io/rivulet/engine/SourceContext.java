@@ -224,6 +224,17 @@ public final class SourceContext
     }
 
     /**
+     * Publishes an epoch marker (a checkpoint barrier) in-band, after the records already committed.
+     *
+     * @return true if published, false if the pipeline is stopping.
+     */
+    boolean publishEpoch(final long epochId)
+    {
+        checkCanPublishMarker("publishEpoch()");
+        return ring.publishMarker(SlotDescriptor.TYPE_EPOCH, sourceId, epochId);
+    }
+
+    /**
      * Ends this source's stream: the pipeline drains what was published, then completes (once every source
      * ended). Nothing may be published after it.
      *

@@ -62,6 +62,11 @@ final class StageAgent implements Agent, SlotHandler
     private final AtomicIntegerArray inputIdleFlags;
     private final AtomicLong watermarkHolder = new AtomicLong(-1);
     private int inputsOpen;
+    /** Set when the pipeline checkpoints: a barrier snapshots this stage's operators. */
+    private CheckpointCoordinator checkpoints;
+    private int stageIndex;
+    /** The last stage's sink output, told of durable epochs; null on other stages. */
+    private SinkOutput committedListener;
     private long nextTickNs;
     private long lastIngestNs;
     private int polls;
@@ -189,8 +194,22 @@ final class StageAgent implements Agent, SlotHandler
                 break;
             }
             case SlotDescriptor.TYPE_EPOCH:
-                head.onEpoch(buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET));
+            {
+                final long epoch = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+                try
+                {
+                    head.onEpoch(epoch);
+                    if (checkpoints != null)
+                    {
+                        checkpoints.snapshotStage(stageIndex, epoch); // after the chain: its state at the barrier
+                    }
+                }
+                catch (final Throwable t)
+                {
+                    failUnwrapped(t); // a barrier is no record to skip
+                }
                 break;
+            }
             case SlotDescriptor.TYPE_END_OF_STREAM:
                 if (!inputEnded[input])
                 {
@@ -230,14 +249,39 @@ final class StageAgent implements Agent, SlotHandler
         }
     }
 
+    private void failUnwrapped(final Throwable t)
+    {
+        final Throwable sinkError = SinkFailure.sinkCause(t);
+        fail(sinkError != null ? sinkError : t);
+    }
+
     private void fail(final Throwable cause)
     {
         runtime.onError(cause);
         throw new AgentTerminationException(true);
     }
 
+    /** Called before the stage starts when the pipeline checkpoints. */
+    void enableCheckpoints(final CheckpointCoordinator checkpoints, final int stageIndex, final SinkOutput sinkOutput)
+    {
+        this.checkpoints = checkpoints;
+        this.stageIndex = stageIndex;
+        this.committedListener = sinkOutput;
+    }
+
     private void tick(final long nowNs)
     {
+        if (committedListener != null)
+        {
+            try
+            {
+                committedListener.notifyCommitted();
+            }
+            catch (final Throwable t)
+            {
+                failUnwrapped(t);
+            }
+        }
         final long nowMs = System.currentTimeMillis();
         for (int i = 0; i < heads.length; i++)
         {

@@ -1,0 +1,67 @@
+package io.rivulet.engine;
+
+/**
+ * A replayable source's side of checkpointing, on its thread: after each poll, decides whether a barrier is due
+ * (every N records and/or every T) and, if no checkpoint is in flight, publishes the barrier with the position of
+ * the last record published before it. Barriers go only between polls, so a record and its position never split.
+ * Costs one counter add per poll, and a clock read only once a record arrived since the last barrier.
+ */
+final class CheckpointBarriers
+{
+    private final CheckpointCoordinator coordinator;
+    private final SourceContext ctx;
+    private final int sourceId;
+    private final long intervalNs;
+    private final long everyRecords;
+    private long position;
+    private long recordsSinceBarrier;
+    private long nextDueNs;
+
+    /**
+     * @param startPosition the position the source starts from (restored or initial), used until it publishes.
+     */
+    CheckpointBarriers(final CheckpointCoordinator coordinator, final SourceContext ctx, final int sourceId,
+        final long startPosition)
+    {
+        this.coordinator = coordinator;
+        this.ctx = ctx;
+        this.sourceId = sourceId;
+        this.intervalNs = coordinator.intervalNs();
+        this.everyRecords = coordinator.everyRecords();
+        this.position = startPosition;
+        this.nextDueNs = System.nanoTime() + intervalNs;
+    }
+
+    /**
+     * @param published       records published by the last poll.
+     * @param lastIndex       journal index of the last record published so far (-1 if none).
+     */
+    void afterPoll(final int published, final long lastIndex)
+    {
+        if (published > 0)
+        {
+            recordsSinceBarrier += published;
+            position = lastIndex;
+        }
+        if (recordsSinceBarrier == 0)
+        {
+            return; // nothing new to make durable
+        }
+        if ((everyRecords > 0 && recordsSinceBarrier >= everyRecords) ||
+            (intervalNs > 0 && System.nanoTime() - nextDueNs >= 0))
+        {
+            final long epoch = coordinator.tryBegin(sourceId, position);
+            if (epoch < 0)
+            {
+                return; // the previous checkpoint is still being written: try after the next poll
+            }
+            if (!ctx.publishEpoch(epoch))
+            {
+                coordinator.abandon();
+                return;
+            }
+            recordsSinceBarrier = 0;
+            nextDueNs = System.nanoTime() + intervalNs;
+        }
+    }
+}

@@ -1,0 +1,439 @@
+package io.rivulet.engine;
+
+import io.rivulet.journal.CheckpointData;
+import io.rivulet.journal.CheckpointStore;
+import io.rivulet.operators.Operator;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs a pipeline's checkpoints: epoch markers double as checkpoint barriers (Chandy-Lamport on a single input,
+ * so no alignment is needed).
+ * <pre>
+ *   source thread:  tryBegin() -> position recorded -> EPOCH marker into ring 0
+ *   stage i thread: marker passes its chain -> snapshotStage(i): each stateful operator copies its state (memcpy)
+ *   last stage:     marker reaches the sink output -> onSinkBarrier(): output sequence recorded
+ *   all arrived:    checkpoint handed to the writer thread -> temp file, fsync, rename -> committedEpoch
+ * </pre>
+ * One checkpoint is in flight at a time: the source starts the next only after the previous one is on disk, so
+ * each operator's {@link SnapshotWriter} is reused without a copy and a slow disk delays checkpoints instead of
+ * queueing them. The stage pays for the memory copy only; the file is written on the writer thread.
+ * <p>
+ * Recovery ({@link #recover}) restores the newest valid checkpoint before the pipeline starts: operator state,
+ * the source's position, the sink's output count. A new pipeline writes an empty checkpoint (epoch 0) at once, so
+ * a crash before its first barrier still resumes with the right output numbering.
+ */
+final class CheckpointCoordinator implements AutoCloseable
+{
+    /** Consecutive failed checkpoint writes after which the pipeline fails rather than run on without them. */
+    static final int MAX_CONSECUTIVE_WRITE_FAILURES = 3;
+
+    private static final System.Logger LOG = System.getLogger("io.rivulet.checkpoint");
+
+    /** A stateful operator of the plan and where its snapshot goes. */
+    private static final class StatefulOperator
+    {
+        final Operator operator;
+        final int stage;
+        final String sectionName;
+        final SnapshotWriter writer = new SnapshotWriter(4096);
+
+        StatefulOperator(final Operator operator, final int stage, final String sectionName)
+        {
+            this.operator = operator;
+            this.stage = stage;
+            this.sectionName = sectionName;
+        }
+    }
+
+    private final String pipelineName;
+    private final CheckpointStore store;
+    private final String fingerprint;
+    private final String description;
+    private final List<StatefulOperator> operators = new ArrayList<>();
+    private final int stageCount;
+    private final long intervalNs;
+    private final long everyRecords;
+    private final PipelineRuntime runtime;
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final AtomicInteger arrivalsPending = new AtomicInteger();
+    private final AtomicLong committedEpoch = new AtomicLong();
+    private final AtomicLong checkpointsWritten = new AtomicLong();
+    private final AtomicLong lastWriteNs = new AtomicLong();
+    private final AtomicLong maxSnapshotNs = new AtomicLong();
+    private final long[] sourcePositions;
+    private volatile long inFlightEpoch;
+    private volatile long sinkSequence;
+    private volatile CheckpointData pending;
+    private volatile boolean closing;
+    private long nextEpoch = 1;
+    private Thread writerThread;
+    private int consecutiveFailures;
+
+    CheckpointCoordinator(final String pipelineName, final CheckpointStore store, final String fingerprintText,
+        final String description, final List<List<Operator>> stageOperators, final int sourceCount,
+        final long intervalNs, final long everyRecords, final PipelineRuntime runtime)
+    {
+        this.pipelineName = pipelineName;
+        this.store = store;
+        this.fingerprint = sha256(fingerprintText);
+        this.description = description;
+        this.stageCount = stageOperators.size();
+        this.intervalNs = intervalNs;
+        this.everyRecords = everyRecords;
+        this.runtime = runtime;
+        this.sourcePositions = new long[sourceCount];
+        for (int s = 0; s < stageOperators.size(); s++)
+        {
+            final List<Operator> ops = stageOperators.get(s);
+            for (int o = 0; o < ops.size(); o++)
+            {
+                final Operator op = ops.get(o);
+                if (op.isStateful())
+                {
+                    operators.add(new StatefulOperator(op, s, "stage " + s + " operator " + o + ": " + op.describe()));
+                }
+            }
+        }
+    }
+
+    private static String sha256(final String text)
+    {
+        try
+        {
+            return HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (final NoSuchAlgorithmException e)
+        {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** What recovery found: where the source resumes and how the sink numbers on. */
+    static final class Recovery
+    {
+        final long epoch;
+        final long[] sourcePositions;
+        final long sinkSequence;
+        final boolean restored;
+
+        Recovery(final long epoch, final long[] sourcePositions, final long sinkSequence, final boolean restored)
+        {
+            this.epoch = epoch;
+            this.sourcePositions = sourcePositions;
+            this.sinkSequence = sinkSequence;
+            this.restored = restored;
+        }
+    }
+
+    /**
+     * Restores the newest valid checkpoint into the (opened) operators, or, if there is none, writes the initial
+     * one with the given start positions. On the building thread, before any pipeline thread runs.
+     *
+     * @param startPositions     where each source starts when nothing is restored (see {@link SourcePosition}).
+     * @param sinkDurableSequence the sink's last durable output (0 for a sink that keeps none).
+     * @param startFresh         discard checkpoints of another pipeline instead of failing.
+     */
+    Recovery recover(final long[] startPositions, final long sinkDurableSequence, final boolean startFresh)
+    {
+        final Optional<CheckpointData> latest = store.loadLatest(warning ->
+            LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': " + warning));
+        if (latest.isPresent() && !latest.get().pipelineFingerprint().equals(fingerprint))
+        {
+            if (!startFresh)
+            {
+                throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint in " + store.dir() +
+                    " (epoch " + latest.get().epoch() + ") was written by another pipeline, so it cannot be " +
+                    "restored into this one.\n  its pipeline:  " + indent(latest.get().pipelineDescription()) +
+                    "\n  this pipeline: " + indent(description) + "\nUse the directory of this pipeline's " +
+                    "checkpoints, or call startFresh() on the builder to discard them and start from the source's " +
+                    "start position.");
+            }
+            deleteAll();
+        }
+        else if (latest.isPresent())
+        {
+            final CheckpointData data = latest.get();
+            restore(data);
+            if (data.sinkSequences()[0] > sinkDurableSequence)
+            {
+                throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint in " + store.dir() +
+                    " (epoch " + data.epoch() + ") has produced " + data.sinkSequences()[0] + " outputs, but the " +
+                    "sink holds only " + sinkDurableSequence + ": the output was deleted or replaced after the " +
+                    "checkpoint. Restore the output, or start over with an empty output and startFresh().");
+            }
+            nextEpoch = data.epoch() + 1;
+            committedEpoch.set(data.epoch());
+            return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);
+        }
+        // a new pipeline: epoch 0 is its empty state at the start positions, on disk before the first record
+        System.arraycopy(startPositions, 0, sourcePositions, 0, startPositions.length);
+        for (final StatefulOperator op : operators)
+        {
+            op.operator.snapshotState(op.writer.reset());
+        }
+        sinkSequence = sinkDurableSequence;
+        store.write(data(0));
+        nextEpoch = 1;
+        return new Recovery(0, startPositions.clone(), sinkDurableSequence, false);
+    }
+
+    private void deleteAll()
+    {
+        for (final io.rivulet.journal.CheckpointInfo info : store.list())
+        {
+            try
+            {
+                java.nio.file.Files.deleteIfExists(info.file());
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new java.io.UncheckedIOException("startFresh(): cannot delete " + info.file(), e);
+            }
+        }
+    }
+
+    private static String indent(final String text)
+    {
+        return text.replace("\n", "\n                 ");
+    }
+
+    private void restore(final CheckpointData data)
+    {
+        final List<CheckpointData.Section> sections = data.sections();
+        if (sections.size() != operators.size() || data.sourcePositions().length != sourcePositions.length ||
+            data.sinkSequences().length != 1)
+        {
+            throw mismatch(data, sections.size() + " operator snapshots for " + operators.size() +
+                " stateful operators");
+        }
+        for (int i = 0; i < sections.size(); i++)
+        {
+            final CheckpointData.Section section = sections.get(i);
+            final StatefulOperator op = operators.get(i);
+            if (!section.name().equals(op.sectionName))
+            {
+                throw mismatch(data, "snapshot " + i + " is of '" + section.name() + "', expected '" +
+                    op.sectionName + "'");
+            }
+            try
+            {
+                final SnapshotReader reader = new SnapshotReader(section.buffer(), section.offset(), section.length());
+                op.operator.restoreState(reader);
+                reader.expectEnd();
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IllegalStateException("Pipeline '" + pipelineName + "': restoring '" + op.sectionName +
+                    "' from the checkpoint of epoch " + data.epoch() + " in " + store.dir() + " failed: " +
+                    ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private IllegalStateException mismatch(final CheckpointData data, final String detail)
+    {
+        return new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint of epoch " + data.epoch() +
+            " in " + store.dir() + " does not fit this pipeline (" + detail + ")");
+    }
+
+    /** Starts the writer thread; with {@link #close()}, the coordinator's lifecycle is the pipeline's. */
+    void start()
+    {
+        final Thread thread = new Thread(this::writeLoop, "rivulet-" + pipelineName + "-checkpoint");
+        thread.setDaemon(true);
+        writerThread = thread;
+        thread.start();
+    }
+
+    /** @return nanoseconds between barriers by time (0: not by time). */
+    long intervalNs()
+    {
+        return intervalNs;
+    }
+
+    /** @return records between barriers (0: not by count). */
+    long everyRecords()
+    {
+        return everyRecords;
+    }
+
+    /**
+     * On the source thread: starts a checkpoint unless one is in flight.
+     *
+     * @param sourceId the source injecting the barrier.
+     * @param position where the source resumes from this checkpoint (see {@link SourcePosition}).
+     * @return the epoch id to publish as the barrier, or -1 if a checkpoint is still in flight.
+     */
+    long tryBegin(final int sourceId, final long position)
+    {
+        if (closing || !inFlight.compareAndSet(false, true))
+        {
+            return -1;
+        }
+        final long epoch = nextEpoch++;
+        sourcePositions[sourceId] = position;
+        arrivalsPending.set(stageCount + 1);
+        inFlightEpoch = epoch;
+        return epoch;
+    }
+
+    /** The source could not publish the barrier it began (the pipeline is stopping). */
+    void abandon()
+    {
+        inFlight.set(false);
+    }
+
+    /** On stage {@code stage}'s thread, after the barrier passed its chain. */
+    void snapshotStage(final int stage, final long epoch)
+    {
+        if (epoch != inFlightEpoch)
+        {
+            return; // a marker of an abandoned epoch
+        }
+        final long startNs = System.nanoTime();
+        for (final StatefulOperator op : operators)
+        {
+            if (op.stage == stage)
+            {
+                op.operator.snapshotState(op.writer.reset());
+            }
+        }
+        final long tookNs = System.nanoTime() - startNs;
+        if (tookNs > maxSnapshotNs.get())
+        {
+            maxSnapshotNs.lazySet(tookNs);
+        }
+        arrive(epoch);
+    }
+
+    /** On the last stage's thread, when the barrier reached the sink. */
+    void onSinkBarrier(final long epoch, final long outputSequence)
+    {
+        if (epoch != inFlightEpoch)
+        {
+            return;
+        }
+        sinkSequence = outputSequence;
+        arrive(epoch);
+    }
+
+    private void arrive(final long epoch)
+    {
+        if (arrivalsPending.decrementAndGet() == 0)
+        {
+            pending = data(epoch);
+            LockSupport.unpark(writerThread);
+        }
+    }
+
+    private CheckpointData data(final long epoch)
+    {
+        final List<CheckpointData.Section> sections = new ArrayList<>(operators.size());
+        for (final StatefulOperator op : operators)
+        {
+            sections.add(new CheckpointData.Section(op.sectionName, op.writer.buffer(), 0, op.writer.length()));
+        }
+        return new CheckpointData(epoch, System.currentTimeMillis(), fingerprint, description,
+            sourcePositions.clone(), new long[]{sinkSequence}, sections);
+    }
+
+    private void writeLoop()
+    {
+        while (true)
+        {
+            final CheckpointData data = pending;
+            if (data == null)
+            {
+                if (closing)
+                {
+                    return;
+                }
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                continue;
+            }
+            pending = null;
+            final long startNs = System.nanoTime();
+            try
+            {
+                store.write(data);
+                lastWriteNs.lazySet(System.nanoTime() - startNs);
+                checkpointsWritten.lazySet(checkpointsWritten.get() + 1);
+                consecutiveFailures = 0;
+                committedEpoch.set(data.epoch());
+            }
+            catch (final RuntimeException ex)
+            {
+                consecutiveFailures++;
+                LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': checkpoint of epoch " +
+                    data.epoch() + " could not be written to " + store.dir() + " (" + consecutiveFailures + " in a " +
+                    "row): " + ex.getMessage());
+                if (consecutiveFailures >= MAX_CONSECUTIVE_WRITE_FAILURES)
+                {
+                    runtime.onError(new IllegalStateException("Pipeline '" + pipelineName + "': " +
+                        consecutiveFailures + " checkpoints in a row could not be written to " + store.dir() +
+                        "; stopping rather than run on without recovery points", ex));
+                }
+            }
+            finally
+            {
+                inFlight.set(false);
+            }
+        }
+    }
+
+    /** @return the newest epoch on disk. Any thread. */
+    long committedEpoch()
+    {
+        return committedEpoch.get();
+    }
+
+    long checkpointsWritten()
+    {
+        return checkpointsWritten.get();
+    }
+
+    long lastWriteNs()
+    {
+        return lastWriteNs.get();
+    }
+
+    long maxSnapshotNs()
+    {
+        return maxSnapshotNs.get();
+    }
+
+    /** Lets an in-progress write finish (it is a recovery point), then stops the writer thread. */
+    @Override
+    public void close()
+    {
+        closing = true;
+        final Thread thread = writerThread;
+        if (thread != null && thread != Thread.currentThread())
+        {
+            LockSupport.unpark(thread);
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

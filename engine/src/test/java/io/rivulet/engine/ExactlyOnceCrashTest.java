@@ -1,0 +1,241 @@
+package io.rivulet.engine;
+
+import io.rivulet.journal.Journal;
+import io.rivulet.journal.JournalReader;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Exactly-once under kill -9: a child JVM runs {@link ExactlyOnceJob} over a journal and is killed with
+ * {@code kill -9} at random moments (during startup and recovery, while processing, while a checkpoint is being
+ * written), then restarted, again and again; finally it runs to the end. Its output journal must equal, entry for
+ * entry (sequence number and bytes) and in order, that of an uninterrupted golden run of the same job.
+ * <p>
+ * {@code -Drivulet.crash.kills=N} (default 20) and {@code -Drivulet.crash.records=N} scale it: the soak command in
+ * the README runs 200 kills.
+ */
+@Timeout(value = 30, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ExactlyOnceCrashTest extends ThreadLeakCheck
+{
+    private static final int KILLS = Integer.getInteger("rivulet.crash.kills", 20);
+    private static final int RECORDS = Integer.getInteger("rivulet.crash.records", 600_000);
+    private static final long CHECKPOINT_INTERVAL_MS = 10;
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void outputAfterRepeatedKillNineEqualsTheGoldenRun() throws Exception
+    {
+        final long seed = Long.getLong("rivulet.crash.seed", System.nanoTime());
+        System.out.println("ExactlyOnceCrashTest seed=" + seed + " (rerun with -Drivulet.crash.seed=" + seed + ")");
+        final Path input = tempDir.resolve("input");
+        ExactlyOnceJob.writeInput(input, RECORDS, 2_000, 42);
+
+        final Path goldenOut = tempDir.resolve("golden-out");
+        runChild(input, goldenOut, tempDir.resolve("golden-ckpt"), -1, null);
+        final List<String> golden = readOutput(goldenOut);
+        assertTrue(golden.size() > 1_000, "the job should produce plenty of output, got " + golden.size());
+
+        final Path out = tempDir.resolve("out");
+        final Path checkpoints = tempDir.resolve("ckpt");
+        final Random random = new Random(seed);
+        int kills = 0;
+        int runs = 0;
+        int tempFilesSeen = 0;
+        final StringBuilder log = new StringBuilder();
+        while (kills < KILLS)
+        {
+            // a third of the kills land anywhere from JVM start (recovery included), the rest after the start
+            final boolean early = random.nextInt(3) == 0;
+            final long delayMs = early ? random.nextInt(1_500) : 20 + random.nextInt(400);
+            final ChildRun run = runChild(input, out, checkpoints, delayMs, early ? Boolean.FALSE : Boolean.TRUE);
+            runs++;
+            if (run.killed)
+            {
+                kills++;
+                final boolean tempLeft = hasTempFile(checkpoints);
+                tempFilesSeen += tempLeft ? 1 : 0;
+                log.append(String.format("kill %d: %s %d ms%s, output %d%n", kills, early ? "from JVM start" :
+                    "after start", delayMs, tempLeft ? ", during a checkpoint write" : "", countOutput(out)));
+            }
+            else
+            {
+                break; // finished before the kill: the input is done
+            }
+        }
+        if (kills < KILLS)
+        {
+            System.out.println(log);
+            throw new AssertionError("the job finished after " + kills + " kills; raise rivulet.crash.records " +
+                "so it runs long enough for " + KILLS);
+        }
+        runChild(input, out, checkpoints, -1, null); // to the end, uninterrupted
+        runs++;
+        System.out.print(log);
+        System.out.println("ExactlyOnceCrashTest: " + kills + " kills (" + tempFilesSeen + " during a checkpoint " +
+            "write), " + runs + " runs, " + golden.size() + " outputs");
+
+        final List<String> actual = readOutput(out);
+        assertEquals(golden.size(), actual.size(), "output count after " + kills + " kills (seed " + seed + ")");
+        for (int i = 0; i < golden.size(); i++)
+        {
+            assertEquals(golden.get(i), actual.get(i), "output " + (i + 1) + " after " + kills + " kills (seed " +
+                seed + ")");
+        }
+    }
+
+    private static boolean hasTempFile(final Path dir) throws IOException
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
+        }
+    }
+
+    private static final class ChildRun
+    {
+        boolean killed;
+    }
+
+    /**
+     * Runs the job in a child JVM. With {@code killAfterMs >= 0}, kills it with {@code kill -9} that long after
+     * it was launched ({@code afterStarted} false) or after it printed {@code started} (true), unless it finished
+     * first. Without, waits for it to finish and requires exit 0.
+     */
+    private ChildRun runChild(final Path input, final Path output, final Path checkpoints, final long killAfterMs,
+        final Boolean afterStarted) throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        command.add("-Xmx512m");
+        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dorg.slf4j"))
+            {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExactlyOnceJob.class.getName(),
+            input.toString(), output.toString(), checkpoints.toString(), Long.toString(CHECKPOINT_INTERVAL_MS)));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final CountDownLatch started = new CountDownLatch(1);
+        final StringBuffer text = new StringBuffer();
+        final Thread reader = new Thread(() ->
+        {
+            try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while ((line = in.readLine()) != null)
+                {
+                    text.append(line).append('\n');
+                    if (line.equals("started"))
+                    {
+                        started.countDown();
+                    }
+                }
+            }
+            catch (final IOException ignored)
+            {
+                // the child was killed
+            }
+        }, "crash-test-child-output");
+        reader.start();
+        final ChildRun run = new ChildRun();
+        try
+        {
+            if (killAfterMs >= 0)
+            {
+                if (afterStarted)
+                {
+                    started.await(60, TimeUnit.SECONDS);
+                }
+                // the kill timer: returns early if the child exits by itself
+                if (!process.waitFor(killAfterMs, TimeUnit.MILLISECONDS))
+                {
+                    final Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start();
+                    assertEquals(0, kill.waitFor(), "kill -9 failed");
+                    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "killed child did not exit");
+                    run.killed = true;
+                }
+            }
+            else
+            {
+                assertTrue(process.waitFor(10, TimeUnit.MINUTES), "child did not finish; output:\n" + text);
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+            if (!run.killed)
+            {
+                assertEquals(0, process.exitValue(), "child failed; output:\n" + text);
+                assertTrue(text.indexOf("done") >= 0, "child did not finish; output:\n" + text);
+            }
+            return run;
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+    }
+
+    private static long countOutput(final Path dir)
+    {
+        if (!Files.isDirectory(dir) || !Files.exists(dir.resolve(Journal.SCHEMA_FILE_NAME)))
+        {
+            return 0;
+        }
+        try (Journal journal = Journal.at(dir).open())
+        {
+            return journal.entryCount();
+        }
+    }
+
+    /** Every entry of an output journal: "sequence:hex of the record bytes", in order. */
+    static List<String> readOutput(final Path dir)
+    {
+        final List<String> entries = new ArrayList<>();
+        try (Journal journal = Journal.at(dir).open(); JournalReader reader = journal.reader())
+        {
+            final HexFormat hex = HexFormat.of();
+            final int length = journal.schema().recordLengthBytes();
+            while (reader.poll((index, ingestTimeNs, sequence, record) -> entries.add(sequence + ":" +
+                hex.formatHex(bytes(record, length))), 1024) > 0)
+            {
+                // drain
+            }
+        }
+        return entries;
+    }
+
+    private static byte[] bytes(final RecordFlyweight record, final int length)
+    {
+        final byte[] b = new byte[length];
+        record.buffer().getBytes(record.offset(), b);
+        return b;
+    }
+}

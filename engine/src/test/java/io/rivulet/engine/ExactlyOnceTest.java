@@ -1,0 +1,265 @@
+package io.rivulet.engine;
+
+import io.rivulet.journal.CheckpointStore;
+import io.rivulet.journal.Journal;
+import io.rivulet.journal.JournalWriter;
+import io.rivulet.operators.Expr;
+import io.rivulet.ringbuffer.IntField;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import net.openhft.chronicle.core.io.AbstractCloseable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Exactly-once in one process: restarts over the same checkpoint directory (after completion, after a close
+ * midway), what exactly-once refuses at build time, and what a callback sink is told. The kill -9 test is
+ * {@link ExactlyOnceCrashTest}.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ExactlyOnceTest extends ThreadLeakCheck
+{
+    private static final Schema TRADES = Schema.builder().int64("id").int32("qty").timestamp("ts").build();
+    private static final LongField ID = TRADES.longField("id");
+    private static final IntField QTY = TRADES.intField("qty");
+    private static final LongField TS = TRADES.longField("ts");
+
+    @TempDir
+    Path tempDir;
+
+    private final List<Pipeline> pipelines = new ArrayList<>();
+
+    @BeforeEach
+    void traceChronicleResources()
+    {
+        AbstractCloseable.enableCloseableTracing();
+    }
+
+    @AfterEach
+    void closePipelinesAndCheckJournalsClosed()
+    {
+        try
+        {
+            pipelines.forEach(Pipeline::close);
+            AbstractCloseable.assertCloseablesClosed();
+        }
+        finally
+        {
+            AbstractCloseable.disableCloseableTracing();
+        }
+    }
+
+    private Pipeline track(final Pipeline p)
+    {
+        pipelines.add(p);
+        return p;
+    }
+
+    private static void append(final Path dir, final long from, final long to)
+    {
+        try (Journal journal = Journal.at(dir).schema(TRADES).open(); JournalWriter writer = journal.writer())
+        {
+            for (long i = from; i < to; i++)
+            {
+                writer.claim().setLong(ID, i).setInt(QTY, (int)(i % 250)).setLong(TS, 1_000_000 + i);
+                writer.commit();
+            }
+        }
+    }
+
+    private PipelineBuilder filterJob(final JournalSource source, final Path out, final Path checkpoints)
+    {
+        return Pipeline.from(source).where(Expr.col("qty").gt(Expr.lit(100))).to(Sinks.journal(out))
+            .checkpointLocation(checkpoints).checkpointInterval(Duration.ofMillis(5));
+    }
+
+    private static void awaitCompletion(final Pipeline p)
+    {
+        assertTrue(p.awaitCompletion(60, TimeUnit.SECONDS), "pipeline did not complete");
+        assertEquals(null, p.failure());
+    }
+
+    @Test
+    void restartAfterCompletionAddsNoDuplicate()
+    {
+        final Path in = tempDir.resolve("in");
+        final Path out = tempDir.resolve("out");
+        final Path ckpt = tempDir.resolve("ckpt");
+        append(in, 0, 20_000);
+        final Pipeline first = track(filterJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(first);
+        first.close();
+        final List<String> golden = ExactlyOnceCrashTest.readOutput(out);
+        assertEquals(20_000 / 250 * 149, golden.size());
+
+        final Pipeline again = track(filterJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(again);
+        again.close();
+        assertEquals(golden, ExactlyOnceCrashTest.readOutput(out), "a rerun over the same input adds nothing");
+        assertFalse(CheckpointStore.open(ckpt, 3).list().isEmpty());
+    }
+
+    @Test
+    void closeMidwayThenRestartEqualsAnUninterruptedRun()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 200_000);
+        final Path goldenOut = tempDir.resolve("golden");
+        final Pipeline golden = track(filterJob(Sources.journal(in), goldenOut, tempDir.resolve("g")).start());
+        awaitCompletion(golden);
+        golden.close();
+
+        final Path out = tempDir.resolve("out");
+        final Path ckpt = tempDir.resolve("ckpt");
+        for (int stop = 1; stop <= 3; stop++)
+        {
+            final JournalSink sink = (JournalSink)Sinks.journal(out);
+            final Pipeline p = track(Pipeline.from(Sources.journal(in).tailing())
+                .where(Expr.col("qty").gt(Expr.lit(100))).to(sink)
+                .checkpointLocation(ckpt).checkpointInterval(Duration.ofMillis(5)).start());
+            final long target = stop * 20_000L;
+            await(() -> sink.lastSequence() >= target || p.failure() != null, "output " + target);
+            p.close(); // stops wherever it is: between checkpoints, output ahead of the last one
+        }
+        final Pipeline last = track(filterJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(last);
+        last.close();
+        assertEquals(ExactlyOnceCrashTest.readOutput(goldenOut), ExactlyOnceCrashTest.readOutput(out));
+    }
+
+    @Test
+    void callbackSinkSeesSequenceNumbersAndCommittedEpochs()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 50_000);
+        final List<long[]> seen = new CopyOnWriteArrayList<>();
+        final List<Long> committed = new CopyOnWriteArrayList<>();
+        final Sink sink = new Sink()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight record)
+            {
+                throw new AssertionError("the pipeline calls onRecord(record, epoch, sequence)");
+            }
+
+            @Override
+            public void onRecord(final RecordFlyweight record, final long epoch, final long sequence)
+            {
+                seen.add(new long[]{epoch, sequence, record.getLong(TRADES.longField("id"))});
+            }
+
+            @Override
+            public void onEpochCommitted(final long epoch)
+            {
+                committed.add(epoch);
+            }
+        };
+        final Pipeline p = track(Pipeline.from(Sources.journal(in).tailing()).to(sink)
+            .checkpointLocation(tempDir.resolve("ckpt")).checkpointEvery(1_000).checkpointInterval(Duration.ZERO)
+            .start());
+        // by count only: the records after the last full 1000 wait for more input, so their epoch stays open
+        await(() -> seen.size() == 50_000 && !committed.isEmpty() &&
+            committed.get(committed.size() - 1) == seen.get(seen.size() - 1)[0] - 1, "every record and a commit");
+        p.close();
+        for (int i = 0; i < seen.size(); i++)
+        {
+            assertEquals(i + 1, seen.get(i)[1], "sequence");
+            assertEquals(i, seen.get(i)[2]);
+            assertTrue(i == 0 || seen.get(i)[0] >= seen.get(i - 1)[0], "epochs never go back");
+        }
+        assertTrue(seen.get(seen.size() - 1)[0] > 10, "about one epoch per 1000 records");
+        for (int i = 1; i < committed.size(); i++)
+        {
+            assertTrue(committed.get(i) > committed.get(i - 1), "committed epochs increase: " + committed);
+        }
+    }
+
+    @Test
+    void refusesWhatCannotReplay()
+    {
+        final Path ckpt = tempDir.resolve("ckpt");
+        final PublisherSource publisher = Sources.publisher(TRADES);
+        final IllegalStateException notReplayable = assertThrows(IllegalStateException.class, () ->
+            Pipeline.from(publisher).to(r -> { }).checkpointLocation(ckpt).build());
+        assertTrue(notReplayable.getMessage().contains("cannot rewind"), notReplayable.getMessage());
+        assertTrue(notReplayable.getMessage().contains("Sources.journal"), notReplayable.getMessage());
+    }
+
+    @Test
+    void checkpointOfAnotherPipelineIsRefusedUnlessStartFresh()
+    {
+        final Path in = tempDir.resolve("in");
+        final Path ckpt = tempDir.resolve("ckpt");
+        append(in, 0, 1_000);
+        final Pipeline first = track(filterJob(Sources.journal(in), tempDir.resolve("out"), ckpt).start());
+        awaitCompletion(first);
+        first.close();
+
+        final IllegalStateException other = assertThrows(IllegalStateException.class, () ->
+            Pipeline.from(Sources.journal(in)).where(Expr.col("qty").lt(Expr.lit(7)))
+                .to(Sinks.journal(tempDir.resolve("out2"))).checkpointLocation(ckpt).build());
+        assertTrue(other.getMessage().contains("another pipeline"), other.getMessage());
+        assertTrue(other.getMessage().contains("startFresh()"), other.getMessage());
+
+        final Pipeline fresh = track(Pipeline.from(Sources.journal(in)).where(Expr.col("qty").lt(Expr.lit(7)))
+            .to(Sinks.journal(tempDir.resolve("out2"))).checkpointLocation(ckpt).startFresh().start());
+        awaitCompletion(fresh);
+        fresh.close();
+        assertEquals(7 * 4, ExactlyOnceCrashTest.readOutput(tempDir.resolve("out2")).size());
+    }
+
+    @Test
+    void outputJournalBehindTheCheckpointIsAnError() throws Exception
+    {
+        final Path in = tempDir.resolve("in");
+        final Path out = tempDir.resolve("out");
+        final Path ckpt = tempDir.resolve("ckpt");
+        append(in, 0, 5_000);
+        final Pipeline first = track(filterJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(first);
+        first.close();
+        deleteTree(out);
+        final IllegalStateException behind = assertThrows(IllegalStateException.class, () ->
+            filterJob(Sources.journal(in), out, ckpt).build());
+        assertTrue(behind.getMessage().contains("the sink holds only 0"), behind.getMessage());
+    }
+
+    private static void deleteTree(final Path dir) throws Exception
+    {
+        try (var files = Files.walk(dir))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
