@@ -74,7 +74,10 @@ final class CheckpointCoordinator implements AutoCloseable
     private final AtomicLong checkpointsWritten = new AtomicLong();
     private final AtomicLong lastWriteNs = new AtomicLong();
     private final AtomicLong maxSnapshotNs = new AtomicLong();
+    private final AtomicLong lastSnapshotBytes = new AtomicLong();
     private final long[] sourcePositions;
+    private long restoredEpoch = -1;
+    private long restoreNs;
     private volatile long inFlightEpoch;
     private volatile long sinkSequence;
     private volatile CheckpointData pending;
@@ -150,6 +153,7 @@ final class CheckpointCoordinator implements AutoCloseable
      */
     Recovery recover(final long[] startPositions, final long sinkDurableSequence, final boolean startFresh)
     {
+        final long startNs = System.nanoTime();
         final Optional<CheckpointData> latest = store.loadLatest(warning ->
             LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': " + warning));
         if (latest.isPresent() && !latest.get().pipelineFingerprint().equals(fingerprint))
@@ -178,6 +182,8 @@ final class CheckpointCoordinator implements AutoCloseable
             }
             nextEpoch = data.epoch() + 1;
             committedEpoch.set(data.epoch());
+            restoredEpoch = data.epoch();
+            restoreNs = System.nanoTime() - startNs;
             return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);
         }
         // a new pipeline: epoch 0 is its empty state at the start positions, on disk before the first record
@@ -188,6 +194,7 @@ final class CheckpointCoordinator implements AutoCloseable
         }
         sinkSequence = sinkDurableSequence;
         store.write(data(0));
+        checkpointsWritten.set(1);
         nextEpoch = 1;
         return new Recovery(0, startPositions.clone(), sinkDurableSequence, false);
     }
@@ -344,10 +351,13 @@ final class CheckpointCoordinator implements AutoCloseable
     private CheckpointData data(final long epoch)
     {
         final List<CheckpointData.Section> sections = new ArrayList<>(operators.size());
+        long bytes = 0;
         for (final StatefulOperator op : operators)
         {
             sections.add(new CheckpointData.Section(op.sectionName, op.writer.buffer(), 0, op.writer.length()));
+            bytes += op.writer.length();
         }
+        lastSnapshotBytes.lazySet(bytes);
         return new CheckpointData(epoch, System.currentTimeMillis(), fingerprint, description,
             sourcePositions.clone(), new long[]{sinkSequence}, sections);
     }
@@ -402,19 +412,10 @@ final class CheckpointCoordinator implements AutoCloseable
         return committedEpoch.get();
     }
 
-    long checkpointsWritten()
+    CheckpointMetrics metrics(final long replaysSuppressed)
     {
-        return checkpointsWritten.get();
-    }
-
-    long lastWriteNs()
-    {
-        return lastWriteNs.get();
-    }
-
-    long maxSnapshotNs()
-    {
-        return maxSnapshotNs.get();
+        return new CheckpointMetrics(restoredEpoch, restoreNs, checkpointsWritten.get(), committedEpoch.get(),
+            lastWriteNs.get(), maxSnapshotNs.get(), lastSnapshotBytes.get(), replaysSuppressed);
     }
 
     /** Lets an in-progress write finish (it is a recovery point), then stops the writer thread. */

@@ -28,6 +28,8 @@ public final class Pipeline implements AutoCloseable
     private final PipelineRuntime runtime;
     private final MetricsCollector metrics;
     private final String plan;
+    private final CheckpointCoordinator checkpoints;
+    private final SinkOutput sinkOutput;
 
     /** For tests: the runtime behind this facade. */
     PipelineRuntime runtime()
@@ -40,6 +42,8 @@ public final class Pipeline implements AutoCloseable
         this.runtime = runtime;
         this.metrics = new MetricsCollector(plan, runtime);
         this.plan = plan.text;
+        this.checkpoints = plan.checkpoints;
+        this.sinkOutput = plan.sinkOutput;
     }
 
     /**
@@ -117,6 +121,15 @@ public final class Pipeline implements AutoCloseable
     public PipelineMetrics metrics()
     {
         return metrics.snapshot();
+    }
+
+    /**
+     * @return the pipeline's checkpoint and recovery figures, or null if it does not checkpoint
+     * ({@link PipelineBuilder#checkpointLocation}). Any thread.
+     */
+    public CheckpointMetrics checkpointMetrics()
+    {
+        return checkpoints == null ? null : checkpoints.metrics(sinkOutput.replaysSuppressed());
     }
 
     /**
