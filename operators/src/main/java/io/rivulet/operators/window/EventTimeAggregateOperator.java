@@ -7,6 +7,8 @@ import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import io.rivulet.watermark.internal.TimerHandler;
 import io.rivulet.watermark.internal.TimerQueue;
 import org.agrona.BufferUtil;
@@ -31,6 +33,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * instead, synchronously, and never drops. End of stream closes every window. A fired row's ingest time is the time it
  * fired, so the sink's latency histogram measures firing to sink for window rows. Allocation-free in steady
  * state: tables and the timer queue allocate only when they grow.
+ * <p>
+ * <b>Checkpoints.</b> Stateful: {@link #snapshotState} writes the watermark, the firing in progress (the held
+ * watermark, the closing limit, the window being closed and its drain cursor), the timer queue of window ends
+ * and the subclass's tables byte for byte with their layout (a growth or migration in progress included), so a
+ * restored operator fed the same input emits the same rows in the same order. The snapshot starts with the
+ * operator's definition (a fingerprint of its description and its state widths): one of another pipeline fails
+ * to restore with an {@link IllegalStateException} naming the mismatch.
+ * <p>
+ * <b>Deterministic mode</b> ({@link #requireDeterminism}, exactly-once pipelines): a watermark closes all the
+ * windows it closes synchronously, in one step, and forwards itself after their rows. The bounded steps above
+ * are abandoned there because where they end depends on things outside the input: a stage tick on an idle stage
+ * finishes the firing (ticks come from the wall clock) and an epoch forces it (a checkpoint barrier lands where
+ * the wall clock puts it), so the interleaving of fired rows with the update rows of the records that follow
+ * would differ between the uninterrupted run and a run restored from a checkpoint and replayed. With firing done
+ * in line, no firing is ever pending between calls: {@link #onProcessingTime} and {@link #onEpoch} do no firing
+ * work and are output-neutral, and the cost is one longer pause per large window instead of several short ones.
  */
 abstract class EventTimeAggregateOperator extends Operator
 {
@@ -66,6 +84,11 @@ abstract class EventTimeAggregateOperator extends Operator
     private final AtomicLong lateDropped = new AtomicLong();
     private final AtomicLong lateRouted = new AtomicLong();
     private final TimerHandler onWindowEnd = this::onWindowEnd;
+    /** Set by {@link #requireDeterminism()}: fire in line, never spread over ticks or forced by epochs. */
+    private boolean deterministic;
+
+    /** Version of the layout {@link #snapshotState} writes; bump it when that layout changes. */
+    private static final int SNAPSHOT_VERSION = 1;
 
     /**
      * @param keyPrefixBytes bytes the subclass puts before the group key in the state key.
@@ -192,7 +215,7 @@ abstract class EventTimeAggregateOperator extends Operator
             }
             holdingWatermark = true;
             heldWatermarkMs = watermarkMs;
-            fireStep(FIRE_BUDGET_UNITS);
+            fireStep(budget());
             return;
         }
         if (!firePending)
@@ -208,13 +231,19 @@ abstract class EventTimeAggregateOperator extends Operator
     final void continueFiring()
     {
         recordsWhileFiring++;
-        fireStep(FIRE_BUDGET_UNITS);
+        fireStep(budget());
+    }
+
+    /** @return work one call may spend closing windows: all of it in deterministic mode. */
+    private int budget()
+    {
+        return deterministic ? Integer.MAX_VALUE : FIRE_BUDGET_UNITS;
     }
 
     @Override
     public final void onProcessingTime(final long nowMs)
     {
-        if (firePending)
+        if (firePending && !deterministic)
         {
             // no record since the last tick: the stage is idle, nothing waits behind the rest of the firing
             fireStep(recordsWhileFiring == recordsAtLastTick ? Integer.MAX_VALUE : FIRE_BUDGET_UNITS);
@@ -226,7 +255,7 @@ abstract class EventTimeAggregateOperator extends Operator
     @Override
     public final void onEpoch(final long epochId)
     {
-        if (firePending)
+        if (firePending && !deterministic)
         {
             fireStep(Integer.MAX_VALUE); // an epoch boundary sees every window the watermark closed before it
         }
@@ -387,6 +416,105 @@ abstract class EventTimeAggregateOperator extends Operator
         final long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
     }
+
+    @Override
+    public final void requireDeterminism()
+    {
+        deterministic = true;
+    }
+
+    /** @return true once {@link #requireDeterminism()} was called. */
+    final boolean isDeterministic()
+    {
+        return deterministic;
+    }
+
+    @Override
+    public final boolean isStateful()
+    {
+        return true;
+    }
+
+    /**
+     * Writes the definition fingerprint, this class's fields, the timer queue of window ends, then the
+     * subclass's state ({@link #snapshotWindows}). The late-record counters are included, so counts after a
+     * restore and replay match the uninterrupted run. Stage thread; no allocation once {@code out} has grown.
+     */
+    @Override
+    public final void snapshotState(final SnapshotWriter out)
+    {
+        out.putInt(SNAPSHOT_VERSION)
+            .putInt(stateKeyLengthBytes)
+            .putInt(stateValueLengthBytes)
+            .putLong(definitionFingerprint())
+            .putLong(watermarkMs)
+            .putBoolean(firePending)
+            .putBoolean(holdingWatermark)
+            .putLong(heldWatermarkMs)
+            .putLong(limitEndMs)
+            .putLong(recordsWhileFiring)
+            .putLong(recordsAtLastTick)
+            .putLong(lateDropped.get())
+            .putLong(lateRouted.get());
+        windowEnds.snapshotTo(out);
+        snapshotWindows(out);
+    }
+
+    /**
+     * Replaces the state with a snapshot of an operator of the same definition, after {@link #open}. The time a
+     * firing in progress started is not restored (a {@code nanoTime} of another process means nothing here): its
+     * remaining rows carry the restore time as their ingest time.
+     *
+     * @throws IllegalStateException naming the mismatch if the snapshot is of another definition or corrupt.
+     */
+    @Override
+    public final void restoreState(final SnapshotReader in)
+    {
+        in.expect(kindName() + " snapshot version", SNAPSHOT_VERSION, in.getInt());
+        in.expect("state key width (bytes) of '" + description + "'", stateKeyLengthBytes, in.getInt());
+        in.expect("state value width (bytes) of '" + description + "'", stateValueLengthBytes, in.getInt());
+        // same widths, other definition (window size, aggregates, mode, lateness): the state would mean other things
+        in.expect("the definition fingerprint of '" + description + "'", definitionFingerprint(), in.getLong());
+        watermarkMs = in.getLong();
+        firePending = in.getBoolean();
+        holdingWatermark = in.getBoolean();
+        heldWatermarkMs = in.getLong();
+        limitEndMs = in.getLong();
+        recordsWhileFiring = in.getLong();
+        recordsAtLastTick = in.getLong();
+        lateDropped.set(in.getLong());
+        lateRouted.set(in.getLong());
+        fireTimeNs = System.nanoTime();
+        windowEnds.restoreFrom(in);
+        restoreWindows(in);
+        in.expectEnd();
+    }
+
+    private String kindName()
+    {
+        final int space = description.indexOf(' ');
+        return space > 0 ? description.substring(0, space) : description;
+    }
+
+    /**
+     * @return a 64-bit FNV-1a hash of the description (kind, window, keys, aggregates, mode, lateness): two
+     * operators with the same fingerprint and state widths read and write the same state.
+     */
+    private long definitionFingerprint()
+    {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < description.length(); i++)
+        {
+            h = (h ^ description.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Writes the subclass's state (its tables, byte for byte, and whatever decides their future). */
+    abstract void snapshotWindows(SnapshotWriter out);
+
+    /** Reads back what {@link #snapshotWindows} wrote, replacing the subclass's state. */
+    abstract void restoreWindows(SnapshotReader in);
 
     @Override
     public final long lateRecordsDropped()

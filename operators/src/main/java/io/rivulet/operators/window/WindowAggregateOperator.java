@@ -4,7 +4,10 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -21,6 +24,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code Long.MIN_VALUE} starts there, one whose end would pass {@code Long.MAX_VALUE} ends there (closed by end
  * of stream); its id still tells it apart. Allocation-free in steady state: tables come from a pool and grow
  * only while the largest window grows; the id map holds the open windows.
+ * <p>
+ * Complete mode emits the windows in the order they opened (it never closes one, so that list only grows):
+ * an order decided by the input alone, which a checkpoint restores, unlike a hash map's iteration order.
+ * A checkpoint writes each open window's table, the window being closed with its drain cursor, and the pooled
+ * tables in pool order (a reused table keeps its capacity, and capacity decides the order its rows fire in).
+ * The id cache is not written: it only speeds up lookups and starts empty.
  */
 final class WindowAggregateOperator extends EventTimeAggregateOperator
 {
@@ -28,6 +37,8 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     private static final int CACHE_SIZE = 64; // power of two, > the windows one record falls into (usually)
 
     private final Long2ObjectHashMap<OffHeapHashTable> openWindows = new Long2ObjectHashMap<>();
+    /** Complete mode only: window ids in the order they opened, the order {@link #emitAll} emits them in. */
+    private final LongArrayList openedOrder = new LongArrayList();
     // direct-mapped cache id -> table in front of the map: a record's windows have consecutive ids
     private final long[] cachedIds = new long[CACHE_SIZE];
     private final OffHeapHashTable[] cachedTables = new OffHeapHashTable[CACHE_SIZE];
@@ -115,6 +126,10 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
             table = pooled > 0 ? pool[--pooled] : newTable(stateKeyLengthBytes, stateValueLengthBytes,
                 INITIAL_TABLE_CAPACITY);
             openWindows.put(id, table);
+            if (mode == OutputMode.COMPLETE)
+            {
+                openedOrder.addLong(id);
+            }
             windowOpened(endMs, id);
         }
         cachedIds[c] = id;
@@ -185,15 +200,116 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     @Override
     void emitAll()
     {
-        for (final Long2ObjectHashMap<OffHeapHashTable>.EntryIterator it = openWindows.entrySet().iterator();
-            it.hasNext(); )
+        final LongArrayList ids = openedOrder;
+        for (int i = 0, n = ids.size(); i < n; i++)
         {
-            it.next();
-            final long id = it.getLongKey();
+            final long id = ids.getLong(i);
             rowEmitter.startMs = windowStart(id);
             rowEmitter.endMs = windowEnd(id);
-            it.getValue().forEach(rowEmitter);
+            openWindows.get(id).forEach(rowEmitter);
         }
+    }
+
+    /** @return open, closing and pooled tables in the middle of a growth or migration (tests). */
+    int resizingTables()
+    {
+        int resizing = closing != null && closing.isResizing() ? 1 : 0;
+        for (final OffHeapHashTable table : openWindows.values())
+        {
+            resizing += table.isResizing() ? 1 : 0;
+        }
+        return resizing;
+    }
+
+    @Override
+    void snapshotWindows(final SnapshotWriter out)
+    {
+        out.putInt(openWindows.size());
+        if (mode == OutputMode.COMPLETE)
+        {
+            final LongArrayList ids = openedOrder;
+            for (int i = 0, n = ids.size(); i < n; i++)
+            {
+                final long id = ids.getLong(i);
+                out.putLong(id);
+                openWindows.get(id).snapshotTo(out);
+            }
+        }
+        else
+        {
+            // iteration order is irrelevant here: the map is only looked up; rows fire in timer order
+            for (final Long2ObjectHashMap<OffHeapHashTable>.EntryIterator it = openWindows.entrySet().iterator();
+                it.hasNext(); )
+            {
+                it.next();
+                out.putLong(it.getLongKey());
+                it.getValue().snapshotTo(out);
+            }
+        }
+        out.putBoolean(closing != null);
+        if (closing != null)
+        {
+            out.putBoolean(closingEmits).putLong(rowEmitter.startMs).putLong(rowEmitter.endMs);
+            closing.snapshotTo(out);
+        }
+        out.putInt(pooled);
+        for (int i = 0; i < pooled; i++)
+        {
+            pool[i].snapshotTo(out);
+        }
+    }
+
+    @Override
+    void restoreWindows(final SnapshotReader in)
+    {
+        close(); // frees what this operator held (a fresh one holds nothing)
+        java.util.Arrays.fill(cachedTables, null);
+        final int windows = in.getInt();
+        in.expect("open windows (non-negative)", Math.max(0, windows), windows);
+        for (int i = 0; i < windows; i++)
+        {
+            final long id = in.getLong();
+            if (openWindows.put(id, restoreTable(in)) != null)
+            {
+                in.expect("occurrences of window id " + id, 1, 2);
+            }
+            if (mode == OutputMode.COMPLETE)
+            {
+                openedOrder.addLong(id);
+            }
+        }
+        if (in.getBoolean())
+        {
+            closingEmits = in.getBoolean();
+            rowEmitter.startMs = in.getLong();
+            rowEmitter.endMs = in.getLong();
+            closing = restoreTable(in);
+        }
+        final int pooledTables = in.getInt();
+        in.expect("pooled tables (non-negative)", Math.max(0, pooledTables), pooledTables);
+        for (int i = 0; i < pooledTables; i++)
+        {
+            if (pooled == pool.length)
+            {
+                pool = java.util.Arrays.copyOf(pool, pooled * 2);
+            }
+            pool[pooled++] = restoreTable(in);
+        }
+    }
+
+    private OffHeapHashTable restoreTable(final SnapshotReader in)
+    {
+        final OffHeapHashTable table = newTable(stateKeyLengthBytes, stateValueLengthBytes, 1);
+        try
+        {
+            table.restoreFrom(in);
+        }
+        catch (final RuntimeException ex)
+        {
+            table.close();
+            throw ex;
+        }
+        return table;
     }
 
     @Override
@@ -209,6 +325,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
             table.close();
         }
         openWindows.clear();
+        openedOrder.clear();
         for (int i = 0; i < pooled; i++)
         {
             pool[i].close();
