@@ -1,5 +1,7 @@
 package io.rivulet.watermark.internal;
 
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import org.agrona.BitUtil;
 import org.agrona.collections.Hashing;
 
@@ -32,6 +34,8 @@ public final class TimerQueue
 
     private static final int EMPTY = -1;
     private static final long HASH_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    private static final int SNAPSHOT_VERSION = 1;
+    private static final int MAX_CAPACITY = 1 << 29;
 
     private long[] heapTs;
     private long[] heapKey;
@@ -231,6 +235,81 @@ public final class TimerQueue
     {
         Arrays.fill(slotHeapPos, EMPTY);
         size = 0;
+    }
+
+    /**
+     * Writes the queue for a checkpoint: its capacity and the heap in array order (timestamps, keys), so a queue
+     * given these bytes by {@link #restoreFrom} has the same heap layout and fires the same timers in the same
+     * order. The dedupe index is not written: it is rebuilt from the heap. Stage thread; allocates only if
+     * {@code out} must grow.
+     *
+     * @param out appended to.
+     * @throws IllegalStateException if called from inside a handler of this queue (mid-firing).
+     */
+    public void snapshotTo(final SnapshotWriter out)
+    {
+        if (firing)
+        {
+            throw new IllegalStateException("snapshotTo called from inside a TimerHandler: the queue is mid-firing");
+        }
+        out.putInt(SNAPSHOT_VERSION).putInt(heapTs.length);
+        out.putLongs(heapTs, size);
+        out.putLongs(heapKey, size);
+    }
+
+    /**
+     * Replaces the queue's timers with those {@link #snapshotTo} wrote, in the same heap layout. Allocates (the
+     * arrays at the snapshot's capacity); not for the hot path.
+     *
+     * @param in positioned at the queue's snapshot; left after it.
+     * @throws IllegalStateException if the snapshot does not fit (bad capacity, lengths, a duplicate timer, or a
+     *                               heap out of order).
+     */
+    public void restoreFrom(final SnapshotReader in)
+    {
+        if (firing)
+        {
+            throw new IllegalStateException("restoreFrom called from inside a TimerHandler");
+        }
+        in.expect("timer queue snapshot version", SNAPSHOT_VERSION, in.getInt());
+        final int capacity = in.getInt();
+        if (capacity < 1 || capacity > MAX_CAPACITY)
+        {
+            in.expect("timer queue capacity (in 1.." + MAX_CAPACITY + ")", Math.max(1, Math.min(capacity,
+                MAX_CAPACITY)), capacity);
+        }
+        final long[] ts = in.getLongs(capacity);
+        final long[] keys = in.getLongs(capacity);
+        in.expect("timer queue key count (one per timestamp)", ts.length, keys.length);
+        final int count = ts.length;
+        for (int pos = 1; pos < count; pos++)
+        {
+            final int parent = (pos - 1) >>> 1;
+            if (less(ts[pos], keys[pos], ts[parent], keys[parent]))
+            {
+                in.expect("timer queue heap order violations", 0, 1);
+            }
+        }
+
+        heapTs = Arrays.copyOf(ts, capacity);
+        heapKey = Arrays.copyOf(keys, capacity);
+        heapSlot = new int[capacity];
+        allocateIndex(BitUtil.findNextPositivePowerOfTwo(capacity * 2));
+        size = 0;
+        for (int pos = 0; pos < count; pos++)
+        {
+            if (findSlot(ts[pos], keys[pos]) != EMPTY)
+            {
+                clear();
+                in.expect("timer queue duplicate timers", 0, 1);
+            }
+            final int slot = findEmptySlot(ts[pos], keys[pos]);
+            slotTs[slot] = ts[pos];
+            slotKey[slot] = keys[pos];
+            slotHeapPos[slot] = pos;
+            heapSlot[pos] = slot;
+            size++;
+        }
     }
 
     private static boolean less(final long ts1, final long key1, final long ts2, final long key2)

@@ -1,5 +1,7 @@
 package io.rivulet.operators.internal.state;
 
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
@@ -74,6 +76,8 @@ public final class OffHeapHashTable implements AutoCloseable
     /** Smallest chunk of the next table zeroed per call while preparing a growth. */
     private static final int MIN_ZERO_CHUNK_BYTES = 1024;
     private static final byte[] EMPTY = new byte[0];
+    /** Version of the layout {@link #snapshotTo} writes; bump it when that layout changes. */
+    private static final int SNAPSHOT_VERSION = 1;
 
     /**
      * Called for each entry by {@link #forEach}.
@@ -732,6 +736,167 @@ public final class OffHeapHashTable implements AutoCloseable
             resizeThreshold = 0;
             hardLimit = 0;
             size = 0;
+        }
+    }
+
+    /**
+     * Writes the table's complete state for a checkpoint: every field that decides its future behaviour (capacity,
+     * thresholds, a growth being prepared, a resize being drained and its cursor, a drain in progress) and the
+     * slot memory of the current and old tables, copied byte for byte in bulk, so a table given these bytes by
+     * {@link #restoreFrom} probes, grows, migrates and iterates ({@link #forEach}, {@link #drainStep}) exactly as
+     * this one would. A next table being prepared is recorded by how much of it was zeroed, not copied: until it
+     * is swapped in it holds nothing but zeroes. Stage thread; allocates only if {@code out} must grow.
+     *
+     * @param out appended to.
+     * @throws IllegalStateException if the table is closed.
+     */
+    public void snapshotTo(final SnapshotWriter out)
+    {
+        checkOpen();
+        out.putInt(SNAPSHOT_VERSION)
+            .putInt(keyLengthBytes)
+            .putInt(valueLengthBytes)
+            .putInt(Float.floatToIntBits(loadFactor))
+            .putInt(capacity)
+            .putInt(resizeThreshold)
+            .putInt(hardLimit)
+            .putInt(size)
+            .putBoolean(wasInserted)
+            .putBoolean(draining)
+            .putInt(drainCursor);
+
+        out.putBoolean(0 != nextAddress);
+        if (0 != nextAddress)
+        {
+            out.putInt(nextBuffer.capacity()).putInt(nextZeroedBytes).putInt(zeroChunkBytes);
+        }
+
+        out.putBoolean(0 != oldAddress);
+        if (0 != oldAddress)
+        {
+            out.putInt(oldCapacity).putInt(oldSize).putInt(migrationCursor);
+            out.putMemory(oldBuffer.addressOffset(), (long)oldCapacity * slotLengthBytes);
+        }
+        out.putMemory(buffer.addressOffset(), (long)capacity * slotLengthBytes);
+    }
+
+    /**
+     * Replaces this table's state with one {@link #snapshotTo} wrote, freeing or reallocating native memory as
+     * needed. The table must have the same key width, value width and load factor (the same definition).
+     * Not for the hot path: allocates native memory for the restored tables.
+     *
+     * @param in positioned at the table's snapshot; left after it.
+     * @throws IllegalStateException if the table is closed or the snapshot does not fit it (another key or value
+     *                               width, another load factor, or inconsistent sizes).
+     */
+    public void restoreFrom(final SnapshotReader in)
+    {
+        checkOpen();
+        in.expect("hash table snapshot version", SNAPSHOT_VERSION, in.getInt());
+        in.expect("hash table key width (bytes)", keyLengthBytes, in.getInt());
+        in.expect("hash table value width (bytes)", valueLengthBytes, in.getInt());
+        in.expect("hash table load factor (float bits)", Float.floatToIntBits(loadFactor), in.getInt());
+        final int capacity = in.getInt();
+        expectCapacity(in, "hash table capacity", capacity);
+        final int resizeThreshold = in.getInt();
+        final int hardLimit = in.getInt();
+        final int size = in.getInt();
+        final boolean wasInserted = in.getBoolean();
+        final boolean draining = in.getBoolean();
+        final int drainCursor = in.getInt();
+        expectRange(in, "hash table size", size, 0, capacity - 1);
+        expectRange(in, "hash table resize threshold", resizeThreshold, 1, capacity - 1);
+        expectRange(in, "hash table hard limit", hardLimit, resizeThreshold, capacity - 1);
+
+        final boolean hasNext = in.getBoolean();
+        int nextLengthBytes = 0;
+        int nextZeroedBytes = 0;
+        int zeroChunkBytes = 0;
+        if (hasNext)
+        {
+            nextLengthBytes = in.getInt();
+            in.expect("hash table next-table length (bytes)", (long)(capacity << 1) * slotLengthBytes, nextLengthBytes);
+            nextZeroedBytes = in.getInt();
+            zeroChunkBytes = in.getInt();
+            expectRange(in, "hash table next-table zeroed bytes", nextZeroedBytes, 0, nextLengthBytes);
+            expectRange(in, "hash table zero chunk (bytes)", zeroChunkBytes, 1, Integer.MAX_VALUE);
+        }
+
+        final boolean hasOld = in.getBoolean();
+        int oldCapacity = 0;
+        int oldSize = 0;
+        int migrationCursor = 0;
+        if (hasOld)
+        {
+            oldCapacity = in.getInt();
+            in.expect("hash table old-table capacity", capacity >>> 1, oldCapacity);
+            oldSize = in.getInt();
+            migrationCursor = in.getInt();
+            expectRange(in, "hash table old-table size", oldSize, 1, size);
+            expectRange(in, "hash table migration cursor", migrationCursor, 0, oldCapacity - 1);
+        }
+        final int oldSlots = hasOld ? oldCapacity : 0;
+        expectRange(in, "hash table drain cursor", drainCursor, 0, draining ? oldSlots + capacity - 1 : 0);
+        final long oldLengthBytes = (long)oldCapacity * slotLengthBytes;
+        final long lengthBytes = (long)capacity * slotLengthBytes;
+        if (in.remaining() < oldLengthBytes + lengthBytes)
+        {
+            in.expect("hash table slot bytes", oldLengthBytes + lengthBytes, in.remaining());
+        }
+
+        freeOld();
+        freeNext();
+        if (capacity != this.capacity)
+        {
+            buffer.wrap(EMPTY);
+            UnsafeApi.freeMemory(address);
+            address = 0;
+            address = allocate(buffer, (int)lengthBytes);
+        }
+        if (hasOld)
+        {
+            oldAddress = allocate(oldBuffer, (int)oldLengthBytes);
+            in.getMemory(oldBuffer.addressOffset(), oldLengthBytes);
+            this.oldCapacity = oldCapacity;
+            this.oldMask = oldCapacity - 1;
+            this.oldSize = oldSize;
+            this.migrationCursor = migrationCursor;
+        }
+        in.getMemory(buffer.addressOffset(), lengthBytes);
+        if (hasNext)
+        {
+            nextAddress = allocate(nextBuffer, nextLengthBytes);
+            // only the zeroed prefix carries meaning; the rest is zeroed by later prepare steps, as before
+            nextBuffer.setMemory(0, nextZeroedBytes, (byte)0);
+            this.nextZeroedBytes = nextZeroedBytes;
+            this.zeroChunkBytes = zeroChunkBytes;
+        }
+
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.resizeThreshold = resizeThreshold;
+        this.hardLimit = hardLimit;
+        this.size = size;
+        this.wasInserted = wasInserted;
+        this.draining = draining;
+        this.drainCursor = drainCursor;
+    }
+
+    private void expectCapacity(final SnapshotReader in, final String what, final int capacity)
+    {
+        if (capacity < MIN_CAPACITY || capacity > maxCapacity || Integer.bitCount(capacity) != 1)
+        {
+            in.expect(what + " (a power of two in " + MIN_CAPACITY + ".." + maxCapacity + ")",
+                BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CAPACITY, Math.min(capacity, maxCapacity))), capacity);
+        }
+    }
+
+    private static void expectRange(
+        final SnapshotReader in, final String what, final int value, final int min, final int max)
+    {
+        if (value < min || value > max)
+        {
+            in.expect(what + " (in " + min + ".." + max + ")", value < min ? min : max, value);
         }
     }
 
