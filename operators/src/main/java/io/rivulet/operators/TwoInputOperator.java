@@ -2,6 +2,8 @@ package io.rivulet.operators;
 
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import io.rivulet.watermark.internal.WatermarkMerger;
 
 /**
@@ -11,6 +13,11 @@ import io.rivulet.watermark.internal.WatermarkMerger;
  * {@link #onCombinedWatermark}, which forwards it by default. An ended input stops holding event time back but
  * never pushes it forward either: while the other input is idle, event time holds, so that input's next
  * in-order record is not late. End of stream is forwarded once both inputs ended. Called from one thread.
+ * <p>
+ * Checkpoints: the same contract as {@link Operator#isStateful()}, {@link Operator#snapshotState},
+ * {@link Operator#restoreState} and {@link Operator#requireDeterminism()}. This base class holds state of its
+ * own (the merger's per-input watermarks, idle and ended flags), so every two-input operator is stateful, and a
+ * subclass that adds state overrides the snapshot methods and calls {@code super} at the same point in both.
  */
 public abstract class TwoInputOperator
 {
@@ -23,6 +30,7 @@ public abstract class TwoInputOperator
     private final Output[] inputs = {new InputOutput(LEFT), new InputOutput(RIGHT)};
     private final boolean[] ended = new boolean[2];
     private Output output;
+    private boolean deterministic;
 
     /**
      * @return schema of the records this operator emits.
@@ -94,13 +102,17 @@ public abstract class TwoInputOperator
 
     /**
      * Marks an input idle (its source went quiet) or active again; an idle input does not hold event time back.
-     * No effect on an ended input.
+     * No effect on an ended input, nor after {@link #requireDeterminism()}.
      *
      * @param input {@link #LEFT} or {@link #RIGHT}.
      * @param idle  true if idle.
      */
     public final void setIdle(final int input, final boolean idle)
     {
+        if (deterministic)
+        {
+            return; // idleness comes from a wall-clock timeout: a replay would merge differently (see requireDeterminism)
+        }
         if (idle ? watermarks.markIdle(input) : watermarks.markActive(input))
         {
             onCombinedWatermark(watermarks.currentWatermark());
@@ -141,6 +153,53 @@ public abstract class TwoInputOperator
     public long lateRecordsDropped()
     {
         return 0;
+    }
+
+    /**
+     * @return true: the merger's state (and a subclass's) must be checkpointed, see {@link Operator#isStateful()}.
+     */
+    public boolean isStateful()
+    {
+        return true;
+    }
+
+    /**
+     * Writes the state of this base class (merger and ended inputs) at a checkpoint barrier, on the stage thread;
+     * see {@link Operator#snapshotState}. A subclass with state of its own overrides this, calls {@code super}
+     * and appends its state. Allocation-free.
+     *
+     * @param out reused across checkpoints; append to it.
+     */
+    public void snapshotState(final SnapshotWriter out)
+    {
+        watermarks.snapshotTo(out);
+        out.putBoolean(ended[LEFT]).putBoolean(ended[RIGHT]);
+    }
+
+    /**
+     * Replaces this base class's state with what {@link #snapshotState} wrote, after {@link #open} and before
+     * the first record; see {@link Operator#restoreState}. A subclass calls {@code super} at the point its
+     * {@link #snapshotState} did.
+     *
+     * @param in the operator's section of the checkpoint.
+     */
+    public void restoreState(final SnapshotReader in)
+    {
+        watermarks.restoreFrom(in);
+        ended[LEFT] = in.getBoolean();
+        ended[RIGHT] = in.getBoolean();
+    }
+
+    /**
+     * Called before {@link #open} when the pipeline runs exactly-once; see {@link Operator#requireDeterminism()}.
+     * From then on {@link #setIdle} has no effect: idleness comes from a wall-clock timeout, which a replay would
+     * not see at the same points, so a quiet input holds event time back (as with no idle timeout) rather than
+     * making the output depend on when the stage ticked. Never throws: the stage's idle detection runs on every
+     * fan-in, and holding event time loses nothing. A subclass that overrides this calls {@code super}.
+     */
+    public void requireDeterminism()
+    {
+        deterministic = true;
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.rivulet.operators;
 
+import io.rivulet.operators.internal.state.OperatorSnapshotHeader;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import io.rivulet.watermark.WatermarkStrategy;
 
 /**
@@ -15,7 +18,11 @@ import io.rivulet.watermark.WatermarkStrategy;
  * <p>
  * For processing time it first stamps the column with the record's arrival wall-clock time (in place) and
  * also feeds the stage's ticks to the strategy, so with a monotonic strategy the watermark follows the clock
- * (now - 1) between records too. Processing time is non-deterministic: a replay sees other times.
+ * (now - 1) between records too. Processing time is non-deterministic: a replay sees other times, so
+ * {@link #requireDeterminism()} rejects it.
+ * <p>
+ * Checkpointed state: the strategy's (it owns what it has seen) and the last watermark emitted, so a restored
+ * operator emits no watermark twice and skips none.
  */
 final class WatermarkOperator extends Operator
 {
@@ -24,6 +31,7 @@ final class WatermarkOperator extends Operator
     private final WatermarkStrategy strategy;
     private final boolean processingTime;
     private final String description;
+    private final OperatorSnapshotHeader snapshotHeader;
     private long emittedMs = Long.MIN_VALUE;
 
     /**
@@ -45,6 +53,8 @@ final class WatermarkOperator extends Operator
         this.strategy = strategy;
         this.processingTime = processingTime;
         this.description = description;
+        this.snapshotHeader = new OperatorSnapshotHeader(1, description + (processingTime ? " processing time" :
+            " event time") + " input=" + schema);
     }
 
     @Override
@@ -90,6 +100,41 @@ final class WatermarkOperator extends Operator
     public void onWatermark(final long watermarkMs)
     {
         // replaced by this operator's watermarks
+    }
+
+    @Override
+    public boolean isStateful()
+    {
+        return true;
+    }
+
+    @Override
+    public void snapshotState(final SnapshotWriter out)
+    {
+        snapshotHeader.write(out);
+        strategy.snapshotState(out);
+        out.putLong(emittedMs);
+    }
+
+    @Override
+    public void restoreState(final SnapshotReader in)
+    {
+        snapshotHeader.read(in);
+        strategy.restoreState(in);
+        emittedMs = in.getLong();
+        in.expectEnd();
+    }
+
+    @Override
+    public void requireDeterminism()
+    {
+        if (processingTime)
+        {
+            throw new IllegalStateException("exactly-once needs event time from the records: " + description +
+                " stamps records with the wall clock and advances event time on ticks, so a replay would see " +
+                "other times; use withWatermark(column, delay) over an event-time column");
+        }
+        strategy.requireDeterminism();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.rivulet.watermark;
 
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
+
 /**
  * Watermark = max event time seen - max delay - 1, saturating at {@link Long#MIN_VALUE}.
  */
@@ -36,6 +39,19 @@ final class BoundedOutOfOrdernessWatermarks implements WatermarkStrategy
     public long currentWatermark()
     {
         return watermarkMs;
+    }
+
+    public void snapshotState(final SnapshotWriter out)
+    {
+        StrategySnapshots.writeHeader(out, StrategySnapshots.BOUNDED_OUT_OF_ORDERNESS, maxDelayMs);
+        out.putLong(maxEventTimeMs).putLong(watermarkMs);
+    }
+
+    public void restoreState(final SnapshotReader in)
+    {
+        StrategySnapshots.readHeader(in, StrategySnapshots.BOUNDED_OUT_OF_ORDERNESS, maxDelayMs);
+        maxEventTimeMs = in.getLong();
+        watermarkMs = in.getLong();
     }
 
     public String toString()

@@ -1,5 +1,8 @@
 package io.rivulet.watermark;
 
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
+
 import org.agrona.concurrent.EpochClock;
 
 /**
@@ -70,6 +73,29 @@ final class IdleTimeoutWatermarks implements WatermarkStrategy
             }
         }
         return idle;
+    }
+
+    public void snapshotState(final SnapshotWriter out)
+    {
+        StrategySnapshots.writeHeader(out, StrategySnapshots.IDLE_TIMEOUT, idleTimeoutMs);
+        delegate.snapshotState(out);
+        out.putLong(lastActivityMs).putLong(lastWatermarkMs).putBoolean(idle);
+    }
+
+    public void restoreState(final SnapshotReader in)
+    {
+        StrategySnapshots.readHeader(in, StrategySnapshots.IDLE_TIMEOUT, idleTimeoutMs);
+        delegate.restoreState(in);
+        lastActivityMs = in.getLong();
+        lastWatermarkMs = in.getLong();
+        idle = in.getBoolean();
+    }
+
+    public void requireDeterminism()
+    {
+        throw new IllegalStateException("exactly-once needs event time from the records: idle timeouts " +
+            "(withIdleness(" + idleTimeoutMs + " ms, clock)) depend on the wall clock, so a replay would mark " +
+            "inputs idle at other points; drop withIdleness for an exactly-once pipeline");
     }
 
     public String toString()

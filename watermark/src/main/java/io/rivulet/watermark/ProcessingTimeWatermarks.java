@@ -1,5 +1,8 @@
 package io.rivulet.watermark;
 
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
+
 import org.agrona.concurrent.EpochClock;
 
 /**
@@ -32,6 +35,26 @@ final class ProcessingTimeWatermarks implements WatermarkStrategy
             watermarkMs = nowMs - 1;
         }
         return watermarkMs;
+    }
+
+    /** The watermark so far, so a clock that stepped back across a restart still cannot move it backwards. */
+    public void snapshotState(final SnapshotWriter out)
+    {
+        StrategySnapshots.writeHeader(out, StrategySnapshots.PROCESSING_TIME, 0);
+        out.putLong(watermarkMs);
+    }
+
+    public void restoreState(final SnapshotReader in)
+    {
+        StrategySnapshots.readHeader(in, StrategySnapshots.PROCESSING_TIME, 0);
+        watermarkMs = in.getLong();
+    }
+
+    public void requireDeterminism()
+    {
+        throw new IllegalStateException("exactly-once needs event time from the records: " +
+            "WatermarkStrategy.processingTime(clock) follows the wall clock, so a replay would see other " +
+            "watermarks; use boundedOutOfOrderness(maxDelayMs) or monotonic() over an event-time column");
     }
 
     public String toString()

@@ -1,5 +1,7 @@
 package io.rivulet.watermark;
 
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import io.rivulet.watermark.internal.WatermarkMerger;
 
 import org.agrona.concurrent.EpochClock;
@@ -50,12 +52,47 @@ public interface WatermarkStrategy
     }
 
     /**
+     * Writes this strategy's state (what it has seen, not its parameters) at a checkpoint, so a strategy made by
+     * the same factory call and given it by {@link #restoreState} yields the same watermarks from the same events.
+     * The default writes nothing (a stateless strategy). Called on the owning thread; allocation-free.
+     *
+     * @param out the owning operator's section of the checkpoint; append to it.
+     */
+    default void snapshotState(final SnapshotWriter out)
+    {
+    }
+
+    /**
+     * Replaces this strategy's state with what {@link #snapshotState} wrote, before the first event. Reads exactly
+     * what was written; a snapshot of another kind of strategy, or of one with other parameters, fails with
+     * {@link IllegalStateException} naming both.
+     *
+     * @param in the owning operator's section of the checkpoint, positioned at this strategy's state.
+     */
+    default void restoreState(final SnapshotReader in)
+    {
+    }
+
+    /**
+     * Called when the pipeline runs exactly-once (it checkpoints and replays its journaled input): a strategy
+     * whose watermark or idleness depends on anything but the event times it is given must refuse. The default
+     * accepts (event-time strategies are deterministic).
+     *
+     * @throws IllegalStateException if this strategy reads the wall clock ({@link #processingTime},
+     *                               {@link #withIdleness}).
+     */
+    default void requireDeterminism()
+    {
+    }
+
+    /**
      * Wraps this strategy so the input is reported {@link #isIdle() idle} once no event has been observed, and
      * the watermark has not advanced, for {@code idleTimeoutMs} by {@code clock}; active again on its next event
      * or watermark advance. The watermark is this strategy's, unchanged. The wrapper reads the clock on every event: pass a cheap clock (Agrona
      * {@link org.agrona.concurrent.CachedEpochClock} updated once per duty cycle) on the hot path.
      * <p>
-     * Idleness is driven by wall-clock time, so it is not deterministic under replay.
+     * Idleness is driven by wall-clock time, so it is not deterministic under replay: {@link #requireDeterminism()}
+     * rejects it.
      *
      * @param idleTimeoutMs quiet time after which the input is idle, ms; must be &gt; 0.
      * @param clock         source of the current time, epoch ms.
@@ -106,7 +143,7 @@ public interface WatermarkStrategy
      * Processing time: the watermark follows {@code clock}, ignoring event timestamps. Watermark = highest clock
      * reading seen - 1, so a record stamped with the clock on arrival is never behind it (same contract as
      * {@link #monotonic()}); clamped so it never goes backwards if the clock does. {@link #currentWatermark()}
-     * reads the clock. Not deterministic under replay.
+     * reads the clock. Not deterministic under replay: {@link #requireDeterminism()} rejects it.
      *
      * @param clock source of the current time, epoch ms.
      * @return a new strategy for one input.

@@ -3,10 +3,13 @@ package io.rivulet.operators.join;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.OperatorSnapshotHeader;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,6 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * earliest pending expiry <b>and</b> at least capacity/8 keys were inserted since the last sweep: at most 8 slot
  * visits per inserted key amortised. A sweep runs in steps of {@link #SWEEP_STEP_SLOTS} slots, one per
  * watermark ({@link OffHeapHashTable#removeIfStep}), so no call pauses for a whole table. Allocation-free per record and per watermark; the table allocates only when it grows.
+ * <p>
+ * Checkpointed state: the table byte for byte (with a growth or a sweep in progress), the watermark, and the
+ * sweep's bookkeeping (cursor, insert count, earliest expiries), so a restored operator passes, drops and
+ * sweeps exactly as the uninterrupted one. The metric counters start from zero in a restored operator.
  */
 final class DeduplicateOperator extends Operator
 {
@@ -54,6 +61,7 @@ final class DeduplicateOperator extends Operator
     private final AtomicLong lateRouted = new AtomicLong();
     private final Output lateOutput;
     private final String description;
+    private final OperatorSnapshotHeader snapshotHeader;
 
     private long watermarkMs = Long.MIN_VALUE;
     private long earliestExpiryMs = Long.MAX_VALUE;
@@ -88,6 +96,7 @@ final class DeduplicateOperator extends Operator
         this.keyScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned((keys.lengthBytes() + 63) & ~63, 64));
         this.description = "dropDuplicates keys=" + Arrays.toString(keyColumns) + " time=" + timeColumn +
             " horizon=" + horizonMs + "ms" + (lateOutput != null ? " lateData" : "");
+        this.snapshotHeader = new OperatorSnapshotHeader(1, description + " input=" + input);
     }
 
     @Override
@@ -221,6 +230,18 @@ final class DeduplicateOperator extends Operator
         return table.size();
     }
 
+    /** @return true while an expiry sweep is part-way through the table (tests: cut points mid-sweep). */
+    boolean sweeping()
+    {
+        return sweepCursor >= 0;
+    }
+
+    /** @return true while the state table is part-way through a growth (tests: cut points mid-growth). */
+    boolean stateResizing()
+    {
+        return table.isResizing();
+    }
+
     /**
      * @return off-heap bytes held by the state table.
      */
@@ -238,6 +259,39 @@ final class DeduplicateOperator extends Operator
         {
             table = new OffHeapHashTable(keys.lengthBytes(), 8, INITIAL_CAPACITY, 0.6f);
         }
+    }
+
+    @Override
+    public boolean isStateful()
+    {
+        return true;
+    }
+
+    @Override
+    public void snapshotState(final SnapshotWriter out)
+    {
+        snapshotHeader.write(out);
+        out.putLong(watermarkMs)
+            .putLong(earliestExpiryMs)
+            .putInt(insertsSinceSweep)
+            .putInt(sweepCursor)
+            .putLong(earliestSinceSweepStartMs)
+            .putLong(expirySweep.earliestRemainingMs);
+        table.snapshotTo(out);
+    }
+
+    @Override
+    public void restoreState(final SnapshotReader in)
+    {
+        snapshotHeader.read(in);
+        watermarkMs = in.getLong();
+        earliestExpiryMs = in.getLong();
+        insertsSinceSweep = in.getInt();
+        sweepCursor = in.getInt();
+        earliestSinceSweepStartMs = in.getLong();
+        expirySweep.earliestRemainingMs = in.getLong();
+        table.restoreFrom(in);
+        in.expectEnd();
     }
 
     @Override

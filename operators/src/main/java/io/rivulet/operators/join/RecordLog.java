@@ -1,5 +1,7 @@
 package io.rivulet.operators.join;
 
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
@@ -212,6 +214,82 @@ final class RecordLog implements AutoCloseable
             bytes += chunk == null ? 0 : chunk.capacity();
         }
         return bytes;
+    }
+
+    /**
+     * Writes the log at a checkpoint: its geometry, head and tail, then the live entries {@code [tail, head)}
+     * byte for byte, one bulk copy per chunk. Dead entries are left out: nothing reads them (a chain ends below
+     * the tail). A log given this by {@link #restoreFrom} holds every live entry at the same sequence, in the
+     * same chunk slot of a chunk array of the same length, so appends, growth and retiring go on exactly as
+     * here. Allocation-free (the writer may grow).
+     *
+     * @param out the owning operator's section of the checkpoint; append to it.
+     */
+    void snapshotTo(final SnapshotWriter out)
+    {
+        out.putInt(entryLengthBytes).putInt(chunkShift).putInt(chunks.length).putLong(head).putLong(tail);
+        long sequence = tail;
+        while (sequence < head)
+        {
+            final long chunkEnd = ((sequence >>> chunkShift) + 1) << chunkShift;
+            final long end = Math.min(head, chunkEnd);
+            out.putBytes(buffer(sequence), offset(sequence), (int)(end - sequence) * entryLengthBytes);
+            sequence = end;
+        }
+    }
+
+    /**
+     * Replaces the log's contents with what {@link #snapshotTo} wrote; the log must be empty (just constructed).
+     * Allocates the chunks the live entries occupy.
+     *
+     * @param in positioned at the log's state.
+     * @throws IllegalStateException if the snapshot is of a log with another entry layout, or inconsistent.
+     */
+    void restoreFrom(final SnapshotReader in)
+    {
+        if (head != 0 || tail != 0)
+        {
+            throw new IllegalStateException("restoreFrom needs an empty record log; it holds " + size() +
+                " entries, appended from sequence " + tail);
+        }
+        in.expect("record log entry length", entryLengthBytes, in.getInt());
+        in.expect("record log chunk shift", chunkShift, in.getInt());
+        final int chunkCount = in.getInt();
+        final long restoredHead = in.getLong();
+        final long restoredTail = in.getLong();
+        if (chunkCount < chunks.length || Integer.bitCount(chunkCount) != 1 ||
+            (long)chunkCount * (entryMask + 1) > Integer.MAX_VALUE || restoredTail < 0 || restoredHead < restoredTail ||
+            (restoredHead > restoredTail &&
+                ((restoredHead - 1) >>> chunkShift) - (restoredTail >>> chunkShift) >= chunkCount))
+        {
+            throw new IllegalStateException("snapshot does not fit this operator: a record log of " + chunkCount +
+                " chunks holds sequences " + restoredTail + " to " + restoredHead +
+                " (a checkpoint of another pipeline, or a corrupt one)");
+        }
+        if (chunkCount != chunks.length)
+        {
+            chunks = new UnsafeBuffer[chunkCount];
+            chunkAddresses = new long[chunkCount];
+            chunkMask = chunkCount - 1;
+        }
+        final int chunkLengthBytes = (int)(entryMask + 1) * entryLengthBytes;
+        long sequence = restoredTail;
+        while (sequence < restoredHead)
+        {
+            final int slot = (int)(sequence >>> chunkShift) & chunkMask;
+            if (null == chunks[slot])
+            {
+                final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+                chunkAddresses[slot] = allocate(view, chunkLengthBytes);
+                chunks[slot] = view;
+            }
+            final long chunkEnd = ((sequence >>> chunkShift) + 1) << chunkShift;
+            final long end = Math.min(restoredHead, chunkEnd);
+            in.getBytes(chunks[slot], offset(sequence), (int)(end - sequence) * entryLengthBytes);
+            sequence = end;
+        }
+        head = restoredHead;
+        tail = restoredTail;
     }
 
     @Override

@@ -43,6 +43,9 @@ public interface KeyedContext
     /**
      * @param timestampMs wall-clock time at which {@link KeyedProcessFunction#onProcessingTimer} fires for this
      *                    key (checked on every stage tick, so it fires up to one tick late).
+     * @throws IllegalStateException in an exactly-once pipeline: the wall clock is not part of the replayed
+     *                               input, so such a timer would fire at other points after a recovery; use an
+     *                               event-time timer there.
      */
     void registerProcessingTimeTimer(long timestampMs);
 

@@ -3,10 +3,13 @@ package io.rivulet.operators.process;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.OperatorSnapshotHeader;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
 import io.rivulet.watermark.internal.TimerHandler;
 import io.rivulet.watermark.internal.TimerQueue;
 import org.agrona.BufferUtil;
@@ -20,6 +23,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  * Event-time timers fire before the watermark is forwarded; end of stream fires every pending event-time timer.
  * Processing-time timers fire on the stage's ticks. Allocation-free in steady state.
+ * <p>
+ * Checkpointed state: both tables byte for byte, both timer queues, the next key id, the watermark and the
+ * scratch output record (a function may fill it across calls before it emits), so a restored operator calls
+ * the function with the same state and fires the same timers in the same order as the uninterrupted one. State
+ * a function keeps in its own fields is not checkpointed (see {@link KeyedProcessFunction}). In exactly-once
+ * mode ({@link #requireDeterminism()}) processing-time timers are refused: the wall clock is not replayed.
  */
 public final class KeyedProcessOperator extends Operator implements KeyedContext, TimerHandler
 {
@@ -41,6 +50,8 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     private final RecordFlyweight state;
     private final RecordFlyweight output;
     private final String description;
+    private final OperatorSnapshotHeader snapshotHeader;
+    private boolean deterministic;
     private long nextKeyId = 1;
     private long currentKeyId;
     private boolean newKey;
@@ -87,6 +98,8 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
         this.output = new RecordFlyweight(outputSchema).wrap(new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(Math.max(8, outputSchema.recordLengthBytes()), 8)), 0);
         this.description = "keyBy" + java.util.Arrays.toString(keyColumns) + " process -> " + outputSchema;
+        this.snapshotHeader = new OperatorSnapshotHeader(1, description + " state=" + stateSchema + " input=" +
+            input);
     }
 
     @Override
@@ -242,6 +255,12 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     @Override
     public void registerProcessingTimeTimer(final long timestampMs)
     {
+        if (deterministic)
+        {
+            throw new IllegalStateException("exactly-once needs event time from the records: " + description +
+                " registered a processing-time timer, which fires on the wall clock, so a replay would fire it " +
+                "at another point; use registerEventTimeTimer(timestampMs) (the watermark fires it)");
+        }
         processingTimers.register(timestampMs, currentKeyId);
     }
 
@@ -268,6 +287,45 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     {
         output().onRecord(output);
         output.buffer().setMemory(0, outputSchema.recordLengthBytes(), (byte)0);
+    }
+
+    @Override
+    public boolean isStateful()
+    {
+        return true;
+    }
+
+    @Override
+    public void snapshotState(final SnapshotWriter out)
+    {
+        snapshotHeader.write(out);
+        out.putLong(nextKeyId).putLong(watermarkMs);
+        out.putBytes(output.buffer(), 0, outputSchema.recordLengthBytes());
+        states.snapshotTo(out);
+        keysById.snapshotTo(out);
+        timers.snapshotTo(out);
+        processingTimers.snapshotTo(out);
+    }
+
+    @Override
+    public void restoreState(final SnapshotReader in)
+    {
+        snapshotHeader.read(in);
+        nextKeyId = in.getLong();
+        watermarkMs = in.getLong();
+        in.getBytes(output.buffer(), 0, outputSchema.recordLengthBytes());
+        states.restoreFrom(in);
+        keysById.restoreFrom(in);
+        timers.restoreFrom(in);
+        processingTimers.restoreFrom(in);
+        in.expectEnd();
+    }
+
+    /** Processing-time timers are refused from now on (see {@link #registerProcessingTimeTimer}). */
+    @Override
+    public void requireDeterminism()
+    {
+        deterministic = true;
     }
 
     @Override
