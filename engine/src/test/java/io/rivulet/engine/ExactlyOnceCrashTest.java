@@ -51,10 +51,14 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
         final long seed = Long.getLong("rivulet.crash.seed", System.nanoTime());
         System.out.println("ExactlyOnceCrashTest seed=" + seed + " (rerun with -Drivulet.crash.seed=" + seed + ")");
         final Path input = tempDir.resolve("input");
-        ExactlyOnceJob.writeInput(input, RECORDS, 2_000, 42);
+        final long writeStart = System.nanoTime();
+        ExactlyOnceJob.writeInput(input, RECORDS, 200, 42);
+        System.out.printf("input written in %.1f s%n", (System.nanoTime() - writeStart) / 1e9);
 
         final Path goldenOut = tempDir.resolve("golden-out");
+        final long goldenStart = System.nanoTime();
         runChild(input, goldenOut, tempDir.resolve("golden-ckpt"), -1, null);
+        System.out.printf("golden run in %.1f s%n", (System.nanoTime() - goldenStart) / 1e9);
         final List<String> golden = readOutput(goldenOut);
         assertTrue(golden.size() > 1_000, "the job should produce plenty of output, got " + golden.size());
 
