@@ -63,6 +63,7 @@ public final class CheckpointStore
     /** Bytes mapped at once to checksum a file on load. */
     private static final long CRC_MAP_BYTES = 64L << 20;
     private static final byte[] ZEROS = new byte[ALIGNMENT];
+    private static final String MAGIC_TEXT = "RVLTCKPT";
 
     private final Path dir;
     private final int retain;
@@ -586,7 +587,9 @@ public final class CheckpointStore
         final long magic = readAt(channel, 0, 8).getLong(0);
         if (magic != MAGIC)
         {
-            return String.format("not a Rivulet checkpoint (magic 0x%016x, expected 0x%016x)", magic, MAGIC);
+            // big-endian hex shows the bytes in file order, as a hex dump of the file would
+            return String.format("not a Rivulet checkpoint (starts with bytes %016x, a checkpoint with %016x \"%s\")",
+                Long.reverseBytes(magic), Long.reverseBytes(MAGIC), MAGIC_TEXT);
         }
         if (size < MIN_LENGTH)
         {
