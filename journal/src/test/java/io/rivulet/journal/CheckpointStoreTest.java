@@ -384,6 +384,18 @@ class CheckpointStoreTest
     }
 
     @Test
+    void shouldRejectACheckpointCopiedUnderAnotherEpochsName() throws IOException
+    {
+        final CheckpointStore store = CheckpointStore.open(tempDir, 5);
+        final Path first = store.write(smallCheckpoint(1));
+        Files.copy(first, tempDir.resolve(CheckpointDescriptor.fileName(9)));
+
+        assertEquals(1, store.loadLatest(warnings::add).orElseThrow().epoch());
+        assertEquals(List.of("checkpoint-0000000000000000009.ckpt: epoch in the header (1) differs from the " +
+            "file name's, using the previous one"), warnings);
+    }
+
+    @Test
     void shouldRejectWrongArgumentsWithAMessageNamingTheFix() throws IOException
     {
         final IllegalArgumentException retain = assertThrows(IllegalArgumentException.class,
