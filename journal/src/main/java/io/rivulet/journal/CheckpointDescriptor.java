@@ -46,6 +46,11 @@ public final class CheckpointDescriptor
     public static final int TRAILER_LENGTH = 4;
     /** Body and header alignment. */
     public static final int ALIGNMENT = 8;
+    /**
+     * Upper bound of the header length: positions and section names take bytes each, so a larger value can only
+     * come from corruption, and a reader must not allocate it.
+     */
+    public static final int MAX_HEADER_LENGTH = 64 << 20;
     /** The smallest well-formed file: fixed header, empty strings and tables, trailer. */
     public static final int MIN_LENGTH = VARIABLE_OFFSET + 4 + 4 + 4 + 4 + 4 + TRAILER_LENGTH;
 

@@ -63,6 +63,7 @@ public final class CheckpointStore
     /** Bytes mapped at once to checksum a file on load. */
     private static final long CRC_MAP_BYTES = 64L << 20;
     private static final byte[] ZEROS = new byte[ALIGNMENT];
+    private static final String MAGIC_TEXT = "RVLTCKPT";
 
     private final Path dir;
     private final int retain;
@@ -89,8 +90,8 @@ public final class CheckpointStore
         }
         if (retain < 1)
         {
-            throw new IllegalArgumentException("checkpoint retain must be >= 1 (the number of checkpoints kept), got " +
-                retain);
+            throw new IllegalArgumentException(
+                "checkpoint retain must be >= 1 (the number of checkpoints kept), got " + retain);
         }
         if (Files.exists(dir) && !Files.isDirectory(dir))
         {
@@ -172,11 +173,15 @@ public final class CheckpointStore
             writeTo(channel, data);
             channel.force(true);
         }
-        catch (final IOException | RuntimeException e)
+        catch (final IOException e)
         {
             deleteQuietly(temp);
-            final IOException io = e instanceof IOException ? (IOException)e : new IOException(e);
-            throw new UncheckedIOException("Cannot write checkpoint " + temp + ": " + e, io);
+            throw new UncheckedIOException("Cannot write checkpoint " + temp + ": " + e, e);
+        }
+        catch (final RuntimeException e)
+        {
+            deleteQuietly(temp);
+            throw e;
         }
         return temp;
     }
@@ -197,9 +202,10 @@ public final class CheckpointStore
             headerBytes += 4 + names[i].length + 16;
         }
         final long headerLength = CheckpointDescriptor.align(headerBytes);
-        if (headerLength > Integer.MAX_VALUE)
+        if (headerLength > CheckpointDescriptor.MAX_HEADER_LENGTH)
         {
-            throw new IllegalArgumentException("checkpoint header of " + headerLength + " bytes is too large");
+            throw new IllegalArgumentException("checkpoint header of " + headerLength + " bytes exceeds " +
+                CheckpointDescriptor.MAX_HEADER_LENGTH + ": shorten the pipeline description or use fewer sections");
         }
         final long[] bodyOffsets = new long[names.length];
         long position = headerLength;
@@ -449,17 +455,18 @@ public final class CheckpointStore
         }
         try (Stream<Path> paths = Files.list(dir))
         {
-            paths.filter(p ->
-                {
-                    final String name = p.getFileName().toString();
-                    return name.endsWith(FILE_SUFFIX + TEMP_SUFFIX) && name.startsWith(CheckpointDescriptor.FILE_PREFIX);
-                })
-                .forEach(CheckpointStore::deleteQuietly);
+            paths.filter(CheckpointStore::isTempFile).forEach(CheckpointStore::deleteQuietly);
         }
         catch (final IOException ignore)
         {
             // a temp file that stays is ignored anyway
         }
+    }
+
+    private static boolean isTempFile(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        return name.startsWith(CheckpointDescriptor.FILE_PREFIX) && name.endsWith(FILE_SUFFIX + TEMP_SUFFIX);
     }
 
     private static void deleteQuietly(final Path file)
@@ -586,7 +593,9 @@ public final class CheckpointStore
         final long magic = readAt(channel, 0, 8).getLong(0);
         if (magic != MAGIC)
         {
-            return String.format("not a Rivulet checkpoint (magic 0x%016x, expected 0x%016x)", magic, MAGIC);
+            // big-endian hex shows the bytes in file order, as a hex dump of the file would
+            return String.format("not a Rivulet checkpoint (starts with bytes %016x, a checkpoint with %016x \"%s\")",
+                Long.reverseBytes(magic), Long.reverseBytes(MAGIC), MAGIC_TEXT);
         }
         if (size < MIN_LENGTH)
         {
@@ -608,7 +617,8 @@ public final class CheckpointStore
             return "longer than written: " + size + " bytes, the header says " + totalLength;
         }
         final int headerLength = fixed.getInt(HEADER_LENGTH_OFFSET);
-        if (headerLength < MIN_LENGTH - TRAILER_LENGTH || headerLength > totalLength - TRAILER_LENGTH)
+        if (headerLength < MIN_LENGTH - TRAILER_LENGTH || headerLength > totalLength - TRAILER_LENGTH ||
+            headerLength > CheckpointDescriptor.MAX_HEADER_LENGTH)
         {
             return "corrupt header (header length " + headerLength + " in a file of " + totalLength + " bytes)";
         }
