@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExactlyOnceCrashTest extends ThreadLeakCheck
 {
     private static final int KILLS = Integer.getInteger("rivulet.crash.kills", 20);
-    private static final int RECORDS = Integer.getInteger("rivulet.crash.records", 600_000);
+    private static final int RECORDS = Integer.getInteger("rivulet.crash.records", 300_000);
     private static final long CHECKPOINT_INTERVAL_MS = 10;
 
     @TempDir
@@ -69,31 +69,39 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
         int runs = 0;
         int tempFilesSeen = 0;
         final StringBuilder log = new StringBuilder();
-        while (kills < KILLS)
+        try (OutputCounter counter = new OutputCounter(out))
         {
-            // a third of the kills land anywhere from JVM start (recovery included), the rest after the start
-            final boolean early = random.nextInt(3) == 0;
-            final long delayMs = early ? random.nextInt(1_500) : 20 + random.nextInt(400);
-            final ChildRun run = runChild(input, out, checkpoints, delayMs, early ? Boolean.FALSE : Boolean.TRUE);
-            runs++;
-            if (run.killed)
+            for (int k = 0; k < KILLS; k++)
             {
+                if (k % 3 == 0)
+                {
+                    // anywhere from JVM start: during class loading, recovery, or the first records
+                    final long delayMs = random.nextInt(1_500);
+                    final ChildRun early = runChild(input, out, checkpoints, delayMs, () -> true);
+                    runs++;
+                    if (early.killed)
+                    {
+                        kills++;
+                        final boolean tempLeft = hasTempFile(checkpoints);
+                        tempFilesSeen += tempLeft ? 1 : 0;
+                        log.append(String.format("kill %d: %d ms after JVM start%s, output %d%n", kills, delayMs,
+                            tempLeft ? ", during a checkpoint write" : "", counter.count()));
+                    }
+                }
+                // then at a random point of the output, each kill in its own slice: kills spread over the run
+                final long target = (long)(golden.size() * (k + random.nextDouble()) / KILLS);
+                final ChildRun run = runChild(input, out, checkpoints, 0, () -> counter.count() >= target);
+                runs++;
+                if (!run.killed)
+                {
+                    throw new AssertionError("the job finished before output " + target + "\n" + log);
+                }
                 kills++;
                 final boolean tempLeft = hasTempFile(checkpoints);
                 tempFilesSeen += tempLeft ? 1 : 0;
-                log.append(String.format("kill %d: %s %d ms%s, output %d%n", kills, early ? "from JVM start" :
-                    "after start", delayMs, tempLeft ? ", during a checkpoint write" : "", countOutput(out)));
+                log.append(String.format("kill %d: at output %d (target %d)%s%n", kills, counter.count(), target,
+                    tempLeft ? ", during a checkpoint write" : ""));
             }
-            else
-            {
-                break; // finished before the kill: the input is done
-            }
-        }
-        if (kills < KILLS)
-        {
-            System.out.println(log);
-            throw new AssertionError("the job finished after " + kills + " kills; raise rivulet.crash.records " +
-                "so it runs long enough for " + KILLS);
         }
         runChild(input, out, checkpoints, -1, null); // to the end, uninterrupted
         runs++;
@@ -128,12 +136,13 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
     }
 
     /**
-     * Runs the job in a child JVM. With {@code killAfterMs >= 0}, kills it with {@code kill -9} that long after
-     * it was launched ({@code afterStarted} false) or after it printed {@code started} (true), unless it finished
-     * first. Without, waits for it to finish and requires exit 0.
+     * Runs the job in a child JVM. With a {@code killWhen} condition, kills it with {@code kill -9} once the
+     * condition holds (checked after it printed {@code started}, if {@code killAfterMs} is 0) and then
+     * {@code killAfterMs} have passed, unless it finished first. Without, waits for it to finish and requires
+     * exit 0.
      */
     private ChildRun runChild(final Path input, final Path output, final Path checkpoints, final long killAfterMs,
-        final Boolean afterStarted) throws Exception
+        final java.util.function.BooleanSupplier killWhen) throws Exception
     {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
@@ -174,11 +183,17 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
         final ChildRun run = new ChildRun();
         try
         {
-            if (killAfterMs >= 0)
+            if (killWhen != null)
             {
-                if (afterStarted)
+                if (killAfterMs == 0)
                 {
-                    started.await(60, TimeUnit.SECONDS);
+                    assertTrue(started.await(120, TimeUnit.SECONDS) || !process.isAlive(), "child did not start");
+                }
+                final long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                while (!killWhen.getAsBoolean() && process.isAlive())
+                {
+                    assertTrue(System.nanoTime() < deadlineNs, "kill condition never held; output:\n" + text);
+                    Thread.onSpinWait();
                 }
                 // the kill timer: returns early if the child exits by itself
                 if (!process.waitFor(killAfterMs, TimeUnit.MILLISECONDS))
@@ -207,15 +222,42 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
         }
     }
 
-    private static long countOutput(final Path dir)
+    /** Counts the entries of an output journal as a child process appends them (Chronicle is multi-process). */
+    private static final class OutputCounter implements AutoCloseable
     {
-        if (!Files.isDirectory(dir) || !Files.exists(dir.resolve(Journal.SCHEMA_FILE_NAME)))
+        private final Path dir;
+        private Journal journal;
+        private JournalReader reader;
+        private long count;
+
+        OutputCounter(final Path dir)
         {
-            return 0;
+            this.dir = dir;
         }
-        try (Journal journal = Journal.at(dir).open())
+
+        long count()
         {
-            return journal.entryCount();
+            if (reader == null)
+            {
+                if (!Files.exists(dir.resolve(Journal.SCHEMA_FILE_NAME)))
+                {
+                    return 0;
+                }
+                journal = Journal.at(dir).open();
+                reader = journal.reader();
+            }
+            count += reader.poll((index, ingestTimeNs, sequence, record) -> { }, 4096);
+            return count;
+        }
+
+        @Override
+        public void close()
+        {
+            if (reader != null)
+            {
+                reader.close();
+                journal.close();
+            }
         }
     }
 
