@@ -145,6 +145,78 @@ class ExactlyOnceTest extends ThreadLeakCheck
         assertEquals(ExactlyOnceCrashTest.readOutput(goldenOut), ExactlyOnceCrashTest.readOutput(out));
     }
 
+    private PipelineBuilder windowJob(final JournalSource source, final Path out, final Path checkpoints)
+    {
+        return Pipeline.from(source).withWatermark("ts", 0)
+            .groupBy(io.rivulet.operators.window.WindowSpec.tumbling("ts", 100), "qty")
+            .agg(io.rivulet.operators.window.Aggregate.count())
+            .to(Sinks.journal(out)).checkpointLocation(checkpoints).checkpointInterval(Duration.ofMillis(2));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"flip a snapshot byte", "truncate", "empty file"})
+    void corruptNewestCheckpointFallsBackToThePreviousValidOne(final String damage) throws Exception
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 200_000);
+        final Path goldenOut = tempDir.resolve("golden");
+        final Pipeline golden = track(windowJob(Sources.journal(in), goldenOut, tempDir.resolve("g")).start());
+        awaitCompletion(golden);
+        golden.close();
+
+        final Path out = tempDir.resolve("out");
+        final Path ckpt = tempDir.resolve("ckpt");
+        final JournalSink sink = (JournalSink)Sinks.journal(out);
+        final Pipeline partial = track(Pipeline.from(Sources.journal(in).tailing()).withWatermark("ts", 0)
+            .groupBy(io.rivulet.operators.window.WindowSpec.tumbling("ts", 100), "qty")
+            .agg(io.rivulet.operators.window.Aggregate.count())
+            .to(sink).checkpointLocation(ckpt).checkpointInterval(Duration.ofMillis(2)).start());
+        await(() -> sink.lastSequence() >= 10_000 && partial.checkpointMetrics().committedEpoch() >= 3 ||
+            partial.failure() != null, "output and checkpoints");
+        partial.close();
+
+        final List<io.rivulet.journal.CheckpointInfo> before = CheckpointStore.open(ckpt, 3).list();
+        final io.rivulet.journal.CheckpointInfo newest = before.get(0);
+        assertTrue(newest.valid() && before.size() >= 2, before.toString());
+        final byte[] bytes = Files.readAllBytes(newest.file());
+        switch (damage)
+        {
+            case "truncate":
+                Files.write(newest.file(), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+                break;
+            case "empty file":
+                Files.write(newest.file(), new byte[0]);
+                break;
+            default:
+                // the last section's body: operator state, not the header
+                bytes[bytes.length - 64] ^= 0x5A;
+                Files.write(newest.file(), bytes);
+                break;
+        }
+        final Pipeline last = track(windowJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(last);
+        final CheckpointMetrics metrics = last.checkpointMetrics();
+        last.close();
+        assertTrue(metrics.restoredEpoch() >= 0 && metrics.restoredEpoch() < newest.epoch(),
+            "restored " + metrics.restoredEpoch() + ", damaged newest " + newest.epoch());
+        assertEquals(ExactlyOnceCrashTest.readOutput(goldenOut), ExactlyOnceCrashTest.readOutput(out));
+    }
+
+    @Test
+    void missingCheckpointDirectoryIsCreatedAndAnEmptyCheckpointWrittenFirst()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 1_000);
+        final Path ckpt = tempDir.resolve("does/not/exist");
+        final Pipeline p = track(windowJob(Sources.journal(in), tempDir.resolve("out"), ckpt).build());
+        assertEquals(-1, p.checkpointMetrics().restoredEpoch());
+        final List<io.rivulet.journal.CheckpointInfo> infos = CheckpointStore.open(ckpt, 3).list();
+        assertEquals(1, infos.size());
+        assertEquals(0, infos.get(0).epoch());
+        assertTrue(infos.get(0).valid());
+        p.close();
+    }
+
     @Test
     void callbackSinkSeesSequenceNumbersAndCommittedEpochs()
     {
