@@ -56,7 +56,9 @@ final class StageAgent implements Agent, SlotHandler
     private final long[] lastActivityNs;
     private final long[] lastWatermarkMs;
     private final long[] tickWatermarkMs;
-    private final AtomicLong recordsIn = new AtomicLong();
+    /** Per input: data records taken, and the source index of the last one (progress reports' positions). */
+    private final AtomicLongArray inputRecords;
+    private final AtomicLongArray inputPositions;
     private final AtomicLong recordsSkipped = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;
@@ -96,6 +98,12 @@ final class StageAgent implements Agent, SlotHandler
             inputWatermarks.set(i, Long.MIN_VALUE);
         }
         this.inputIdleFlags = new AtomicIntegerArray(heads.length);
+        this.inputRecords = new AtomicLongArray(heads.length);
+        this.inputPositions = new AtomicLongArray(heads.length);
+        for (int i = 0; i < heads.length; i++)
+        {
+            inputPositions.set(i, -1);
+        }
         this.inputsOpen = heads.length;
     }
 
@@ -158,9 +166,11 @@ final class StageAgent implements Agent, SlotHandler
                     onActivity(input);
                 }
                 final RecordFlyweight record = inputs[input];
+                final long sourceIndex = buffer.getLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET);
                 record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs)
-                    .sourceIndex(buffer.getLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET));
-                recordsIn.lazySet(recordsIn.get() + 1);
+                    .sourceIndex(sourceIndex);
+                inputRecords.lazySet(input, inputRecords.get(input) + 1);
+                inputPositions.lazySet(input, sourceIndex);
                 try
                 {
                     head.onRecord(record);
@@ -306,7 +316,24 @@ final class StageAgent implements Agent, SlotHandler
 
     long recordsIn()
     {
-        return recordsIn.get();
+        long sum = 0;
+        for (int i = 0; i < inputRecords.length(); i++)
+        {
+            sum += inputRecords.get(i);
+        }
+        return sum;
+    }
+
+    /** @return data records taken from {@code input}. Any thread. */
+    long inputRecords(final int input)
+    {
+        return inputRecords.get(input);
+    }
+
+    /** @return the source index of the last record taken from {@code input}, -1 if none or not positioned. */
+    long inputPosition(final int input)
+    {
+        return inputPositions.get(input);
     }
 
     /** @return data records whose processing threw and that the {@link ErrorPolicy} skipped. */

@@ -24,6 +24,7 @@ final class WatermarkOperator extends Operator
     private final WatermarkStrategy strategy;
     private final boolean processingTime;
     private final String description;
+    private final EventTimeRange eventTimeRange = new EventTimeRange();
     private long emittedMs = Long.MIN_VALUE;
 
     /**
@@ -60,7 +61,9 @@ final class WatermarkOperator extends Operator
         {
             record.setLong(timeField, System.currentTimeMillis());
         }
-        strategy.onEvent(record.getLong(timeField));
+        final long eventTimeMs = record.getLong(timeField);
+        strategy.onEvent(eventTimeMs);
+        eventTimeRange.observe(eventTimeMs);
         output().onRecord(record);
         emitIfAdvanced();
     }
@@ -90,6 +93,12 @@ final class WatermarkOperator extends Operator
     public void onWatermark(final long watermarkMs)
     {
         // replaced by this operator's watermarks
+    }
+
+    @Override
+    public EventTimeRange eventTimeRange()
+    {
+        return eventTimeRange;
     }
 
     @Override

@@ -1,0 +1,335 @@
+package io.rivulet.engine;
+
+import io.rivulet.operators.EventTimeRange;
+import io.rivulet.operators.Operator;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Makes a pipeline's {@link PipelineProgress} reports on a thread of its own ({@code rivulet-<name>-progress}),
+ * never on a stage thread, and hands them to the listeners.
+ * <pre>
+ *   stage threads --lazySet counters--> (atomics: records in, positions, state gauges, event-time range, sink rows)
+ *   progress thread: every interval, or when asked (requestReport), read them, subtract the previous report's,
+ *                    build an immutable report, publish it (lastProgress), call the listeners
+ * </pre>
+ * Reports come every interval in continuous mode; {@link #requestReport(long)} is the hook for micro-batch
+ * triggers: called at an epoch's end (from any thread, a stage's included: it only stores and unparks), it makes
+ * the next report at once and tags it with the epoch. After the pipeline's threads exited (completion, failure)
+ * or on {@link #stop()} (close) one final report covers the rest, then the thread ends and the listeners are
+ * dropped. Reading the counters costs the stages nothing but a cache miss per report; a report allocates,
+ * nothing is allocated per record.
+ */
+final class ProgressReporter implements Runnable
+{
+    /** Default time between reports in continuous mode. */
+    static final long DEFAULT_INTERVAL_MS = 1_000;
+    private static final long JOIN_INTERRUPT_AFTER_MS = 1_000;
+
+    private final String name;
+    private final PhysicalPlan plan;
+    private final MetricsCollector metrics;
+    private final long intervalNs;
+    private final CopyOnWriteArrayList<ProgressListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong requestedEpoch = new AtomicLong(-1);
+    private final List<Operator> stateOperators = new ArrayList<>();
+    private final int[] stateOperatorStages;
+    private final List<EventTimeRange> eventTimeRanges = new ArrayList<>();
+    private final Histogram latency = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
+    private final String sinkDescription;
+    private volatile PipelineProgress last;
+    private volatile boolean terminated;
+    private volatile boolean stopped;
+    private volatile boolean finished;
+    private volatile Thread thread;
+
+    // the previous report's cumulative values: read and written by the progress thread only
+    private long previousNs;
+    private long reports;
+    private long previousBacklog0;
+    private long previousSinkRows;
+    private final long[] previousStageRecords;
+    private final long[] previousSourceRecords;
+    private final long[] previousSourcePositions;
+    private final long[] previousRowsUpdated;
+    private final long[] previousLateDropped;
+
+    ProgressReporter(final String name, final PhysicalPlan plan, final MetricsCollector metrics, final long intervalMs)
+    {
+        this.name = name;
+        this.plan = plan;
+        this.metrics = metrics;
+        this.intervalNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        final List<Integer> stages = new ArrayList<>();
+        for (int i = 0; i < plan.stageOperators.size(); i++)
+        {
+            for (final Operator op : plan.stageOperators.get(i))
+            {
+                if (op.stateRows() >= 0)
+                {
+                    stateOperators.add(op);
+                    stages.add(i);
+                }
+                final EventTimeRange range = op.eventTimeRange();
+                if (range != null)
+                {
+                    eventTimeRanges.add(range);
+                }
+            }
+        }
+        this.stateOperatorStages = stages.stream().mapToInt(Integer::intValue).toArray();
+        this.previousStageRecords = new long[plan.agents.size()];
+        this.previousSourceRecords = new long[plan.sources.size()];
+        this.previousSourcePositions = new long[plan.sources.size()];
+        java.util.Arrays.fill(previousSourcePositions, -1);
+        this.previousRowsUpdated = new long[stateOperators.size()];
+        this.previousLateDropped = new long[stateOperators.size()];
+        this.sinkDescription = describe(plan.sink);
+    }
+
+    /** A sink's own toString if its class has one, else its class's name (a lambda's is not worth showing). */
+    private static String describe(final Sink sink)
+    {
+        try
+        {
+            if (sink.getClass().getMethod("toString").getDeclaringClass() != Object.class)
+            {
+                return sink.toString();
+            }
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            throw new AssertionError(ex); // every class has toString
+        }
+        return sink.getClass().isSynthetic() || sink.getClass().isAnonymousClass() ? "callback sink" :
+            sink.getClass().getSimpleName();
+    }
+
+    /** Starts the progress thread; the first report comes one interval later. Once. */
+    void start()
+    {
+        previousNs = System.nanoTime();
+        final Thread t = new Thread(this, "rivulet-" + name + "-progress");
+        t.setDaemon(true); // a report must never keep the JVM alive
+        thread = t;
+        t.start();
+    }
+
+    /**
+     * Asks for a report now, tagged with {@code epochId} (the micro-batch hook). Any thread; does not wait.
+     *
+     * @param epochId the epoch that just ended, >= 0.
+     */
+    void requestReport(final long epochId)
+    {
+        requestedEpoch.set(epochId);
+        LockSupport.unpark(thread);
+    }
+
+    /** The pipeline's threads have all exited: make the final report and end. Any thread; does not wait. */
+    void onTerminated()
+    {
+        terminated = true;
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Makes the final report (if not made yet) and ends the progress thread; waits for it unless called on it (a
+     * listener closing the pipeline). Idempotent.
+     */
+    void stop()
+    {
+        stopped = true;
+        final Thread t = thread;
+        if (t == null || t == Thread.currentThread())
+        {
+            listeners.clear();
+            return;
+        }
+        LockSupport.unpark(t);
+        boolean interrupted = false;
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PipelineRuntime.CLOSE_TIMEOUT_MS);
+        while (t.isAlive() && System.nanoTime() - deadlineNs < 0)
+        {
+            try
+            {
+                t.join(JOIN_INTERRUPT_AFTER_MS);
+                if (t.isAlive())
+                {
+                    t.interrupt(); // a listener blocked in a wait
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void addListener(final ProgressListener listener)
+    {
+        if (listener == null)
+        {
+            throw new IllegalArgumentException("addProgressListener(null): pass a ProgressListener");
+        }
+        listeners.add(listener);
+        if (finished)
+        {
+            listeners.clear(); // the final report is out: nothing will call it, so do not keep it
+        }
+    }
+
+    boolean removeListener(final ProgressListener listener)
+    {
+        return listeners.remove(listener);
+    }
+
+    /** @return listeners registered and not yet dropped (tests). */
+    int listenerCount()
+    {
+        return listeners.size();
+    }
+
+    PipelineProgress lastProgress()
+    {
+        return last;
+    }
+
+    @Override
+    public void run()
+    {
+        try
+        {
+            while (true)
+            {
+                final long dueNs = previousNs + intervalNs;
+                long epoch;
+                while ((epoch = requestedEpoch.getAndSet(-1)) < 0 && !terminated && !stopped)
+                {
+                    final long waitNs = dueNs - System.nanoTime();
+                    if (waitNs <= 0)
+                    {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, waitNs);
+                }
+                if (terminated || stopped)
+                {
+                    report(epoch);
+                    return;
+                }
+                report(epoch);
+            }
+        }
+        finally
+        {
+            finished = true;
+            listeners.clear();
+        }
+    }
+
+    private void report(final long epochId)
+    {
+        final PipelineProgress progress = build(epochId);
+        last = progress;
+        for (final ProgressListener listener : listeners)
+        {
+            try
+            {
+                listener.onProgress(progress);
+            }
+            catch (final RuntimeException ex)
+            {
+                final Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, ex);
+            }
+        }
+    }
+
+    private PipelineProgress build(final long epochId)
+    {
+        final long nowNs = System.nanoTime();
+        final long nowMs = System.currentTimeMillis();
+        final long durationNs = Math.max(1, nowNs - previousNs);
+        previousNs = nowNs;
+
+        final List<StageAgent> agents = plan.agents;
+        final List<PipelineProgress.StageProgress> stages = new ArrayList<>(agents.size());
+        metrics.takeLatencySinceLastTake(latency);
+        long processed = 0;
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final long in = agents.get(i).recordsIn();
+            final long stageRows = in - previousStageRecords[i];
+            previousStageRecords[i] = in;
+            if (i == 0)
+            {
+                processed = stageRows;
+            }
+            final boolean sinkStage = i == agents.size() - 1 && latency.getTotalCount() > 0;
+            stages.add(new PipelineProgress.StageProgress(agents.get(i).roleName(), stageRows,
+                plan.rings.get(i).backlog(), plan.rings.get(i).capacity(),
+                sinkStage ? latency.getValueAtPercentile(50) : PipelineProgress.NONE,
+                sinkStage ? latency.getValueAtPercentile(99) : PipelineProgress.NONE,
+                sinkStage ? latency.getValueAtPercentile(99.9) : PipelineProgress.NONE));
+        }
+        final long backlog0 = stages.get(0).ringBacklog();
+        final long arrived = Math.max(0, processed + backlog0 - previousBacklog0);
+        previousBacklog0 = backlog0;
+
+        final StageAgent first = agents.get(0);
+        final List<PipelineProgress.SourceProgress> sources = new ArrayList<>(plan.sources.size());
+        for (int i = 0; i < plan.sources.size(); i++)
+        {
+            final long in = first.inputRecords(i);
+            final long position = first.inputPosition(i);
+            sources.add(new PipelineProgress.SourceProgress(plan.sources.get(i).toString(),
+                previousSourcePositions[i], position, in - previousSourceRecords[i]));
+            previousSourceRecords[i] = in;
+            previousSourcePositions[i] = position;
+        }
+
+        final List<PipelineProgress.StateOperatorProgress> state = new ArrayList<>(stateOperators.size());
+        for (int i = 0; i < stateOperators.size(); i++)
+        {
+            final Operator op = stateOperators.get(i);
+            final long updated = op.stateRowsUpdated();
+            final long late = op.lateRecordsDropped();
+            state.add(new PipelineProgress.StateOperatorProgress(op.describe(), stateOperatorStages[i],
+                op.stateRows(), updated - previousRowsUpdated[i], op.stateOffHeapBytes(),
+                late - previousLateDropped[i]));
+            previousRowsUpdated[i] = updated;
+            previousLateDropped[i] = late;
+        }
+
+        long minMs = Long.MAX_VALUE;
+        long maxMs = Long.MIN_VALUE;
+        for (final EventTimeRange range : eventTimeRanges)
+        {
+            minMs = Math.min(minMs, range.takeMinMs());
+            maxMs = Math.max(maxMs, range.takeMaxMs());
+        }
+        final PipelineProgress.EventTimeProgress eventTime = new PipelineProgress.EventTimeProgress(
+            plan.sinkOutput.lastWatermarkMs(), minMs == Long.MAX_VALUE ? PipelineProgress.NONE : minMs,
+            maxMs == Long.MIN_VALUE ? PipelineProgress.NONE : maxMs);
+
+        final long sinkRows = plan.sinkOutput.recordsOut();
+        final PipelineProgress.SinkProgress sink = new PipelineProgress.SinkProgress(sinkDescription,
+            sinkRows - previousSinkRows, sinkRows);
+        previousSinkRows = sinkRows;
+
+        final double seconds = durationNs / 1e9;
+        return new PipelineProgress(name, reports++, epochId, nowMs, TimeUnit.NANOSECONDS.toMillis(durationNs),
+            processed, arrived / seconds, processed / seconds, eventTime, state, sources, sink, stages);
+    }
+}
