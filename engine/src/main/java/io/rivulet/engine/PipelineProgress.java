@@ -277,7 +277,7 @@ public final class PipelineProgress
         sb.append(" | sink ").append(sink.numOutputRows).append(" (total ").append(sink.totalOutputRows).append(')');
         for (final StageProgress stage : stages)
         {
-            sb.append(" | ").append(stage.name.substring(stage.name.lastIndexOf('-') + 1));
+            sb.append(" | stage ").append(stage.name.substring(stage.name.lastIndexOf('-') + 1));
             sb.append(String.format(" ring %.1f%%", 100 * stage.ringOccupancy()));
             if (stage.latencyP50Ns != NONE)
             {
