@@ -258,60 +258,40 @@ final class ProgressReporter implements Runnable
 
     private PipelineProgress build(final long epochId)
     {
-        final long nowNs = System.nanoTime();
-        final long nowMs = System.currentTimeMillis();
-        final long durationNs = Math.max(1, nowNs - previousNs);
-        previousNs = nowNs;
-
+        // Read every counter first, in one short burst, so the report's numbers agree with each other as far as
+        // counters written by running threads can (a stage 0 total is the sum of its sources' reads, not a
+        // second read); then compute.
         final List<StageAgent> agents = plan.agents;
-        final List<PipelineProgress.StageProgress> stages = new ArrayList<>(agents.size());
-        metrics.takeLatencySinceLastTake(latency);
-        long processed = 0;
+        final StageAgent first = agents.get(0);
+        final int sourceCount = plan.sources.size();
+        final long[] sourceRecords = new long[sourceCount];
+        final long[] sourcePositions = new long[sourceCount];
+        for (int i = 0; i < sourceCount; i++)
+        {
+            sourceRecords[i] = first.inputRecords(i);
+            sourcePositions[i] = first.inputPosition(i);
+        }
+        final long[] stageRecords = new long[agents.size()];
+        final long[] backlogs = new long[agents.size()];
         for (int i = 0; i < agents.size(); i++)
         {
-            final long in = agents.get(i).recordsIn();
-            final long stageRows = in - previousStageRecords[i];
-            previousStageRecords[i] = in;
-            if (i == 0)
-            {
-                processed = stageRows;
-            }
-            final boolean sinkStage = i == agents.size() - 1 && latency.getTotalCount() > 0;
-            stages.add(new PipelineProgress.StageProgress(agents.get(i).roleName(), stageRows,
-                plan.rings.get(i).backlog(), plan.rings.get(i).capacity(),
-                sinkStage ? latency.getValueAtPercentile(50) : PipelineProgress.NONE,
-                sinkStage ? latency.getValueAtPercentile(99) : PipelineProgress.NONE,
-                sinkStage ? latency.getValueAtPercentile(99.9) : PipelineProgress.NONE));
+            stageRecords[i] = i == 0 ? sum(sourceRecords) : agents.get(i).recordsIn();
+            backlogs[i] = plan.rings.get(i).backlog();
         }
-        final long backlog0 = stages.get(0).ringBacklog();
-        final long arrived = Math.max(0, processed + backlog0 - previousBacklog0);
-        previousBacklog0 = backlog0;
-
-        final StageAgent first = agents.get(0);
-        final List<PipelineProgress.SourceProgress> sources = new ArrayList<>(plan.sources.size());
-        for (int i = 0; i < plan.sources.size(); i++)
-        {
-            final long in = first.inputRecords(i);
-            final long position = first.inputPosition(i);
-            sources.add(new PipelineProgress.SourceProgress(plan.sources.get(i).toString(),
-                previousSourcePositions[i], position, in - previousSourceRecords[i]));
-            previousSourceRecords[i] = in;
-            previousSourcePositions[i] = position;
-        }
-
-        final List<PipelineProgress.StateOperatorProgress> state = new ArrayList<>(stateOperators.size());
+        final long[] stateRows = new long[stateOperators.size()];
+        final long[] rowsUpdated = new long[stateOperators.size()];
+        final long[] stateBytes = new long[stateOperators.size()];
+        final long[] lateDropped = new long[stateOperators.size()];
         for (int i = 0; i < stateOperators.size(); i++)
         {
             final Operator op = stateOperators.get(i);
-            final long updated = op.stateRowsUpdated();
-            final long late = op.lateRecordsDropped();
-            state.add(new PipelineProgress.StateOperatorProgress(op.describe(), stateOperatorStages[i],
-                op.stateRows(), updated - previousRowsUpdated[i], op.stateOffHeapBytes(),
-                late - previousLateDropped[i]));
-            previousRowsUpdated[i] = updated;
-            previousLateDropped[i] = late;
+            stateRows[i] = op.stateRows();
+            rowsUpdated[i] = op.stateRowsUpdated();
+            stateBytes[i] = op.stateOffHeapBytes();
+            lateDropped[i] = op.lateRecordsDropped();
         }
-
+        final long sinkRows = plan.sinkOutput.recordsOut();
+        final long watermarkMs = plan.sinkOutput.lastWatermarkMs();
         long minMs = Long.MAX_VALUE;
         long maxMs = Long.MIN_VALUE;
         for (final EventTimeRange range : eventTimeRanges)
@@ -319,11 +299,50 @@ final class ProgressReporter implements Runnable
             minMs = Math.min(minMs, range.takeMinMs());
             maxMs = Math.max(maxMs, range.takeMaxMs());
         }
-        final PipelineProgress.EventTimeProgress eventTime = new PipelineProgress.EventTimeProgress(
-            plan.sinkOutput.lastWatermarkMs(), minMs == Long.MAX_VALUE ? PipelineProgress.NONE : minMs,
-            maxMs == Long.MIN_VALUE ? PipelineProgress.NONE : maxMs);
+        metrics.takeLatencySinceLastTake(latency);
+        final long nowNs = System.nanoTime();
+        final long nowMs = System.currentTimeMillis();
 
-        final long sinkRows = plan.sinkOutput.recordsOut();
+        final long durationNs = Math.max(1, nowNs - previousNs);
+        previousNs = nowNs;
+        final List<PipelineProgress.StageProgress> stages = new ArrayList<>(agents.size());
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final long stageRows = stageRecords[i] - previousStageRecords[i];
+            previousStageRecords[i] = stageRecords[i];
+            final boolean sinkStage = i == agents.size() - 1 && latency.getTotalCount() > 0;
+            stages.add(new PipelineProgress.StageProgress(agents.get(i).roleName(), stageRows, backlogs[i],
+                plan.rings.get(i).capacity(),
+                sinkStage ? latency.getValueAtPercentile(50) : PipelineProgress.NONE,
+                sinkStage ? latency.getValueAtPercentile(99) : PipelineProgress.NONE,
+                sinkStage ? latency.getValueAtPercentile(99.9) : PipelineProgress.NONE));
+        }
+        final long processed = stages.get(0).numInputRows();
+        final long arrived = Math.max(0, processed + backlogs[0] - previousBacklog0);
+        previousBacklog0 = backlogs[0];
+
+        final List<PipelineProgress.SourceProgress> sources = new ArrayList<>(sourceCount);
+        for (int i = 0; i < sourceCount; i++)
+        {
+            sources.add(new PipelineProgress.SourceProgress(plan.sources.get(i).toString(),
+                previousSourcePositions[i], sourcePositions[i], sourceRecords[i] - previousSourceRecords[i]));
+            previousSourceRecords[i] = sourceRecords[i];
+            previousSourcePositions[i] = sourcePositions[i];
+        }
+
+        final List<PipelineProgress.StateOperatorProgress> state = new ArrayList<>(stateOperators.size());
+        for (int i = 0; i < stateOperators.size(); i++)
+        {
+            state.add(new PipelineProgress.StateOperatorProgress(stateOperators.get(i).describe(),
+                stateOperatorStages[i], stateRows[i], rowsUpdated[i] - previousRowsUpdated[i], stateBytes[i],
+                lateDropped[i] - previousLateDropped[i]));
+            previousRowsUpdated[i] = rowsUpdated[i];
+            previousLateDropped[i] = lateDropped[i];
+        }
+
+        final PipelineProgress.EventTimeProgress eventTime = new PipelineProgress.EventTimeProgress(watermarkMs,
+            minMs == Long.MAX_VALUE ? PipelineProgress.NONE : minMs,
+            maxMs == Long.MIN_VALUE ? PipelineProgress.NONE : maxMs);
         final PipelineProgress.SinkProgress sink = new PipelineProgress.SinkProgress(sinkDescription,
             sinkRows - previousSinkRows, sinkRows);
         previousSinkRows = sinkRows;
@@ -331,5 +350,15 @@ final class ProgressReporter implements Runnable
         final double seconds = durationNs / 1e9;
         return new PipelineProgress(name, reports++, epochId, nowMs, TimeUnit.NANOSECONDS.toMillis(durationNs),
             processed, arrived / seconds, processed / seconds, eventTime, state, sources, sink, stages);
+    }
+
+    private static long sum(final long[] values)
+    {
+        long sum = 0;
+        for (final long v : values)
+        {
+            sum += v;
+        }
+        return sum;
     }
 }
