@@ -204,9 +204,12 @@ public final class Pipeline implements AutoCloseable
         }
         finally
         {
-            if (progress != null)
+            // From another thread, after the pipeline's threads exited: the final report counts all they did.
+            // From a pipeline thread (a callback), the last thread out triggers it instead: waiting here for the
+            // progress thread would hold up a stage.
+            if (progress != null && !runtime.isPipelineThread(Thread.currentThread()))
             {
-                progress.stop(); // after the threads exited: the final report counts everything they did
+                progress.stop();
             }
         }
     }

@@ -56,9 +56,13 @@ final class StageAgent implements Agent, SlotHandler
     private final long[] lastActivityNs;
     private final long[] lastWatermarkMs;
     private final long[] tickWatermarkMs;
-    /** Per input: data records taken, and the source index of the last one (progress reports' positions). */
-    private final AtomicLongArray inputRecords;
-    private final AtomicLongArray inputPositions;
+    /**
+     * Per input i: data records taken at {@code [PAD + 2i]}, the source index of the last one at {@code [PAD + 2i +
+     * 1]} (progress reports' positions). Written per record by this thread only; padded by a cache line on each
+     * side so no object another thread writes (a source's context, say) can share their line.
+     */
+    private final AtomicLongArray inputCounters;
+    private static final int PAD = 8;
     private final AtomicLong recordsSkipped = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;
@@ -98,11 +102,10 @@ final class StageAgent implements Agent, SlotHandler
             inputWatermarks.set(i, Long.MIN_VALUE);
         }
         this.inputIdleFlags = new AtomicIntegerArray(heads.length);
-        this.inputRecords = new AtomicLongArray(heads.length);
-        this.inputPositions = new AtomicLongArray(heads.length);
+        this.inputCounters = new AtomicLongArray(PAD + 2 * heads.length + PAD);
         for (int i = 0; i < heads.length; i++)
         {
-            inputPositions.set(i, -1);
+            inputCounters.set(PAD + 2 * i + 1, -1);
         }
         this.inputsOpen = heads.length;
     }
@@ -169,8 +172,9 @@ final class StageAgent implements Agent, SlotHandler
                 final long sourceIndex = buffer.getLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET);
                 record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs)
                     .sourceIndex(sourceIndex);
-                inputRecords.lazySet(input, inputRecords.get(input) + 1);
-                inputPositions.lazySet(input, sourceIndex);
+                final int counter = PAD + 2 * input;
+                inputCounters.lazySet(counter, inputCounters.get(counter) + 1);
+                inputCounters.lazySet(counter + 1, sourceIndex);
                 try
                 {
                     head.onRecord(record);
@@ -317,9 +321,9 @@ final class StageAgent implements Agent, SlotHandler
     long recordsIn()
     {
         long sum = 0;
-        for (int i = 0; i < inputRecords.length(); i++)
+        for (int i = 0; i < heads.length; i++)
         {
-            sum += inputRecords.get(i);
+            sum += inputRecords(i);
         }
         return sum;
     }
@@ -327,13 +331,13 @@ final class StageAgent implements Agent, SlotHandler
     /** @return data records taken from {@code input}. Any thread. */
     long inputRecords(final int input)
     {
-        return inputRecords.get(input);
+        return inputCounters.get(PAD + 2 * input);
     }
 
     /** @return the source index of the last record taken from {@code input}, -1 if none or not positioned. */
     long inputPosition(final int input)
     {
-        return inputPositions.get(input);
+        return inputCounters.get(PAD + 2 * input + 1);
     }
 
     /** @return data records whose processing threw and that the {@link ErrorPolicy} skipped. */

@@ -256,6 +256,27 @@ class PipelineProgressTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldMakeTheFinalReportWhenClosedFromACallback()
+    {
+        final PublisherSource source = Sources.publisher(TRADES);
+        final java.util.concurrent.atomic.AtomicReference<Pipeline> self =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final List<PipelineProgress> reports = new CopyOnWriteArrayList<>();
+        final Pipeline p = Pipeline.from(source).to(record -> self.get().close()).name("progress-callback")
+            .progressInterval(60_000).build();
+        self.set(p);
+        p.addProgressListener(reports::add);
+        p.start();
+        source.claim().setSymbol(SYM, "A").setLong(QTY, 1).setLong(TS, 1);
+        source.commit();
+        awaitTrue(() -> !threadAlive("rivulet-progress-callback-progress"));
+        assertEquals(1, reports.size(), "one report: the final one, long before the interval");
+        assertEquals(1, reports.get(0).sink().totalOutputRows());
+        assertEquals(0, p.progressReporter().listenerCount());
+        p.close();
+    }
+
+    @Test
     void shouldReportNothingWhenTurnedOffAndRefuseBadIntervals()
     {
         final PipelineBuilder builder = Pipeline.from(Sources.publisher(TRADES)).to(Sinks.collecting());
