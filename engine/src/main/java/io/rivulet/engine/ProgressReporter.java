@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Makes a pipeline's {@link PipelineProgress} reports on a thread of its own ({@code rivulet-<name>-progress}),
@@ -38,8 +39,7 @@ final class ProgressReporter implements Runnable
     private final long intervalNs;
     private final CopyOnWriteArrayList<ProgressListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong requestedEpoch = new AtomicLong(-1);
-    private final List<Operator> stateOperators = new ArrayList<>();
-    private final int[] stateOperatorStages;
+    private final List<StateView> stateOperators = new ArrayList<>();
     private final List<EventTimeRange> eventTimeRanges = new ArrayList<>();
     private final Histogram latency = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
     private final String sinkDescription;
@@ -66,15 +66,20 @@ final class ProgressReporter implements Runnable
         this.plan = plan;
         this.metrics = metrics;
         this.intervalNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
-        final List<Integer> stages = new ArrayList<>();
         for (int i = 0; i < plan.stageOperators.size(); i++)
         {
+            if (i == 0 && plan.fanIn != null && plan.fanIn.stateRows() >= 0)
+            {
+                final io.rivulet.operators.TwoInputOperator join = plan.fanIn;
+                stateOperators.add(new StateView(join.describe(), 0, join::stateRows, join::stateRowsUpdated,
+                    join::stateOffHeapBytes, join::lateRecordsDropped));
+            }
             for (final Operator op : plan.stageOperators.get(i))
             {
                 if (op.stateRows() >= 0)
                 {
-                    stateOperators.add(op);
-                    stages.add(i);
+                    stateOperators.add(new StateView(op.describe(), i, op::stateRows, op::stateRowsUpdated,
+                        op::stateOffHeapBytes, op::lateRecordsDropped));
                 }
                 final EventTimeRange range = op.eventTimeRange();
                 if (range != null)
@@ -83,7 +88,6 @@ final class ProgressReporter implements Runnable
                 }
             }
         }
-        this.stateOperatorStages = stages.stream().mapToInt(Integer::intValue).toArray();
         this.previousStageRecords = new long[plan.agents.size()];
         this.previousSourceRecords = new long[plan.sources.size()];
         this.previousSourcePositions = new long[plan.sources.size()];
@@ -284,11 +288,11 @@ final class ProgressReporter implements Runnable
         final long[] lateDropped = new long[stateOperators.size()];
         for (int i = 0; i < stateOperators.size(); i++)
         {
-            final Operator op = stateOperators.get(i);
-            stateRows[i] = op.stateRows();
-            rowsUpdated[i] = op.stateRowsUpdated();
-            stateBytes[i] = op.stateOffHeapBytes();
-            lateDropped[i] = op.lateRecordsDropped();
+            final StateView op = stateOperators.get(i);
+            stateRows[i] = op.rows.getAsLong();
+            rowsUpdated[i] = op.rowsUpdated.getAsLong();
+            stateBytes[i] = op.offHeapBytes.getAsLong();
+            lateDropped[i] = op.lateDropped.getAsLong();
         }
         final long sinkRows = plan.sinkOutput.recordsOut();
         final long watermarkMs = plan.sinkOutput.lastWatermarkMs();
@@ -333,8 +337,8 @@ final class ProgressReporter implements Runnable
         final List<PipelineProgress.StateOperatorProgress> state = new ArrayList<>(stateOperators.size());
         for (int i = 0; i < stateOperators.size(); i++)
         {
-            state.add(new PipelineProgress.StateOperatorProgress(stateOperators.get(i).describe(),
-                stateOperatorStages[i], stateRows[i], rowsUpdated[i] - previousRowsUpdated[i], stateBytes[i],
+            state.add(new PipelineProgress.StateOperatorProgress(stateOperators.get(i).description,
+                stateOperators.get(i).stage, stateRows[i], rowsUpdated[i] - previousRowsUpdated[i], stateBytes[i],
                 lateDropped[i] - previousLateDropped[i]));
             previousRowsUpdated[i] = rowsUpdated[i];
             previousLateDropped[i] = lateDropped[i];
@@ -360,5 +364,27 @@ final class ProgressReporter implements Runnable
             sum += v;
         }
         return sum;
+    }
+
+    /** A stateful operator's counters (one- or two-input), read by the progress thread. */
+    private static final class StateView
+    {
+        final String description;
+        final int stage;
+        final LongSupplier rows;
+        final LongSupplier rowsUpdated;
+        final LongSupplier offHeapBytes;
+        final LongSupplier lateDropped;
+
+        StateView(final String description, final int stage, final LongSupplier rows, final LongSupplier rowsUpdated,
+            final LongSupplier offHeapBytes, final LongSupplier lateDropped)
+        {
+            this.description = description;
+            this.stage = stage;
+            this.rows = rows;
+            this.rowsUpdated = rowsUpdated;
+            this.offHeapBytes = offHeapBytes;
+            this.lateDropped = lateDropped;
+        }
     }
 }

@@ -41,6 +41,8 @@ final class StageAgent implements Agent, SlotHandler
     private static final int ACTIVE = 0;
     private static final int IDLE = 1;
     private static final int ENDED = 2;
+    /** Longs (one cache line) around the per-record counters, against false sharing. */
+    private static final int PAD = 8;
 
     private final String roleName;
     private final SlotRing.Consumer consumer;
@@ -62,7 +64,6 @@ final class StageAgent implements Agent, SlotHandler
      * side so no object another thread writes (a source's context, say) can share their line.
      */
     private final AtomicLongArray inputCounters;
-    private static final int PAD = 8;
     private final AtomicLong recordsSkipped = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;

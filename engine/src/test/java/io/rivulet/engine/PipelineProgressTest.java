@@ -277,6 +277,34 @@ class PipelineProgressTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldReportAJoinsBufferedRecordsAsState()
+    {
+        final Schema orders = Schema.builder().symbol("sym", 4).int64("orderId").timestamp("ts").build();
+        final Schema fills = Schema.builder().symbol("sym", 4).int64("fillId").timestamp("ts").build();
+        final CollectingSink sink = Sinks.collecting();
+        final List<PipelineProgress> reports = new CopyOnWriteArrayList<>();
+        final Pipeline p = Pipeline.from(Sources.rows(orders,
+                new Object[]{"A", 1L, 1_000L}, new Object[]{"B", 2L, 1_010L}, new Object[]{"A", 3L, 1_020L}))
+            .withWatermark("ts", 100)
+            .intervalJoin(Pipeline.from(Sources.rows(fills,
+                    new Object[]{"A", 10L, 1_005L}, new Object[]{"B", 20L, 1_015L}))
+                .withWatermark("ts", 100), new String[]{"sym"}, "ts", 0, 50)
+            .to(sink).name("progress-join").progressInterval(20).build();
+        p.addProgressListener(reports::add);
+        try (p)
+        {
+            p.start();
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+        }
+        assertEquals(sink.rows().size(), p.lastProgress().sink().totalOutputRows());
+        final List<PipelineProgress.StateOperatorProgress> last = p.lastProgress().stateOperators();
+        assertEquals(1, last.size(), last::toString);
+        assertTrue(last.get(0).operator().startsWith("intervalJoin"), last.get(0).operator());
+        assertEquals(0, last.get(0).stage());
+        assertEquals(5, sum(reports, r -> r.stateOperators().get(0).numRowsUpdated()), "every record buffered");
+    }
+
+    @Test
     void shouldReportNothingWhenTurnedOffAndRefuseBadIntervals()
     {
         final PipelineBuilder builder = Pipeline.from(Sources.publisher(TRADES)).to(Sinks.collecting());

@@ -3,6 +3,7 @@ package io.rivulet.operators.join;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.StateGauges;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -91,6 +92,7 @@ final class IntervalJoinOperator extends TwoInputOperator
     private final RecordFlyweight row;
     private final DeadChainSweep deadChainSweep = new DeadChainSweep();
     private final AtomicLong lateDropped = new AtomicLong();
+    private final StateGauges stateGauges = new StateGauges();
     private final String description;
 
     private long watermarkMs = Long.MIN_VALUE;
@@ -286,6 +288,7 @@ final class IntervalJoinOperator extends TwoInputOperator
         final UnsafeBuffer values = index.valueBuffer();
         final long prev = index.wasInserted() ? RecordLogDescriptor.NO_ENTRY : values.getLong(indexOffset);
         values.putLong(indexOffset, log.append(record.buffer(), record.offset(), expiryMs, prev));
+        stateGauges.rowUpdated();
     }
 
     private void emit(final DirectBuffer leftBuffer, final int leftOffset, final DirectBuffer rightBuffer,
@@ -477,6 +480,38 @@ final class IntervalJoinOperator extends TwoInputOperator
             leftIndex = new OffHeapHashTable(keyLengthBytes, 8, INITIAL_CAPACITY, 0.6f);
             rightIndex = new OffHeapHashTable(keyLengthBytes, 8, INITIAL_CAPACITY, 0.6f);
         }
+        publishStateGauges();
+    }
+
+    @Override
+    protected void onProcessingTime(final long nowMs)
+    {
+        publishStateGauges();
+        super.onProcessingTime(nowMs);
+    }
+
+    private void publishStateGauges()
+    {
+        stateGauges.publish(leftLog.size() + rightLog.size(), leftLog.memoryBytes() + rightLog.memoryBytes() +
+            leftIndex.memoryBytes() + rightIndex.memoryBytes());
+    }
+
+    @Override
+    public long stateRows()
+    {
+        return stateGauges.rows();
+    }
+
+    @Override
+    public long stateRowsUpdated()
+    {
+        return stateGauges.rowsUpdated();
+    }
+
+    @Override
+    public long stateOffHeapBytes()
+    {
+        return stateGauges.offHeapBytes();
     }
 
     @Override
@@ -489,6 +524,7 @@ final class IntervalJoinOperator extends TwoInputOperator
             leftIndex.close();
             rightIndex.close();
         }
+        stateGauges.publish(0, 0);
     }
 
     @Override
