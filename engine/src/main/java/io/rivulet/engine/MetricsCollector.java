@@ -18,6 +18,9 @@ final class MetricsCollector
     private final PhysicalPlan plan;
     private final PipelineRuntime runtime;
     private final Histogram latencyNs = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
+    /** What was recorded since the last progress report took it ({@link #takeLatencySinceLastTake}). */
+    private final Histogram latencySinceTakeNs = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
+    private final Histogram drained = new Histogram(1, SinkOutput.MAX_LATENCY_NS, 3);
 
     MetricsCollector(final PhysicalPlan plan, final PipelineRuntime runtime)
     {
@@ -25,9 +28,29 @@ final class MetricsCollector
         this.runtime = runtime;
     }
 
+    /** Drains the sink's recorder into the running total and into what the next progress report takes. */
+    private void drainLatency()
+    {
+        drained.reset();
+        plan.sinkOutput.drainLatencyInto(drained);
+        latencyNs.add(drained);
+        latencySinceTakeNs.add(drained);
+    }
+
+    /**
+     * @param into receives the end-to-end latencies (ns) recorded since the previous call (reset first).
+     */
+    synchronized void takeLatencySinceLastTake(final Histogram into)
+    {
+        drainLatency();
+        into.reset();
+        into.add(latencySinceTakeNs);
+        latencySinceTakeNs.reset();
+    }
+
     synchronized PipelineMetrics snapshot()
     {
-        plan.sinkOutput.drainLatencyInto(latencyNs);
+        drainLatency();
         final long nowMs = System.currentTimeMillis();
         final List<StageAgent> agents = plan.agents;
         final List<StageMetrics> stages = new ArrayList<>(agents.size());

@@ -30,6 +30,7 @@ public final class Pipeline implements AutoCloseable
     private final String plan;
     private final CheckpointCoordinator checkpoints;
     private final SinkOutput sinkOutput;
+    private final ProgressReporter progress;
 
     /** For tests: the runtime behind this facade. */
     PipelineRuntime runtime()
@@ -37,13 +38,25 @@ public final class Pipeline implements AutoCloseable
         return runtime;
     }
 
-    Pipeline(final PipelineRuntime runtime, final PhysicalPlan plan)
+    Pipeline(final PipelineRuntime runtime, final PhysicalPlan plan, final long progressIntervalMs)
     {
         this.runtime = runtime;
         this.metrics = new MetricsCollector(plan, runtime);
         this.plan = plan.text;
         this.checkpoints = plan.checkpoints;
         this.sinkOutput = plan.sinkOutput;
+        this.progress = progressIntervalMs > 0 ? new ProgressReporter(runtime.name(), plan, metrics,
+            progressIntervalMs) : null;
+        if (progress != null)
+        {
+            runtime.onTerminated(progress::onTerminated);
+        }
+    }
+
+    /** For tests and the micro-batch runtime: the progress reporter, null if progress reports are off. */
+    ProgressReporter progressReporter()
+    {
+        return progress;
     }
 
     /**
@@ -68,6 +81,10 @@ public final class Pipeline implements AutoCloseable
     public Pipeline start()
     {
         runtime.start();
+        if (progress != null)
+        {
+            progress.start();
+        }
         return this;
     }
 
@@ -133,6 +150,48 @@ public final class Pipeline implements AutoCloseable
     }
 
     /**
+     * The latest progress report (Spark's {@code StreamingQuery.lastProgress}): rows in and their rates, event
+     * time, keyed state, source positions, sink rows, per-stage latency and ring occupancy. Reports are made every
+     * {@link PipelineBuilder#progressInterval progress interval} on the pipeline's progress thread, and once more
+     * when the pipeline ends (completes, fails or is closed), so after {@link #close()} this is the final report.
+     * Any thread; never waits.
+     *
+     * @return the latest report, or null before the first one (or if progress reports are off).
+     */
+    public PipelineProgress lastProgress()
+    {
+        return progress == null ? null : progress.lastProgress();
+    }
+
+    /**
+     * Registers a listener for every later progress report, called on the pipeline's progress thread
+     * ({@code rivulet-<name>-progress}), never on a stage thread. Listeners are dropped after the final report
+     * (end of the pipeline, or {@link #close()}); one added after it is never called and not kept.
+     *
+     * @param listener receives each report.
+     * @throws IllegalArgumentException if null.
+     * @throws IllegalStateException    if progress reports are off ({@code progressInterval(0)}).
+     */
+    public void addProgressListener(final ProgressListener listener)
+    {
+        if (progress == null)
+        {
+            throw new IllegalStateException("Pipeline '" + runtime.name() + "' makes no progress reports: it was " +
+                "built with progressInterval(0); build it with an interval > 0 (the default is 1000 ms)");
+        }
+        progress.addListener(listener);
+    }
+
+    /**
+     * @param listener a listener added with {@link #addProgressListener}.
+     * @return true if it was registered (it is not called after this returns, unless a report is under way).
+     */
+    public boolean removeProgressListener(final ProgressListener listener)
+    {
+        return progress != null && progress.removeListener(listener);
+    }
+
+    /**
      * Stops the source and stages (records in flight are discarded) and releases the operators' native memory
      * and the sinks ({@link Sink#close()}, late-data and dead-letter sinks included). Idempotent.
      * <ul>
@@ -152,6 +211,19 @@ public final class Pipeline implements AutoCloseable
     @Override
     public void close()
     {
-        runtime.close();
+        try
+        {
+            runtime.close();
+        }
+        finally
+        {
+            // From another thread, after the pipeline's threads exited: the final report counts all they did.
+            // From a pipeline thread (a callback), the last thread out triggers it instead: waiting here for the
+            // progress thread would hold up a stage.
+            if (progress != null && !runtime.isPipelineThread(Thread.currentThread()))
+            {
+                progress.stop();
+            }
+        }
     }
 }

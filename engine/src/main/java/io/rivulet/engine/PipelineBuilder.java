@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Settings of a pipeline whose dataflow is defined; {@link #build()} validates them once and wires the stages.
  * Defaults: {@link Trigger#continuous()}, {@link WaitMode#BACKOFF}, {@value #DEFAULT_RING_CAPACITY}-slot rings,
  * latency recording on, join inputs idle after {@value #DEFAULT_IDLE_TIMEOUT_MS} ms without records,
- * {@link ErrorPolicy#fail()}.
+ * {@link ErrorPolicy#fail()}, a progress report every {@value #DEFAULT_PROGRESS_INTERVAL_MS} ms.
  * <p>
  * Single use: a builder builds one pipeline (its operators can be wired only once); a second {@link #build()}
  * throws {@link IllegalStateException} before touching anything. A build refused by validation (a bad setting)
@@ -33,6 +33,9 @@ public final class PipelineBuilder
     /** Default time without data after which a join input stops holding event time back. */
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 10_000;
 
+    /** Default time between progress reports ({@link Pipeline#lastProgress()}) in continuous mode. */
+    public static final long DEFAULT_PROGRESS_INTERVAL_MS = ProgressReporter.DEFAULT_INTERVAL_MS;
+
     private final RecordStream.PipelinePlan plan;
     private final Sink sink;
     private final Schema outputSchema;
@@ -43,6 +46,7 @@ public final class PipelineBuilder
     private boolean recordLatency = true;
     private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
     private ErrorPolicy errorPolicy = ErrorPolicy.fail();
+    private long progressIntervalMs = DEFAULT_PROGRESS_INTERVAL_MS;
     private String builtName;
     private Path checkpointDir;
     private long checkpointIntervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS;
@@ -252,6 +256,24 @@ public final class PipelineBuilder
     }
 
     /**
+     * @param progressIntervalMs time between progress reports ({@link Pipeline#lastProgress()},
+     *                           {@link Pipeline#addProgressListener}), ms; 0 turns them off (no progress thread).
+     *                           Default {@value #DEFAULT_PROGRESS_INTERVAL_MS}.
+     * @return this.
+     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
+     */
+    public PipelineBuilder progressInterval(final long progressIntervalMs)
+    {
+        if (progressIntervalMs < 0)
+        {
+            throw new IllegalArgumentException("progressInterval must be >= 0 ms (0 = no progress reports), got " +
+                progressIntervalMs);
+        }
+        this.progressIntervalMs = progressIntervalMs;
+        return this;
+    }
+
+    /**
      * Validates the settings and wires rings, stages and sink (opening the operators, which allocate their
      * state); starts nothing. If wiring fails, whatever was opened is closed before the exception propagates.
      *
@@ -275,7 +297,7 @@ public final class PipelineBuilder
         final PhysicalPlan physical = PhysicalPlanner.plan(name, plan, sink, outputSchema, waitMode, ringCapacity,
             recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime, checkpoints);
         runtime.attach(physical);
-        return new Pipeline(runtime, physical);
+        return new Pipeline(runtime, physical, progressIntervalMs);
     }
 
     /**

@@ -54,6 +54,8 @@ final class PipelineRuntime implements ErrorHandler
     private volatile Throwable releaseFailure;
     private PhysicalPlan plan;
     private volatile boolean started;
+    /** Told when the last pipeline thread has exited (the progress reporter's final report). */
+    private volatile Runnable onTerminated;
     private boolean closeFinished;
 
     PipelineRuntime(final String name)
@@ -69,6 +71,12 @@ final class PipelineRuntime implements ErrorHandler
     void attach(final PhysicalPlan plan)
     {
         this.plan = plan;
+    }
+
+    /** @param onTerminated run (once, on the last pipeline thread) after that thread released the plan. */
+    void onTerminated(final Runnable onTerminated)
+    {
+        this.onTerminated = onTerminated;
     }
 
     /**
@@ -167,6 +175,11 @@ final class PipelineRuntime implements ErrorHandler
         haltRings(); // after completion too: a publisher that goes on gets an exception instead of a full ring
         release();
         done.countDown();
+        final Runnable hook = onTerminated;
+        if (hook != null)
+        {
+            hook.run();
+        }
     }
 
     /** Halts every ring so blocked producers and consumers return; releases waiters. Idempotent. */

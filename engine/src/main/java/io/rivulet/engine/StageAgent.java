@@ -41,6 +41,8 @@ final class StageAgent implements Agent, SlotHandler
     private static final int ACTIVE = 0;
     private static final int IDLE = 1;
     private static final int ENDED = 2;
+    /** Longs (one cache line) around the per-record counters, against false sharing. */
+    private static final int PAD = 8;
 
     private final String roleName;
     private final SlotRing.Consumer consumer;
@@ -56,7 +58,12 @@ final class StageAgent implements Agent, SlotHandler
     private final long[] lastActivityNs;
     private final long[] lastWatermarkMs;
     private final long[] tickWatermarkMs;
-    private final AtomicLong recordsIn = new AtomicLong();
+    /**
+     * Per input i: data records taken at {@code [PAD + 2i]}, the source index of the last one at {@code [PAD + 2i +
+     * 1]} (progress reports' positions). Written per record by this thread only; padded by a cache line on each
+     * side so no object another thread writes (a source's context, say) can share their line.
+     */
+    private final AtomicLongArray inputCounters;
     private final AtomicLong recordsSkipped = new AtomicLong();
     private final AtomicLongArray inputWatermarks;
     private final AtomicIntegerArray inputIdleFlags;
@@ -101,6 +108,11 @@ final class StageAgent implements Agent, SlotHandler
             inputWatermarks.set(i, Long.MIN_VALUE);
         }
         this.inputIdleFlags = new AtomicIntegerArray(heads.length);
+        this.inputCounters = new AtomicLongArray(PAD + 2 * heads.length + PAD);
+        for (int i = 0; i < heads.length; i++)
+        {
+            inputCounters.set(PAD + 2 * i + 1, -1);
+        }
         this.inputsOpen = heads.length;
     }
 
@@ -163,9 +175,12 @@ final class StageAgent implements Agent, SlotHandler
                     onActivity(input);
                 }
                 final RecordFlyweight record = inputs[input];
+                final long sourceIndex = buffer.getLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET);
                 record.wrap(buffer, SlotDescriptor.recordOffset(slotOffset)).ingestTimeNs(ingestNs)
-                    .sourceIndex(buffer.getLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET));
-                recordsIn.lazySet(recordsIn.get() + 1);
+                    .sourceIndex(sourceIndex);
+                final int counter = PAD + 2 * input;
+                inputCounters.lazySet(counter, inputCounters.get(counter) + 1);
+                inputCounters.lazySet(counter + 1, sourceIndex);
                 try
                 {
                     head.onRecord(record);
@@ -350,7 +365,24 @@ final class StageAgent implements Agent, SlotHandler
 
     long recordsIn()
     {
-        return recordsIn.get();
+        long sum = 0;
+        for (int i = 0; i < heads.length; i++)
+        {
+            sum += inputRecords(i);
+        }
+        return sum;
+    }
+
+    /** @return data records taken from {@code input}. Any thread. */
+    long inputRecords(final int input)
+    {
+        return inputCounters.get(PAD + 2 * input);
+    }
+
+    /** @return the source index of the last record taken from {@code input}, -1 if none or not positioned. */
+    long inputPosition(final int input)
+    {
+        return inputCounters.get(PAD + 2 * input + 1);
     }
 
     /** @return data records whose processing threw and that the {@link ErrorPolicy} skipped. */

@@ -2,22 +2,43 @@ package io.rivulet.bench;
 
 import io.rivulet.engine.Pipeline;
 import io.rivulet.engine.PipelineMetrics;
+import io.rivulet.engine.PublisherSource;
+import io.rivulet.engine.RecordStream;
+import io.rivulet.engine.Source;
 import io.rivulet.engine.Sources;
 import io.rivulet.operators.window.Aggregate;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.WaitMode;
+import org.agrona.collections.Long2LongHashMap;
 
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The keyed tumbling window workload end to end through the engine: a generator thread produces N events
- * ({@link WindowWorkload}, unpaced) into the ring; the stage thread runs withWatermark(100 ms) -> tumbling 1 s
- * count + sum by key (append) -> a sink that checks and counts every row. Prints events/s and rows.
+ * The keyed tumbling window workload ({@link WindowWorkload}: N events, 100k keys, up to 100 ms out of order)
+ * computed four ways in the same run, so the figures share the machine's mood:
+ * <ol>
+ *   <li>baseline: a plain single-threaded Java loop, {@code HashMap<Long, long[]>} per window;</li>
+ *   <li>baseline: the same loop over a primitive map (Agrona {@code Long2LongHashMap} into count/sum arrays);</li>
+ *   <li>the engine with a source it drives ({@code Sources.generator}, on a source thread of its own);</li>
+ *   <li>the engine with the application's thread publishing ({@code Sources.publisher}: claim, fill, commit).</li>
+ * </ol>
+ * Every variant computes the same rows: watermark = max(ts) - 100 - 1 after each event, a window [s, s + 1000)
+ * closes when the watermark reaches s + 999, an event all of whose windows closed is late (dropped and counted),
+ * every row (window, key, count, sum) goes to a consumer that checks the counts add up. Each run first prints the
+ * machine's cross-core ping-pong latency (two threads bouncing a volatile): the engine hands every record from
+ * one core to another, so its figure moves with that latency, the single-threaded loop's does not.
  */
 public final class WindowThroughputBenchmark
 {
+    private static final long WINDOW_MS = 1_000;
+
     private WindowThroughputBenchmark()
     {
     }
@@ -25,7 +46,7 @@ public final class WindowThroughputBenchmark
     /**
      * @param args {@code [events (20000000)] [runs (3)]}
      */
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws InterruptedException
     {
         final long events;
         final int runs;
@@ -48,42 +69,284 @@ public final class WindowThroughputBenchmark
             WindowWorkload.KEYS, WindowWorkload.DISORDER_MS, events);
         for (int run = 1; run <= runs; run++)
         {
-            runOnce(run, events);
+            System.out.printf("run %d: cross-core ping-pong one way %.0f ns%n", run, pingPongOneWayNs());
+            final Result hashMap = plainLoop(events, false);
+            final Result primitive = plainLoop(events, true);
+            final Result generator = engine(events, false);
+            final Result app = engine(events, true);
+            if (hashMap.rows != primitive.rows || hashMap.rows != generator.rows || hashMap.rows != app.rows)
+            {
+                throw new IllegalStateException("variants disagree on the rows: " + hashMap.rows + ", " +
+                    primitive.rows + ", " + generator.rows + ", " + app.rows);
+            }
+            print("plain loop, HashMap<Long, long[]>", hashMap, primitive);
+            print("plain loop, primitive map (baseline)", primitive, primitive);
+            print("engine, source it drives (generator)", generator, primitive);
+            print("engine, app thread publishing", app, primitive);
         }
     }
 
-    private static void runOnce(final int run, final long events)
+    private static void print(final String name, final Result r, final Result baseline)
     {
-        final long[] rows = new long[1];
-        final long[] counted = new long[1];
-        final io.rivulet.engine.RecordStream windows = Pipeline.from(
-                Sources.generator(WindowWorkload.EVENTS, 0, events, WindowWorkload::fill))
+        System.out.printf("  %-38s %6.2f M events/s  %.2fx baseline  (%.2f s, %,d rows, %,d late)%n", name,
+            r.eventsPerSecond / 1e6, r.eventsPerSecond / baseline.eventsPerSecond, r.seconds, r.rows, r.late);
+    }
+
+    private static final class Result
+    {
+        final double seconds;
+        final double eventsPerSecond;
+        final long rows;
+        final long late;
+
+        Result(final long events, final long elapsedNs, final long rows, final long late)
+        {
+            this.seconds = elapsedNs / 1e9;
+            this.eventsPerSecond = events / seconds;
+            this.rows = rows;
+            this.late = late;
+        }
+    }
+
+    /** Receives each window row; counts rows and the events they account for (as the engine's sink does). */
+    private static final class RowConsumer
+    {
+        long rows;
+        long counted;
+
+        void accept(final long startMs, final long key, final long count, final long sum)
+        {
+            rows++;
+            counted += count;
+        }
+    }
+
+    /** One open window of the plain loop: key -> (count, sum), in a boxed or a primitive map. */
+    private static final class PlainWindow
+    {
+        final boolean primitive;
+        final Map<Long, long[]> boxed = new HashMap<>();
+        final Long2LongHashMap slots = new Long2LongHashMap(1 << 17, 0.65f, -1);
+        long[] keys = new long[1 << 16];
+        long[] counts = new long[1 << 16];
+        long[] sums = new long[1 << 16];
+        int size;
+        long startMs;
+
+        PlainWindow(final boolean primitive)
+        {
+            this.primitive = primitive;
+        }
+
+        void add(final long key, final long value)
+        {
+            if (!primitive)
+            {
+                final long[] acc = boxed.computeIfAbsent(key, k -> new long[2]);
+                acc[0]++;
+                acc[1] += value;
+                return;
+            }
+            long slot = slots.get(key);
+            if (slot < 0)
+            {
+                slot = size++;
+                if (slot == keys.length)
+                {
+                    keys = java.util.Arrays.copyOf(keys, keys.length * 2);
+                    counts = java.util.Arrays.copyOf(counts, keys.length);
+                    sums = java.util.Arrays.copyOf(sums, keys.length);
+                }
+                slots.put(key, slot);
+                keys[(int)slot] = key;
+            }
+            counts[(int)slot]++;
+            sums[(int)slot] += value;
+        }
+
+        void emitAndClear(final RowConsumer out)
+        {
+            if (!primitive)
+            {
+                for (final Map.Entry<Long, long[]> e : boxed.entrySet())
+                {
+                    out.accept(startMs, e.getKey(), e.getValue()[0], e.getValue()[1]);
+                }
+                boxed.clear();
+                return;
+            }
+            for (int i = 0; i < size; i++)
+            {
+                out.accept(startMs, keys[i], counts[i], sums[i]);
+                counts[i] = 0;
+                sums[i] = 0;
+            }
+            size = 0;
+            slots.clear();
+        }
+    }
+
+    /** The same computation as the engine's pipeline, on one thread, no engine. */
+    private static Result plainLoop(final long events, final boolean primitive)
+    {
+        final RowConsumer out = new RowConsumer();
+        final ArrayDeque<PlainWindow> open = new ArrayDeque<>(); // by start, ascending: disorder < one window
+        final ArrayDeque<PlainWindow> pool = new ArrayDeque<>();
+        long maxTs = Long.MIN_VALUE;
+        long watermark = Long.MIN_VALUE;
+        long late = 0;
+        final long startNs = System.nanoTime();
+        for (long i = 0; i < events; i++)
+        {
+            final long h = WindowWorkload.mix(i);
+            final long key = (h >>> 1) % WindowWorkload.KEYS;
+            final long value = i % 1000;
+            final long ts = WindowWorkload.BASE_TS + i * 1000 / WindowWorkload.EVENTS_PER_EVENT_SECOND -
+                ((h >>> 40) % WindowWorkload.DISORDER_MS);
+            final long startMs = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
+            if (watermark != Long.MIN_VALUE && startMs + WINDOW_MS - 1 <= watermark)
+            {
+                late++;
+            }
+            else
+            {
+                windowFor(open, pool, startMs, primitive).add(key, value);
+            }
+            if (ts > maxTs)
+            {
+                maxTs = ts;
+                watermark = maxTs - WindowWorkload.DISORDER_MS - 1;
+                while (!open.isEmpty() && open.peekFirst().startMs + WINDOW_MS - 1 <= watermark)
+                {
+                    final PlainWindow w = open.pollFirst();
+                    w.emitAndClear(out);
+                    pool.addLast(w);
+                }
+            }
+        }
+        while (!open.isEmpty())
+        {
+            open.pollFirst().emitAndClear(out);
+        }
+        final long elapsedNs = System.nanoTime() - startNs;
+        if (out.counted + late != events)
+        {
+            throw new IllegalStateException("plain loop: rows account for " + out.counted + " + " + late +
+                " late, expected " + events);
+        }
+        return new Result(events, elapsedNs, out.rows, late);
+    }
+
+    private static PlainWindow windowFor(final ArrayDeque<PlainWindow> open, final ArrayDeque<PlainWindow> pool,
+        final long startMs, final boolean primitive)
+    {
+        for (final PlainWindow w : open) // one or two windows are open at a time
+        {
+            if (w.startMs == startMs)
+            {
+                return w;
+            }
+        }
+        final PlainWindow w = pool.isEmpty() ? new PlainWindow(primitive) : pool.pollFirst();
+        w.startMs = startMs;
+        if (open.isEmpty() || open.peekLast().startMs < startMs)
+        {
+            open.addLast(w);
+        }
+        else
+        {
+            open.addFirst(w); // an earlier window reopened by a late-but-not-too-late event: keep them sorted
+        }
+        return w;
+    }
+
+    /** The workload through the engine: withWatermark(100 ms) -> tumbling 1 s count + sum by key -> sink. */
+    private static Result engine(final long events, final boolean appPublishes)
+    {
+        final PublisherSource publisher = appPublishes ? Sources.publisher(WindowWorkload.EVENTS) : null;
+        final Source source = appPublishes ? publisher :
+            Sources.generator(WindowWorkload.EVENTS, 0, events, WindowWorkload::fill);
+        final RecordStream windows = Pipeline.from(source)
             .withWatermark("ts", WindowWorkload.DISORDER_MS)
-            .groupBy(WindowSpec.tumbling("ts", 1000), "key")
+            .groupBy(WindowSpec.tumbling("ts", WINDOW_MS), "key")
             .agg(Aggregate.count(), Aggregate.sum("value"));
         final Schema out = windows.schema();
         final LongField count = out.longField("count");
+        final long[] rows = new long[1];
+        final long[] counted = new long[1];
         final long startNs = System.nanoTime();
         try (Pipeline p = windows.to(r ->
             {
                 rows[0]++;
                 counted[0] += r.getLong(count);
             })
-            .name("windows").waitMode(WaitMode.YIELDING).recordLatency(false).ringCapacity(16384).start())
+            .name("windows").waitMode(WaitMode.YIELDING).recordLatency(false).ringCapacity(16384)
+            .progressInterval(0).start())
         {
+            if (appPublishes)
+            {
+                final int recordLength = WindowWorkload.EVENTS.recordLengthBytes();
+                for (long i = 0; i < events; i++)
+                {
+                    final RecordFlyweight r = publisher.claim();
+                    r.buffer().setMemory(r.offset(), recordLength, (byte)0); // as the generator: a fresh record
+                    WindowWorkload.fill(i, r);
+                    publisher.commit();
+                }
+                publisher.endOfStream();
+            }
             if (!p.awaitCompletion(10, TimeUnit.MINUTES))
             {
                 throw new IllegalStateException("window benchmark did not complete");
             }
-            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            final long elapsedNs = System.nanoTime() - startNs;
             final PipelineMetrics m = p.metrics();
-            if (counted[0] + m.stages().get(0).lateRecordsDropped() != events)
+            final long late = m.stages().get(0).lateRecordsDropped();
+            if (counted[0] + late != events)
             {
-                throw new IllegalStateException("rows account for " + counted[0] + " events + " +
-                    m.stages().get(0).lateRecordsDropped() + " late, expected " + events);
+                throw new IllegalStateException("rows account for " + counted[0] + " events + " + late +
+                    " late, expected " + events);
             }
-            System.out.printf("run %d: %.2f M events/s (%.2f s), %,d window rows emitted, %,d late dropped%n",
-                run, events / seconds / 1e6, seconds, rows[0], m.stages().get(0).lateRecordsDropped());
+            return new Result(events, elapsedNs, rows[0], late);
         }
+    }
+
+    /** @return the median one-way latency of a volatile handed back and forth between two threads, ns. */
+    static double pingPongOneWayNs() throws InterruptedException
+    {
+        final int roundTrips = 200_000;
+        final AtomicLong ball = new AtomicLong();
+        final Thread other = new Thread(() -> {
+            for (long v = 1; v < 2L * roundTrips; v += 2)
+            {
+                while (ball.get() != v)
+                {
+                    Thread.onSpinWait();
+                }
+                ball.set(v + 1);
+            }
+        }, "ping-pong");
+        other.setDaemon(true);
+        other.start();
+        final long[] samples = new long[20];
+        final int perSample = roundTrips / samples.length;
+        long v = 0;
+        for (int s = 0; s < samples.length; s++)
+        {
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < perSample; i++)
+            {
+                ball.set(++v);
+                while (ball.get() != v + 1)
+                {
+                    Thread.onSpinWait();
+                }
+                v++;
+            }
+            samples[s] = (System.nanoTime() - t0) / (2L * perSample);
+        }
+        other.join();
+        java.util.Arrays.sort(samples);
+        return samples[samples.length / 2];
     }
 }

@@ -93,6 +93,43 @@ public abstract class Operator implements Output
     }
 
     /**
+     * @return entries held in this operator's keyed state (e.g. (window, key) pairs, remembered keys), as of its
+     * last stage tick (at most one tick old while running), or -1 if it keeps no keyed state (the default).
+     * Read from any thread; for progress reports.
+     */
+    public long stateRows()
+    {
+        return -1;
+    }
+
+    /**
+     * @return keyed-state entries this operator inserted or updated since it opened (0 without keyed state). Read
+     * from any thread; approximate while running.
+     */
+    public long stateRowsUpdated()
+    {
+        return 0;
+    }
+
+    /**
+     * @return native bytes held by this operator's state, as of its last stage tick (0 without keyed state). Read
+     * from any thread.
+     */
+    public long stateOffHeapBytes()
+    {
+        return 0;
+    }
+
+    /**
+     * @return the event-time range this operator tracks for progress reports, or null (the default) if it does
+     * not assign event time.
+     */
+    public EventTimeRange eventTimeRange()
+    {
+        return null;
+    }
+
+    /**
      * @return true if this operator holds state that a checkpoint must capture; it then implements
      * {@link #snapshotState} and {@link #restoreState}. False (the default) for stateless operators.
      */

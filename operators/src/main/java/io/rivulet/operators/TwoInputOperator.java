@@ -203,6 +203,31 @@ public abstract class TwoInputOperator
     }
 
     /**
+     * @return entries held in this operator's state (e.g. buffered records), as of its last stage tick, or -1 if
+     * it keeps none (the default). Read from any thread; for progress reports.
+     */
+    public long stateRows()
+    {
+        return -1;
+    }
+
+    /**
+     * @return state entries inserted or updated since it opened (0 by default). Read from any thread.
+     */
+    public long stateRowsUpdated()
+    {
+        return 0;
+    }
+
+    /**
+     * @return native bytes held by its state, as of its last stage tick (0 by default). Read from any thread.
+     */
+    public long stateOffHeapBytes()
+    {
+        return 0;
+    }
+
+    /**
      * Releases resources after the last record; the default does nothing.
      */
     public void close()

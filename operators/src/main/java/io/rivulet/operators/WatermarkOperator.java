@@ -32,6 +32,7 @@ final class WatermarkOperator extends Operator
     private final boolean processingTime;
     private final String description;
     private final OperatorSnapshotHeader snapshotHeader;
+    private final EventTimeRange eventTimeRange = new EventTimeRange();
     private long emittedMs = Long.MIN_VALUE;
 
     /**
@@ -70,7 +71,9 @@ final class WatermarkOperator extends Operator
         {
             record.setLong(timeField, System.currentTimeMillis());
         }
-        strategy.onEvent(record.getLong(timeField));
+        final long eventTimeMs = record.getLong(timeField);
+        strategy.onEvent(eventTimeMs);
+        eventTimeRange.observe(eventTimeMs);
         output().onRecord(record);
         emitIfAdvanced();
     }
@@ -135,6 +138,12 @@ final class WatermarkOperator extends Operator
                 "other times; use withWatermark(column, delay) over an event-time column");
         }
         strategy.requireDeterminism();
+    }
+
+    @Override
+    public EventTimeRange eventTimeRange()
+    {
+        return eventTimeRange;
     }
 
     @Override

@@ -23,7 +23,8 @@ import static io.rivulet.operators.Expr.col;
 
 /**
  * The main job on embedded defaults: a generated trade stream at a fixed rate through a fused
- * where -> select -> filter chain, a few rows printed, then latency percentiles and throughput.
+ * where -> select -> filter chain, a few rows printed, a progress line per second, then latency percentiles and
+ * throughput.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the demo pipeline: generated trades -> where -> select -> filter -> console.")
@@ -44,6 +45,10 @@ final class DemoCommand implements Callable<Integer>
         defaultValue = "BACKOFF")
     WaitMode waitMode;
 
+    @Option(names = "--progress-ms", description = "Print a progress report every this many ms, 0 for none " +
+        "(default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    long progressMs;
+
     @Override
     public Integer call()
     {
@@ -54,6 +59,11 @@ final class DemoCommand implements Callable<Integer>
         if (seconds <= 0 || seconds > 3600)
         {
             throw new IllegalArgumentException("--seconds must be 1 to 3600, got " + seconds);
+        }
+        if (progressMs < 0)
+        {
+            throw new IllegalArgumentException("--progress-ms must be >= 0 (0 = no progress reports), got " +
+                progressMs);
         }
         if (rows < 0)
         {
@@ -87,7 +97,12 @@ final class DemoCommand implements Callable<Integer>
             .to(Sinks.console(System.out, rows))
             .name("demo")
             .waitMode(waitMode)
+            .progressInterval(progressMs)
             .build();
+        if (progressMs > 0)
+        {
+            pipeline.addProgressListener(System.out::println); // one line per report, on the progress thread
+        }
 
         System.out.println("Rivulet demo: " + count + " generated trades at " + ratePerSecond + "/s for " + seconds +
             " s, wait mode " + waitMode);

@@ -4,6 +4,7 @@ import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.operators.internal.state.OperatorSnapshotHeader;
+import io.rivulet.operators.internal.state.StateGauges;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
@@ -59,6 +60,7 @@ final class DeduplicateOperator extends Operator
     private final AtomicLong duplicatesDropped = new AtomicLong();
     private final AtomicLong lateDropped = new AtomicLong();
     private final AtomicLong lateRouted = new AtomicLong();
+    private final StateGauges stateGauges = new StateGauges();
     private final Output lateOutput;
     private final String description;
     private final OperatorSnapshotHeader snapshotHeader;
@@ -128,6 +130,7 @@ final class DeduplicateOperator extends Operator
         // new key, or a remembered one whose expiry the watermark reached but no sweep removed yet
         final long expiryMs = KeyColumns.saturatedAdd(timeMs, horizonMs);
         values.putLong(offset, expiryMs);
+        stateGauges.rowUpdated();
         if (inserted)
         {
             insertsSinceSweep++;
@@ -159,6 +162,7 @@ final class DeduplicateOperator extends Operator
     @Override
     public void onEndOfStream()
     {
+        stateGauges.publish(table.size(), table.memoryBytes());
         if (lateOutput != null)
         {
             lateOutput.onEndOfStream();
@@ -222,6 +226,31 @@ final class DeduplicateOperator extends Operator
         return lateRouted.get();
     }
 
+    @Override
+    public void onProcessingTime(final long nowMs)
+    {
+        stateGauges.publish(table.size(), table.memoryBytes());
+        output().onProcessingTime(nowMs);
+    }
+
+    @Override
+    public long stateRows()
+    {
+        return stateGauges.rows();
+    }
+
+    @Override
+    public long stateRowsUpdated()
+    {
+        return stateGauges.rowsUpdated();
+    }
+
+    @Override
+    public long stateOffHeapBytes()
+    {
+        return stateGauges.offHeapBytes();
+    }
+
     /**
      * @return keys held in state, including expired ones not yet swept.
      */
@@ -259,6 +288,7 @@ final class DeduplicateOperator extends Operator
         {
             table = new OffHeapHashTable(keys.lengthBytes(), 8, INITIAL_CAPACITY, 0.6f);
         }
+        stateGauges.publish(table.size(), table.memoryBytes());
     }
 
     @Override
@@ -301,6 +331,7 @@ final class DeduplicateOperator extends Operator
         {
             table.close();
         }
+        stateGauges.publish(0, 0);
     }
 
     @Override

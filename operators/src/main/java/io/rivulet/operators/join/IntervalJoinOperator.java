@@ -4,6 +4,7 @@ import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.operators.internal.state.OperatorSnapshotHeader;
+import io.rivulet.operators.internal.state.StateGauges;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -98,6 +99,7 @@ final class IntervalJoinOperator extends TwoInputOperator
     private final RecordFlyweight row;
     private final DeadChainSweep deadChainSweep = new DeadChainSweep();
     private final AtomicLong lateDropped = new AtomicLong();
+    private final StateGauges stateGauges = new StateGauges();
     private final String description;
     private final OperatorSnapshotHeader snapshotHeader;
 
@@ -295,6 +297,7 @@ final class IntervalJoinOperator extends TwoInputOperator
         final UnsafeBuffer values = index.valueBuffer();
         final long prev = index.wasInserted() ? RecordLogDescriptor.NO_ENTRY : values.getLong(indexOffset);
         values.putLong(indexOffset, log.append(record.buffer(), record.offset(), expiryMs, prev));
+        stateGauges.rowUpdated();
     }
 
     private void emit(final DirectBuffer leftBuffer, final int leftOffset, final DirectBuffer rightBuffer,
@@ -486,6 +489,38 @@ final class IntervalJoinOperator extends TwoInputOperator
             leftIndex = new OffHeapHashTable(keyLengthBytes, 8, INITIAL_CAPACITY, 0.6f);
             rightIndex = new OffHeapHashTable(keyLengthBytes, 8, INITIAL_CAPACITY, 0.6f);
         }
+        publishStateGauges();
+    }
+
+    @Override
+    protected void onProcessingTime(final long nowMs)
+    {
+        publishStateGauges();
+        super.onProcessingTime(nowMs);
+    }
+
+    private void publishStateGauges()
+    {
+        stateGauges.publish(leftLog.size() + rightLog.size(), leftLog.memoryBytes() + rightLog.memoryBytes() +
+            leftIndex.memoryBytes() + rightIndex.memoryBytes());
+    }
+
+    @Override
+    public long stateRows()
+    {
+        return stateGauges.rows();
+    }
+
+    @Override
+    public long stateRowsUpdated()
+    {
+        return stateGauges.rowsUpdated();
+    }
+
+    @Override
+    public long stateOffHeapBytes()
+    {
+        return stateGauges.offHeapBytes();
     }
 
     @Override
@@ -533,6 +568,7 @@ final class IntervalJoinOperator extends TwoInputOperator
             leftIndex.close();
             rightIndex.close();
         }
+        stateGauges.publish(0, 0);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
 import io.rivulet.operators.internal.state.OperatorSnapshotHeader;
+import io.rivulet.operators.internal.state.StateGauges;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
@@ -44,6 +45,7 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     private OffHeapHashTable keysById;
     private final TimerQueue timers = new TimerQueue();
     private final TimerQueue processingTimers = new TimerQueue();
+    private final StateGauges stateGauges = new StateGauges();
     private final TimerHandler processingTimerHandler = (timestampMs, keyId) -> fire(timestampMs, keyId, true);
     private final UnsafeBuffer keyScratch;
     private final RecordFlyweight key;
@@ -118,6 +120,7 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
             states = new OffHeapHashTable(keyLength, ID_LENGTH + stateLength, 1024, 0.6f);
             keysById = new OffHeapHashTable(ID_LENGTH, keyLength, 1024, 0.6f);
         }
+        publishStateGauges();
     }
 
     @Override
@@ -144,6 +147,7 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
         {
             currentKeyId = values.getLong(value);
         }
+        stateGauges.rowUpdated(); // the function may update the key's state: counted as an update
         state.wrap(values, value + ID_LENGTH);
         output.ingestTimeNs(record.ingestTimeNs());
         function.processRecord(record, this);
@@ -166,6 +170,7 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     {
         watermarkMs = Long.MAX_VALUE;
         timers.advanceTo(Long.MAX_VALUE, this);
+        publishStateGauges();
         output().onEndOfStream();
     }
 
@@ -173,6 +178,7 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     public void onProcessingTime(final long nowMs)
     {
         processingTimers.advanceTo(nowMs, processingTimerHandler);
+        publishStateGauges();
         output().onProcessingTime(nowMs);
     }
 
@@ -336,6 +342,30 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
             states.close();
             keysById.close();
         }
+        stateGauges.publish(0, 0);
+    }
+
+    private void publishStateGauges()
+    {
+        stateGauges.publish(states.size(), states.memoryBytes() + keysById.memoryBytes());
+    }
+
+    @Override
+    public long stateRows()
+    {
+        return stateGauges.rows();
+    }
+
+    @Override
+    public long stateRowsUpdated()
+    {
+        return stateGauges.rowsUpdated();
+    }
+
+    @Override
+    public long stateOffHeapBytes()
+    {
+        return stateGauges.offHeapBytes();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.rivulet.operators.Operator;
 import io.rivulet.operators.OperatorStateException;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.internal.state.OffHeapHashTable;
+import io.rivulet.operators.internal.state.StateGauges;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
@@ -89,6 +90,8 @@ abstract class EventTimeAggregateOperator extends Operator
 
     /** Version of the layout {@link #snapshotState} writes; bump it when that layout changes. */
     private static final int SNAPSHOT_VERSION = 1;
+    /** For progress reports: entries, updates and bytes of the keyed state. */
+    final StateGauges stateGauges = new StateGauges();
 
     /**
      * @param keyPrefixBytes bytes the subclass puts before the group key in the state key.
@@ -249,6 +252,7 @@ abstract class EventTimeAggregateOperator extends Operator
             fireStep(recordsWhileFiring == recordsAtLastTick ? Integer.MAX_VALUE : FIRE_BUDGET_UNITS);
             recordsAtLastTick = recordsWhileFiring;
         }
+        publishStateGauges();
         output().onProcessingTime(nowMs);
     }
 
@@ -284,6 +288,7 @@ abstract class EventTimeAggregateOperator extends Operator
             }
             fireStep(Integer.MAX_VALUE);
         }
+        publishStateGauges();
         if (lateOutput != null)
         {
             lateOutput.onEndOfStream();
@@ -408,6 +413,12 @@ abstract class EventTimeAggregateOperator extends Operator
         return 0;
     }
 
+    /**
+     * Publishes the state's entry count and native bytes to {@link #stateGauges}: on each stage tick and at end of
+     * stream (a walk over the open windows' tables, not over their entries).
+     */
+    abstract void publishStateGauges();
+
     /** Emits every row of the state (complete mode). */
     abstract void emitAll();
 
@@ -526,6 +537,24 @@ abstract class EventTimeAggregateOperator extends Operator
     public final long lateRecordsRouted()
     {
         return lateRouted.get();
+    }
+
+    @Override
+    public final long stateRows()
+    {
+        return stateGauges.rows();
+    }
+
+    @Override
+    public final long stateRowsUpdated()
+    {
+        return stateGauges.rowsUpdated();
+    }
+
+    @Override
+    public final long stateOffHeapBytes()
+    {
+        return stateGauges.offHeapBytes();
     }
 
     @Override

@@ -59,6 +59,18 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
             ids = newTable(8, stateKeyLengthBytes, INITIAL_CAPACITY);
             sessions = newTable(16, sessionLength, INITIAL_CAPACITY);
         }
+        publishStateGauges();
+    }
+
+    @Override
+    void publishStateGauges()
+    {
+        if (keys == null)
+        {
+            stateGauges.publish(0, 0);
+            return;
+        }
+        stateGauges.publish(sessions.size(), keys.memoryBytes() + ids.memoryBytes() + sessions.memoryBytes());
     }
 
     private int findSession(final long id, final int index)
@@ -126,6 +138,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
             sessionBuffer.putLong(s + END, newEnd);
             layout.init(sessionBuffer, s + ACC);
             layout.accumulate(sessionBuffer, s + ACC, record);
+            stateGauges.rowUpdated();
             keys.valueBuffer().putLong(keyEntry + 8, n + 1);
             windowOpened(newEnd, id);
             if (mode == OutputMode.UPDATE)
@@ -160,6 +173,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         sessionBuffer.putLong(t + START, hullStart);
         sessionBuffer.putLong(t + END, hullEnd);
         layout.accumulate(sessionBuffer, t + ACC, record);
+        stateGauges.rowUpdated();
         keys.valueBuffer().putLong(keyEntry + 8, n);
         if (hullEnd != oldEnd)
         {
@@ -289,5 +303,6 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
             ids = null;
             sessions = null;
         }
+        publishStateGauges();
     }
 }

@@ -106,6 +106,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
             }
         }
         layout.accumulate(values, offset, record);
+        stateGauges.rowUpdated();
         if (mode == OutputMode.UPDATE)
         {
             emit(startMs, endMs, key, 0, values, offset, record.ingestTimeNs());
@@ -313,6 +314,28 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     }
 
     @Override
+    void publishStateGauges()
+    {
+        long rows = 0;
+        long bytes = 0;
+        if (closing != null)
+        {
+            rows += closing.size();
+            bytes += closing.memoryBytes();
+        }
+        for (final OffHeapHashTable table : openWindows.values()) // Agrona reuses the iterator: no allocation
+        {
+            rows += table.size();
+            bytes += table.memoryBytes();
+        }
+        for (int i = 0; i < pooled; i++)
+        {
+            bytes += pool[i].memoryBytes();
+        }
+        stateGauges.publish(rows, bytes);
+    }
+
+    @Override
     public void close()
     {
         if (closing != null)
@@ -331,6 +354,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
             pool[i].close();
         }
         pooled = 0;
+        stateGauges.publish(0, 0);
     }
 
     private final class RowEmitter implements OffHeapHashTable.EntryConsumer

@@ -58,9 +58,7 @@ public final class WaitStrategies
             case YIELDING:
                 return new DeadlineSpinWaitStrategy(true, timeoutNs);
             case BACKOFF:
-                return new PhasedBackoffWaitStrategy(
-                    WaitMode.BACKOFF_SPIN_US, WaitMode.BACKOFF_YIELD_US, TimeUnit.MICROSECONDS,
-                    new LiteTimeoutBlockingWaitStrategy(timeoutNs, TimeUnit.NANOSECONDS));
+                return new QuietBackoffWaitStrategy(WaitMode.BACKOFF_SPIN_US, WaitMode.BACKOFF_YIELD_US, timeoutNs);
             default:
                 return new LiteTimeoutBlockingWaitStrategy(timeoutNs, TimeUnit.NANOSECONDS);
         }
