@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   offer(K, v) -- key index: K -> seq q --+    ... [q: K v1->v2 PENDING] [m: WM] ...     take(s): CAS PENDING
  *     q pending, after the last barrier?   |        ^ overwritten in place                -> TAKEN, then read in
  *       CAS PENDING -> WRITING, copy,  <---+                                              place, release s
- *       release PENDING                         state per slot: PENDING | WRITING | TAKEN
+ *       release PENDING                         state in each slot's header: PENDING | WRITING | TAKEN
  *     else claim a new slot (first-pending FIFO position = the sequence), index K -> it
  * </pre>
- * <b>Why it cannot tear or lose a value.</b> A slot's state word decides who owns its bytes: the producer
+ * <b>Why it cannot tear or lose a value.</b> A slot's state word ({@link SlotDescriptor#STATE_OFFSET}, in the
+ * header the consumer reads anyway, so taking a slot costs no cache line of its own) decides who owns its bytes: the producer
  * overwrites only after winning {@code PENDING -> WRITING}; the consumer reads only after winning
  * {@code PENDING -> TAKEN} (it spins while the producer is mid-copy, a record's {@code memcpy}). A producer that
  * loses (the slot is {@code TAKEN}) appends a new slot instead, so a value is never written into a slot the
@@ -49,16 +50,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SlotConflator
 {
+    /** The consumer owns the slot; 0, so a taken slot reads as source id 0 (see {@link SlotDescriptor#STATE_OFFSET}). */
+    static final int TAKEN = 0;
+    /** Published, not taken: the producer may overwrite it. */
     static final int PENDING = 1;
+    /** The producer is overwriting it; the consumer waits. */
     static final int WRITING = 2;
-    static final int TAKEN = 3;
 
     private static final long EMPTY = -1;
     private static final int TAKE_SPINS = 1_000;
 
     private final SlotRing ring;
     private final UnsafeBuffer slots;
-    private final UnsafeBuffer states;
     private final UnsafeBuffer index;
     private final int[] slotHashes;
     private final int ringMask;
@@ -93,7 +96,6 @@ public final class SlotConflator
         this.recordLengthBytes = ring.recordLengthBytes();
         this.keyOffsets = keyOffsets.clone();
         this.keyLengths = keyLengths.clone();
-        this.states = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ring.capacity() * Integer.BYTES, 64));
         // at most one entry per slot: twice the slots keeps linear probing short
         final int tableCapacity = ring.capacity() * 2;
         this.tableMask = tableCapacity - 1;
@@ -136,12 +138,11 @@ public final class SlotConflator
         }
         final int slotOffset = ring.slotOffset(sequence);
         slots.putInt(slotOffset + SlotDescriptor.TYPE_OFFSET, SlotDescriptor.TYPE_DATA);
-        slots.putInt(slotOffset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
+        slots.putInt(slotOffset + SlotDescriptor.STATE_OFFSET, PENDING); // plain store: publish() is the release
         slots.putLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET, ingestNs);
         slots.putLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET, sourceIndex);
         slots.putBytes(SlotDescriptor.recordOffset(slotOffset), src, srcOffset, recordLengthBytes);
         slotHashes[(int)sequence & ringMask] = hash;
-        states.putInt(stateOffset(sequence), PENDING); // plain store: publish() is the release
         ring.publish(sequence);
         // the key's entry now names its newest slot: the old one (taken, or behind a barrier) stays where it is
         index.putLong(entry >= 0 ? entry : -entry - 1, sequence);
@@ -159,13 +160,12 @@ public final class SlotConflator
     {
         if (watermarkSequence == lastSequence && watermarkSequence >= 0)
         {
-            final int state = stateOffset(watermarkSequence);
-            if (states.compareAndSetInt(state, PENDING, WRITING))
+            final int slotOffset = ring.slotOffset(watermarkSequence);
+            if (acquire(slotOffset + SlotDescriptor.STATE_OFFSET))
             {
-                final int slotOffset = ring.slotOffset(watermarkSequence);
                 slots.putLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
                 slots.putLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET, watermarkMs);
-                states.putIntRelease(state, PENDING);
+                slots.putIntRelease(slotOffset + SlotDescriptor.STATE_OFFSET, PENDING);
                 return true;
             }
         }
@@ -222,9 +222,9 @@ public final class SlotConflator
      */
     boolean take(final long sequence)
     {
-        final int state = stateOffset(sequence);
+        final int state = ring.slotOffset(sequence) + SlotDescriptor.STATE_OFFSET;
         int spins = 0;
-        while (!states.compareAndSetInt(state, PENDING, TAKEN))
+        while (!slots.compareAndSetInt(state, PENDING, TAKEN))
         {
             if (ring.isHalted())
             {
@@ -252,10 +252,9 @@ public final class SlotConflator
         evict(sequence - ring.capacity());
         final int slotOffset = ring.slotOffset(sequence);
         slots.putInt(slotOffset + SlotDescriptor.TYPE_OFFSET, type);
-        slots.putInt(slotOffset + SlotDescriptor.SOURCE_ID_OFFSET, 0);
+        slots.putInt(slotOffset + SlotDescriptor.STATE_OFFSET, PENDING);
         slots.putLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
         slots.putLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET, markerValue);
-        states.putInt(stateOffset(sequence), PENDING);
         ring.publish(sequence);
         return sequence;
     }
@@ -278,17 +277,22 @@ public final class SlotConflator
     private boolean overwrite(final long sequence, final DirectBuffer src, final int srcOffset, final long ingestNs,
         final long sourceIndex)
     {
-        final int state = stateOffset(sequence);
-        if (!states.compareAndSetInt(state, PENDING, WRITING))
+        final int slotOffset = ring.slotOffset(sequence);
+        if (!acquire(slotOffset + SlotDescriptor.STATE_OFFSET))
         {
             return false; // the consumer took it: the new value needs a slot of its own
         }
-        final int slotOffset = ring.slotOffset(sequence);
         slots.putLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET, ingestNs);
         slots.putLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET, sourceIndex);
         slots.putBytes(SlotDescriptor.recordOffset(slotOffset), src, srcOffset, recordLengthBytes);
-        states.putIntRelease(state, PENDING);
+        slots.putIntRelease(slotOffset + SlotDescriptor.STATE_OFFSET, PENDING);
         return true;
+    }
+
+    /** PENDING -> WRITING; a plain read first, so a slot the consumer took costs no exclusive cache line. */
+    private boolean acquire(final int stateOffset)
+    {
+        return slots.getIntVolatile(stateOffset) == PENDING && slots.compareAndSetInt(stateOffset, PENDING, WRITING);
     }
 
     /**
@@ -417,10 +421,5 @@ public final class SlotConflator
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
         return (int)h;
-    }
-
-    private int stateOffset(final long sequence)
-    {
-        return ((int)sequence & ringMask) << 2;
     }
 }
