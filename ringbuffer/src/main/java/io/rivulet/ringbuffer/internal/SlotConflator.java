@@ -2,6 +2,7 @@ package io.rivulet.ringbuffer.internal;
 
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import com.lmax.disruptor.Sequence;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,9 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code PENDING -> TAKEN} (it spins while the producer is mid-copy, a record's {@code memcpy}). A producer that
  * loses (the slot is {@code TAKEN}) appends a new slot instead, so a value is never written into a slot the
  * consumer has already read. The key index (key bytes -> sequence of the key's newest slot) is private to the
- * producer: an open-addressing table of sequences in off-heap memory, keys compared in the ring slots themselves,
- * at most one entry per live slot (an entry is removed when its slot's position is reused), so it never grows
- * past the ring.
+ * producer: an open-addressing table in off-heap memory whose entries hold a copy of the key, so looking a key up
+ * touches no ring slot (no cache line the consumer owns); at most one entry per live slot (an entry is removed
+ * when its slot's position is reused), so it never grows past the ring. A slot the consumer has released (its
+ * sequence, cached by the producer) is not even read: the new value is appended at once.
  * <p>
  * <b>Order and guarantees.</b> The consumer takes slots in sequence order; a key's slot keeps the position its
  * first pending value got, so every key is delivered (no key starves, a hot key cannot take more than one
@@ -57,13 +59,25 @@ public final class SlotConflator
     /** The producer is overwriting it; the consumer waits. */
     static final int WRITING = 2;
 
+    /*
+     * Index entry, entryLength bytes, EMPTY entries have sequence -1:
+     *   0                8          12         16
+     *   +----------------+----------+----------+--------------------------------------+
+     *   | slot sequence  | key hash | (unused) | key bytes (the key columns, packed)  |
+     *   +----------------+----------+----------+--------------------------------------+
+     */
+    private static final int SEQUENCE_OFFSET = 0;
+    private static final int HASH_OFFSET = 8;
+    private static final int KEY_OFFSET = 16;
     private static final long EMPTY = -1;
     private static final int TAKE_SPINS = 1_000;
 
     private final SlotRing ring;
     private final UnsafeBuffer slots;
     private final UnsafeBuffer index;
+    private final int entryLength;
     private final int[] slotHashes;
+    private final boolean[] slotHoldsData;
     private final int ringMask;
     private final int tableMask;
     private final int recordLengthBytes;
@@ -71,6 +85,8 @@ public final class SlotConflator
     private final int[] keyLengths;
     private final AtomicLong conflated = new AtomicLong();
     private final AtomicLong fullWaits = new AtomicLong();
+    private Sequence consumerSequence;
+    private long consumedCache = -1;
     private long lastSequence = -1;
     private long barrierSequence = -1;
     private long watermarkSequence = -1;
@@ -82,6 +98,7 @@ public final class SlotConflator
         {
             throw new IllegalArgumentException("A conflating ring needs one offset and one length per key column");
         }
+        int keyLength = 0;
         for (int i = 0; i < keyOffsets.length; i++)
         {
             if (keyOffsets[i] < 0 || keyLengths[i] <= 0 || keyOffsets[i] + keyLengths[i] > ring.recordLengthBytes())
@@ -89,6 +106,7 @@ public final class SlotConflator
                 throw new IllegalArgumentException("Key column " + i + " (offset " + keyOffsets[i] + ", length " +
                     keyLengths[i] + ") does not fit a record of " + ring.recordLengthBytes() + " bytes");
             }
+            keyLength += keyLengths[i];
         }
         this.ring = ring;
         this.slots = ring.buffer();
@@ -96,12 +114,23 @@ public final class SlotConflator
         this.recordLengthBytes = ring.recordLengthBytes();
         this.keyOffsets = keyOffsets.clone();
         this.keyLengths = keyLengths.clone();
+        this.entryLength = KEY_OFFSET + ((keyLength + 7) & ~7);
         // at most one entry per slot: twice the slots keeps linear probing short
         final int tableCapacity = ring.capacity() * 2;
+        final long tableBytes = (long)tableCapacity * entryLength;
+        if (tableBytes > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("A conflating ring of " + ring.capacity() + " slots with " +
+                keyLength + "-byte keys needs a " + tableBytes + "-byte index, over 2 GiB: use fewer slots");
+        }
         this.tableMask = tableCapacity - 1;
-        this.index = new UnsafeBuffer(BufferUtil.allocateDirectAligned(tableCapacity * Long.BYTES, 64));
-        this.index.setMemory(0, tableCapacity * Long.BYTES, (byte)0xFF); // every entry EMPTY (-1)
+        this.index = new UnsafeBuffer(BufferUtil.allocateDirectAligned((int)tableBytes, 64));
+        for (int pos = 0; pos < tableCapacity; pos++)
+        {
+            index.putLong(pos * entryLength + SEQUENCE_OFFSET, EMPTY);
+        }
         this.slotHashes = new int[ring.capacity()];
+        this.slotHoldsData = new boolean[ring.capacity()];
     }
 
     /**
@@ -120,8 +149,9 @@ public final class SlotConflator
         int entry = find(hash, src, srcOffset);
         if (entry >= 0)
         {
-            final long pending = index.getLong(entry);
-            if (pending > barrierSequence && overwrite(pending, src, srcOffset, ingestNs, sourceIndex))
+            final long pending = index.getLong(entry + SEQUENCE_OFFSET);
+            if (pending > barrierSequence && !released(pending) &&
+                overwrite(pending, src, srcOffset, ingestNs, sourceIndex))
             {
                 conflated.lazySet(conflated.get() + 1);
                 return true;
@@ -142,10 +172,19 @@ public final class SlotConflator
         slots.putLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET, ingestNs);
         slots.putLong(slotOffset + SlotDescriptor.SOURCE_INDEX_OFFSET, sourceIndex);
         slots.putBytes(SlotDescriptor.recordOffset(slotOffset), src, srcOffset, recordLengthBytes);
-        slotHashes[(int)sequence & ringMask] = hash;
+        final int slot = (int)sequence & ringMask;
+        slotHashes[slot] = hash;
+        slotHoldsData[slot] = true;
         ring.publish(sequence);
-        // the key's entry now names its newest slot: the old one (taken, or behind a barrier) stays where it is
-        index.putLong(entry >= 0 ? entry : -entry - 1, sequence);
+        if (entry >= 0)
+        {
+            // the key's entry now names its newest slot: the old one (taken, or behind a barrier) stays where it is
+            index.putLong(entry + SEQUENCE_OFFSET, sequence);
+        }
+        else
+        {
+            insert(-entry - 1, sequence, hash, src, srcOffset);
+        }
         return true;
     }
 
@@ -158,7 +197,7 @@ public final class SlotConflator
      */
     public boolean publishWatermark(final long watermarkMs)
     {
-        if (watermarkSequence == lastSequence && watermarkSequence >= 0)
+        if (watermarkSequence == lastSequence && watermarkSequence >= 0 && !released(watermarkSequence))
         {
             final int slotOffset = ring.slotOffset(watermarkSequence);
             if (acquire(slotOffset + SlotDescriptor.STATE_OFFSET))
@@ -242,6 +281,29 @@ public final class SlotConflator
         return true;
     }
 
+    /**
+     * True if the consumer has released {@code sequence} (so it was taken): decided from a cached copy of the
+     * consumer's sequence, refreshed only when the cache cannot tell, so the common case reads no shared memory.
+     */
+    private boolean released(final long sequence)
+    {
+        if (sequence <= consumedCache)
+        {
+            return true;
+        }
+        Sequence consumer = consumerSequence;
+        if (consumer == null)
+        {
+            consumer = consumerSequence = ring.consumerSequence();
+            if (consumer == null)
+            {
+                return false;
+            }
+        }
+        consumedCache = consumer.get();
+        return sequence <= consumedCache;
+    }
+
     private long appendMarker(final int type, final long markerValue)
     {
         final long sequence = claim();
@@ -250,6 +312,7 @@ public final class SlotConflator
             return SlotRing.HALTED;
         }
         evict(sequence - ring.capacity());
+        slotHoldsData[(int)sequence & ringMask] = false;
         final int slotOffset = ring.slotOffset(sequence);
         slots.putInt(slotOffset + SlotDescriptor.TYPE_OFFSET, type);
         slots.putInt(slotOffset + SlotDescriptor.STATE_OFFSET, PENDING);
@@ -303,25 +366,22 @@ public final class SlotConflator
      */
     private boolean evict(final long oldSequence)
     {
-        if (oldSequence < 0)
+        if (oldSequence < 0 || !slotHoldsData[(int)oldSequence & ringMask])
         {
             return false;
         }
-        final int slot = (int)oldSequence & ringMask;
-        if (slots.getInt(ring.slotOffset(oldSequence) + SlotDescriptor.TYPE_OFFSET) != SlotDescriptor.TYPE_DATA)
-        {
-            return false;
-        }
+        final UnsafeBuffer index = this.index;
         final int tableMask = this.tableMask;
-        int pos = slotHashes[slot] & tableMask;
+        final int entryLength = this.entryLength;
+        int pos = slotHashes[(int)oldSequence & ringMask] & tableMask;
         while (true)
         {
-            final long entry = index.getLong(pos << 3);
-            if (entry == EMPTY)
+            final long sequence = index.getLong(pos * entryLength + SEQUENCE_OFFSET);
+            if (sequence == EMPTY)
             {
                 return false; // the key's entry moved on to a newer slot
             }
-            if (entry == oldSequence)
+            if (sequence == oldSequence)
             {
                 break;
             }
@@ -332,18 +392,18 @@ public final class SlotConflator
         while (true)
         {
             next = (next + 1) & tableMask;
-            final long entry = index.getLong(next << 3);
-            if (entry == EMPTY)
+            final int nextOffset = next * entryLength;
+            if (index.getLong(nextOffset + SEQUENCE_OFFSET) == EMPTY)
             {
-                index.putLong(hole << 3, EMPTY);
+                index.putLong(hole * entryLength + SEQUENCE_OFFSET, EMPTY);
                 return true;
             }
-            final int home = slotHashes[(int)entry & ringMask] & tableMask;
+            final int home = index.getInt(nextOffset + HASH_OFFSET) & tableMask;
             // an entry may fill the hole only if its home is not cyclically within (hole, next]
             final boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
             if (!stays)
             {
-                index.putLong(hole << 3, entry);
+                index.putBytes(hole * entryLength, index, nextOffset, entryLength);
                 hole = next;
             }
         }
@@ -355,43 +415,56 @@ public final class SlotConflator
      */
     private int find(final int hash, final DirectBuffer src, final int srcOffset)
     {
+        final UnsafeBuffer index = this.index;
         final int tableMask = this.tableMask;
+        final int entryLength = this.entryLength;
         int pos = hash & tableMask;
         while (true)
         {
-            final long entry = index.getLong(pos << 3);
-            if (entry == EMPTY)
+            final int entry = pos * entryLength;
+            if (index.getLong(entry + SEQUENCE_OFFSET) == EMPTY)
             {
-                return -(pos << 3) - 1;
+                return -entry - 1;
             }
-            final int slot = (int)entry & ringMask;
-            if (slotHashes[slot] == hash &&
-                keyEquals(src, srcOffset, SlotDescriptor.recordOffset(ring.slotOffset(entry))))
+            if (index.getInt(entry + HASH_OFFSET) == hash && keyEquals(src, srcOffset, entry + KEY_OFFSET))
             {
-                return pos << 3;
+                return entry;
             }
             pos = (pos + 1) & tableMask;
         }
     }
 
-    private boolean keyEquals(final DirectBuffer src, final int srcOffset, final int recordOffset)
+    private void insert(final int entry, final long sequence, final int hash, final DirectBuffer src,
+        final int srcOffset)
     {
-        final UnsafeBuffer slots = this.slots;
+        index.putLong(entry + SEQUENCE_OFFSET, sequence);
+        index.putInt(entry + HASH_OFFSET, hash);
+        int packed = entry + KEY_OFFSET;
+        for (int c = 0; c < keyOffsets.length; c++)
+        {
+            index.putBytes(packed, src, srcOffset + keyOffsets[c], keyLengths[c]);
+            packed += keyLengths[c];
+        }
+    }
+
+    private boolean keyEquals(final DirectBuffer src, final int srcOffset, final int packedKey)
+    {
+        final UnsafeBuffer index = this.index;
+        int b = packedKey;
         for (int c = 0; c < keyOffsets.length; c++)
         {
             int a = srcOffset + keyOffsets[c];
-            int b = recordOffset + keyOffsets[c];
             int left = keyLengths[c];
             for (; left >= 8; left -= 8, a += 8, b += 8)
             {
-                if (src.getLong(a) != slots.getLong(b))
+                if (src.getLong(a) != index.getLong(b))
                 {
                     return false;
                 }
             }
             for (; left > 0; left--, a++, b++)
             {
-                if (src.getByte(a) != slots.getByte(b))
+                if (src.getByte(a) != index.getByte(b))
                 {
                     return false;
                 }

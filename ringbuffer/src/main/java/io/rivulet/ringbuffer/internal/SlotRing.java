@@ -154,6 +154,15 @@ public final class SlotRing
     }
 
     /**
+     * @return the consumer's sequence (the last slot it released), or null before {@link #consumer()}.
+     */
+    Sequence consumerSequence()
+    {
+        final Consumer c = consumer;
+        return c == null ? null : c.sequence;
+    }
+
+    /**
      * @return the conflator that writes this ring, or null for a plain ring.
      */
     public SlotConflator conflator()
