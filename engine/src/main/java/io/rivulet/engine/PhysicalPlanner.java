@@ -3,6 +3,7 @@ package io.rivulet.engine;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
+import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.internal.SlotRing;
 import io.rivulet.ringbuffer.WaitMode;
@@ -99,8 +100,7 @@ final class PhysicalPlanner
         {
             final RecordStream.StagePlan stage = stages.get(i);
             final boolean last = i == stages.size() - 1;
-            final SlotRing next = last ? null :
-                SlotRing.create(ringCapacity, stages.get(i + 1).inputSchema.recordLengthBytes(), waitMode, false, tickNs);
+            final SlotRing next = last ? null : ring(stages.get(i + 1), ringCapacity, waitMode, tickNs);
             final Output tail = last ? plan.sinkOutput : new RingOutput(next);
             final Output chainHead = fuse(stage.operators, tail, plan);
             final List<Operator> fused = new ArrayList<>(stage.operators);
@@ -150,7 +150,8 @@ final class PhysicalPlanner
                 errorPolicy));
             planText.append("  ring[").append(ringCapacity).append(" x ").append(input.slotLength())
                 .append("B, ").append(waitMode).append(input == plan.rings.get(0) && sources.size() > 1 ?
-                ", " + sources.size() + " producers" : "").append("]\n  ").append(stageName).append(": ")
+                ", " + sources.size() + " producers" : "").append(conflation(stage)).append("]\n  ")
+                .append(stageName).append(": ")
                 .append(chain).append('\n');
             if (next != null)
             {
@@ -189,6 +190,12 @@ final class PhysicalPlanner
         final List<Operator> all = new ArrayList<>();
         for (final RecordStream.StagePlan stage : logical.stages)
         {
+            if (stage.conflateKeys != null)
+            {
+                throw new IllegalStateException(prefix + "conflateBy drops values depending on how fast the " +
+                    "consumer runs, which a replay does not reproduce; conflate after the exactly-once output " +
+                    "(e.g. in a second pipeline reading the output journal), or drop checkpointLocation.");
+            }
             all.addAll(stage.operators);
         }
         for (final List<Operator> chain : logical.inputChains)
@@ -237,6 +244,40 @@ final class PhysicalPlanner
         }
         plan.text = plan.text + "\ncheckpoints: " + settings.dir + (recovery.restored ? ", restored epoch " +
             recovery.epoch : ", new") + " (exactly-once)";
+    }
+
+    /** The ring feeding {@code stage}: conflating if the stage starts at a {@code conflateBy}. */
+    private static SlotRing ring(final RecordStream.StagePlan stage, final int ringCapacity, final WaitMode waitMode,
+        final long tickNs)
+    {
+        final int recordLength = stage.inputSchema.recordLengthBytes();
+        final Field[] keys = stage.conflateKeys;
+        if (keys == null)
+        {
+            return SlotRing.create(ringCapacity, recordLength, waitMode, false, tickNs);
+        }
+        final int[] offsets = new int[keys.length];
+        final int[] lengths = new int[keys.length];
+        for (int k = 0; k < keys.length; k++)
+        {
+            offsets[k] = keys[k].offset();
+            lengths[k] = keys[k].lengthBytes();
+        }
+        return SlotRing.createConflating(ringCapacity, recordLength, waitMode, tickNs, offsets, lengths);
+    }
+
+    private static String conflation(final RecordStream.StagePlan stage)
+    {
+        if (stage.conflateKeys == null)
+        {
+            return "";
+        }
+        final StringBuilder text = new StringBuilder(", conflating by ");
+        for (int k = 0; k < stage.conflateKeys.length; k++)
+        {
+            text.append(k == 0 ? "" : ", ").append(stage.conflateKeys[k].name());
+        }
+        return text.toString();
     }
 
     private static Output fuse(final List<Operator> operators, final Output tail, final PhysicalPlan plan)

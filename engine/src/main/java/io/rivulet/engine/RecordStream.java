@@ -12,11 +12,14 @@ import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.Field;
+import io.rivulet.ringbuffer.FieldType;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -288,8 +291,8 @@ public final class RecordStream
         {
             if (side.definition.source == null || side.definition.stages.size() != 1)
             {
-                throw new SchemaException("join: each side must come straight from a source (no async() or " +
-                    "join before it); " + (side == this ? "the left" : "the right") + " side does not");
+                throw new SchemaException("join: each side must come straight from a source (no async(), " +
+                    "conflateBy() or join before it); " + (side == this ? "the left" : "the right") + " side does not");
             }
         }
         final TwoInputOperator operator = factory.apply(schema, other.schema);
@@ -416,6 +419,86 @@ public final class RecordStream
         use("async()");
         definition.stages.add(new StagePlan(schema));
         return new RecordStream(definition, schema, eventTimeBy);
+    }
+
+    /**
+     * Ends the current stage here, as {@link #async()} does, behind a <b>conflating</b> ring: for a consumer that
+     * only needs the newest value per key (the latest quote per symbol). When what follows (the next stage, its
+     * sink) falls behind, a record replaces its key's pending value instead of waiting for room, so the stage
+     * before never waits on a slow consumer; when it keeps up, every record passes. LMAX's coalescing ring
+     * buffer, for binary records.
+     * <pre>
+     *   quotes.conflateBy("sym").to(slowSink)   // the sink sees each symbol's newest quote, never a backlog
+     * </pre>
+     * Guarantees:
+     * <ul>
+     *   <li>the last value of each key is always delivered: nothing after it is lost;</li>
+     *   <li>order holds within a key: an older value never arrives after a newer one;</li>
+     *   <li>no key starves: a key's pending value keeps the place its first pending value took, in first-pending
+     *   order, and a hot key holds at most one place;</li>
+     *   <li>skipped: only values of a key that a newer value of the same key replaced while they were pending
+     *   (published, not yet taken by the consumer);</li>
+     *   <li>markers: end of stream and epochs arrive after every record offered before them, and no record
+     *   offered after one replaces a value from before it; watermarks arrive after every record pending before
+     *   them, but a newer value may replace its key's value from before a watermark (it then arrives before that
+     *   watermark; it was offered after it, so an on-time record stays on time), and watermarks queued back to
+     *   back coalesce into the newest.</li>
+     * </ul>
+     * The ring has the pipeline's {@link PipelineBuilder#ringCapacity ring capacity}; the stage before it never
+     * waits as long as that is at least twice the number of distinct keys pending at once, plus 4 (a watermark
+     * may sit between two new keys). Beyond that it waits for room, as at a plain ring: nothing is dropped.
+     * Per record: one hash of the key columns, one probe of an off-heap index, one copy; no allocation, no locks
+     * (a compare-and-set per slot decides whether the producer or the consumer owns it).
+     *
+     * @param keyColumns columns identifying a key, e.g. {@code "sym"}: any fixed-width type but FLOAT64; keys
+     *                   compare by their bytes.
+     * @return the stream after this step, in a new stage.
+     * @throws SchemaException if no key column is given, one is not in the stream, listed twice, or FLOAT64.
+     */
+    public RecordStream conflateBy(final String... keyColumns)
+    {
+        checkUnused();
+        final Field[] keys = conflationKeys(keyColumns);
+        use("conflateBy(...)");
+        definition.stages.add(new StagePlan(schema, keys));
+        return new RecordStream(definition, schema, eventTimeBy);
+    }
+
+    private Field[] conflationKeys(final String[] keyColumns)
+    {
+        if (keyColumns == null || keyColumns.length == 0)
+        {
+            throw new SchemaException("conflateBy needs at least one key column, e.g. conflateBy(\"sym\"); " +
+                "the stream has " + schema.fields());
+        }
+        final Set<String> seen = new HashSet<>();
+        final Field[] keys = new Field[keyColumns.length];
+        for (int i = 0; i < keyColumns.length; i++)
+        {
+            final String name = keyColumns[i];
+            if (name == null)
+            {
+                throw new SchemaException("conflateBy: key column #" + (i + 1) + " is null");
+            }
+            if (!seen.add(name))
+            {
+                throw new SchemaException("conflateBy: key column '" + name + "' is listed twice");
+            }
+            if (!schema.hasField(name))
+            {
+                throw new SchemaException("conflateBy: key column '" + name + "' is not in the stream; it has " +
+                    schema.fields() + " (conflate after the step that produces it, or name another column)");
+            }
+            final Field field = schema.field(name);
+            if (field.type() == FieldType.FLOAT64)
+            {
+                throw new SchemaException("conflateBy: key column '" + name + "' is FLOAT64, which cannot key " +
+                    "conflation (0.0 and -0.0 would be two keys, every NaN pattern another): key by a SYMBOL, " +
+                    "integer, TIMESTAMP, DECIMAL or BOOLEAN column");
+            }
+            keys[i] = field;
+        }
+        return keys;
     }
 
     /**
@@ -572,15 +655,25 @@ public final class RecordStream
         }
     }
 
-    /** Operators fused on one stage thread, and the schema of the ring that feeds them. */
+    /**
+     * Operators fused on one stage thread, the schema of the ring that feeds them, and, if that ring conflates
+     * ({@link #conflateBy}), its key columns.
+     */
     static final class StagePlan
     {
         final Schema inputSchema;
+        final Field[] conflateKeys;
         final List<Operator> operators = new ArrayList<>();
 
         StagePlan(final Schema inputSchema)
         {
+            this(inputSchema, null);
+        }
+
+        StagePlan(final Schema inputSchema, final Field[] conflateKeys)
+        {
             this.inputSchema = inputSchema;
+            this.conflateKeys = conflateKeys;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.rivulet.engine;
 
 import io.rivulet.operators.Output;
 import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.internal.SlotConflator;
 import io.rivulet.ringbuffer.internal.SlotDescriptor;
 import io.rivulet.ringbuffer.internal.SlotRing;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -10,11 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The end of a stage's chain at an async boundary: copies each record (and marker) into the next stage's
- * ring, keeping its ingest time. Waits while that ring is full; allocation-free.
+ * ring, keeping its ingest time. Waits while that ring is full; allocation-free. At a conflating boundary
+ * ({@link RecordStream#conflateBy}) the ring's {@link SlotConflator} takes the records and markers instead: a
+ * record replaces its key's pending value, and the stage waits only if the ring has no room for a new key.
  */
 final class RingOutput implements Output
 {
     private final SlotRing ring;
+    private final SlotConflator conflator;
     private final UnsafeBuffer buffer;
     private final int recordLength;
     private final AtomicLong recordsOut = new AtomicLong();
@@ -23,6 +27,7 @@ final class RingOutput implements Output
     RingOutput(final SlotRing ring)
     {
         this.ring = ring;
+        this.conflator = ring.conflator();
         this.buffer = ring.buffer();
         this.recordLength = ring.recordLengthBytes();
     }
@@ -30,6 +35,14 @@ final class RingOutput implements Output
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        if (conflator != null)
+        {
+            if (conflator.offer(record.buffer(), record.offset(), record.ingestTimeNs(), record.sourceIndex()))
+            {
+                recordsOut.lazySet(recordsOut.get() + 1);
+            }
+            return;
+        }
         final long sequence = ring.claim();
         if (sequence == SlotRing.HALTED)
         {
@@ -49,19 +62,40 @@ final class RingOutput implements Output
     public void onWatermark(final long watermarkMs)
     {
         lastWatermarkMs.lazySet(watermarkMs);
+        if (conflator != null)
+        {
+            conflator.publishWatermark(watermarkMs);
+            return;
+        }
         ring.publishMarker(SlotDescriptor.TYPE_WATERMARK, 0, watermarkMs);
     }
 
     @Override
     public void onEpoch(final long epochId)
     {
+        if (conflator != null)
+        {
+            conflator.publishBarrier(SlotDescriptor.TYPE_EPOCH, epochId);
+            return;
+        }
         ring.publishMarker(SlotDescriptor.TYPE_EPOCH, 0, epochId);
     }
 
     @Override
     public void onEndOfStream()
     {
+        if (conflator != null)
+        {
+            conflator.publishBarrier(SlotDescriptor.TYPE_END_OF_STREAM, 0);
+            return;
+        }
         ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0);
+    }
+
+    /** @return records that replaced their key's pending value at a conflating boundary (0 for a plain ring). */
+    long recordsConflated()
+    {
+        return conflator == null ? 0 : conflator.conflated();
     }
 
     long recordsOut()

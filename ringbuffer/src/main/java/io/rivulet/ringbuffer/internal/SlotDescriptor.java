@@ -36,6 +36,12 @@ public final class SlotDescriptor
     public static final int TYPE_OFFSET = 0;
     /** Offset of the int32 source id (for fan-in). */
     public static final int SOURCE_ID_OFFSET = 4;
+    /**
+     * Offset of the int32 slot state in a conflating ring ({@link SlotConflator}): the source id's word, since such
+     * a ring has one producer, whose source id is 0. The states are {@code PENDING} (1), {@code WRITING} (2) and
+     * {@code TAKEN} (0): a slot the consumer has taken reads as source id 0, as a plain ring's slot would.
+     */
+    public static final int STATE_OFFSET = SOURCE_ID_OFFSET;
     /** Offset of the int64 ingest time in {@link System#nanoTime()} units. */
     public static final int INGEST_TIME_OFFSET = 8;
     /** Offset of the int64 marker value (marker slots). */

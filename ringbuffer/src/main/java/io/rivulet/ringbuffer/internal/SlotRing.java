@@ -27,6 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * Data records and markers share the ring (see {@link SlotDescriptor}); a claim that cannot be filled is
  * {@link #abort aborted} into a padding slot the consumer skips. Allocation-free after creation.
  * <p>
+ * A ring made by {@link #createConflating} is written through its {@link SlotConflator} instead, which replaces
+ * a key's pending value in place rather than claim a slot for it (a conflating stage boundary).
+ * <p>
  * Threading: {@link #claim()}/{@link #tryClaim()}/{@link #publish(long)}/{@link #abort(long)} from one producer
  * thread at a time, or from many at once if created multi-producer. A single-producer ring may move to another
  * thread between claims, provided the hand-over is a happens-before edge (a thread start or join, a concurrent
@@ -52,11 +55,12 @@ public final class SlotRing
     private final int recordLengthBytes;
     private final WaitMode waitMode;
     private final boolean multiProducer;
+    private final SlotConflator conflator;
     private volatile boolean halted;
     private volatile Consumer consumer;
 
     private SlotRing(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
-        final boolean multiProducer, final long waitTimeoutNs)
+        final boolean multiProducer, final long waitTimeoutNs, final int[] keyOffsets, final int[] keyLengths)
     {
         this.capacity = capacity;
         this.mask = capacity - 1;
@@ -69,6 +73,7 @@ public final class SlotRing
             WaitStrategies.forMode(waitMode, waitTimeoutNs) : WaitStrategies.forMode(waitMode);
         this.sequencer = multiProducer ?
             new MultiProducerSequencer(capacity, waitStrategy) : new SingleProducerSequencer(capacity, waitStrategy);
+        this.conflator = keyOffsets == null ? null : new SlotConflator(this, keyOffsets, keyLengths);
     }
 
     /**
@@ -96,6 +101,34 @@ public final class SlotRing
     public static SlotRing create(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
         final boolean multiProducer, final long waitTimeoutNs)
     {
+        validate(capacity, recordLengthBytes, waitMode, waitTimeoutNs);
+        return new SlotRing(capacity, recordLengthBytes, waitMode, multiProducer, waitTimeoutNs, null, null);
+    }
+
+    /**
+     * Creates a single-producer ring that conflates by key: written only through its {@link #conflator()}, which
+     * keeps at most one pending slot per key (see {@link SlotConflator} for the guarantees); its consumer takes
+     * each slot before reading it and releases slots one at a time, so a slow consumer frees slots as it goes.
+     *
+     * @param capacity          number of slots, a power of two; {@code >= 2 x keys + 4} for a producer that
+     *                          never waits.
+     * @param recordLengthBytes payload length of each slot (a schema's record length).
+     * @param waitMode          how the consumer (and a producer facing a full ring) waits.
+     * @param waitTimeoutNs     as {@link #create(int, int, WaitMode, boolean, long)}.
+     * @param keyOffsets        offset of each key column in the record.
+     * @param keyLengths        length of each key column, bytes.
+     * @return a new conflating ring.
+     */
+    public static SlotRing createConflating(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
+        final long waitTimeoutNs, final int[] keyOffsets, final int[] keyLengths)
+    {
+        validate(capacity, recordLengthBytes, waitMode, waitTimeoutNs);
+        return new SlotRing(capacity, recordLengthBytes, waitMode, false, waitTimeoutNs, keyOffsets, keyLengths);
+    }
+
+    private static void validate(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
+        final long waitTimeoutNs)
+    {
         if (capacity < 2 || !BitUtil.isPowerOfTwo(capacity))
         {
             throw new IllegalArgumentException("Ring capacity must be a power of two >= 2, got " + capacity);
@@ -118,7 +151,23 @@ public final class SlotRing
         {
             throw new IllegalArgumentException("waitTimeoutNs must be >= 0, got " + waitTimeoutNs);
         }
-        return new SlotRing(capacity, recordLengthBytes, waitMode, multiProducer, waitTimeoutNs);
+    }
+
+    /**
+     * @return the consumer's sequence (the last slot it released), or null before {@link #consumer()}.
+     */
+    Sequence consumerSequence()
+    {
+        final Consumer c = consumer;
+        return c == null ? null : c.sequence;
+    }
+
+    /**
+     * @return the conflator that writes this ring, or null for a plain ring.
+     */
+    public SlotConflator conflator()
+    {
+        return conflator;
     }
 
     /**
@@ -423,11 +472,36 @@ public final class SlotRing
             }
             final long last = Math.min(available, next + maxBatch - 1);
             final UnsafeBuffer buffer = SlotRing.this.buffer;
+            if (conflator != null)
+            {
+                return pollConflating(handler, buffer, next, last);
+            }
             for (long s = next; s <= last; s++)
             {
                 handler.onSlot(buffer, slotOffset(s), s == last);
             }
             sequence.set(last);
+            return (int)(last - next + 1);
+        }
+
+        /**
+         * Takes each slot from the conflator just before handing it over (until then the producer may still
+         * replace its value) and releases it right after, not at the end of the batch: behind a slow handler the
+         * producer gets each slot back as soon as it is read.
+         */
+        private int pollConflating(final SlotHandler handler, final UnsafeBuffer buffer, final long next,
+            final long last)
+        {
+            final SlotConflator conflator = SlotRing.this.conflator;
+            for (long s = next; s <= last; s++)
+            {
+                if (!conflator.take(s))
+                {
+                    return -1;
+                }
+                handler.onSlot(buffer, slotOffset(s), s == last);
+                sequence.set(s);
+            }
             return (int)(last - next + 1);
         }
 

@@ -48,6 +48,13 @@ abstract class RingTestSupport
         return ring;
     }
 
+    /** Halts {@code ring} after the test and when a test thread fails. */
+    SlotRing track(final SlotRing ring)
+    {
+        rings.add(ring);
+        return ring;
+    }
+
     Thread start(final String name, final Body body)
     {
         final Thread t = new Thread(() ->
