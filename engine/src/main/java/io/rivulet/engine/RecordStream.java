@@ -371,15 +371,44 @@ public final class RecordStream
     public RecordStream intervalJoin(final RecordStream other, final String[] keyColumns, final String timeColumn,
         final long lowerBoundMs, final long upperBoundMs)
     {
+        return intervalJoin(other, keyColumns, keyColumns, timeColumn, timeColumn, lowerBoundMs, upperBoundMs);
+    }
+
+    /**
+     * As {@link #intervalJoin(RecordStream, String[], String, long, long)}, with each side's own key and time column
+     * names, e.g. auctions joined with their sellers:
+     * {@code auctions.intervalJoin(persons, new String[]{"seller"}, new String[]{"id"}, "ts", "ts", -60_000, 0)}.
+     *
+     * @param other           the right stream (comes straight from a source, with a watermark).
+     * @param leftKeys        key columns of this (left) stream, at least one.
+     * @param rightKeys       key columns of the right stream, pairwise of the same type and width as
+     *                        {@code leftKeys}.
+     * @param leftTimeColumn  TIMESTAMP column of the left stream.
+     * @param rightTimeColumn TIMESTAMP column of the right stream.
+     * @param lowerBoundMs    lower bound of right.ts - left.ts.
+     * @param upperBoundMs    upper bound of right.ts - left.ts, >= lowerBoundMs.
+     * @return the joined stream.
+     * @throws SchemaException if a key list is missing or the two lists differ in length (naming both), or a
+     *                         column does not exist or does not fit.
+     */
+    public RecordStream intervalJoin(final RecordStream other, final String[] leftKeys, final String[] rightKeys,
+        final String leftTimeColumn, final String rightTimeColumn, final long lowerBoundMs, final long upperBoundMs)
+    {
+        if (leftKeys == null || rightKeys == null || leftKeys.length != rightKeys.length)
+        {
+            throw new SchemaException("intervalJoin: the left keys " + java.util.Arrays.toString(leftKeys) +
+                " and the right keys " + java.util.Arrays.toString(rightKeys) + " must be two lists of the same " +
+                "length, paired in order (left key i equals right key i)");
+        }
         return join(other, (l, r) ->
         {
             // after join()'s wiring checks, before anything is used up
             requireWatermark("intervalJoin (left input)", "its buffered records would never expire",
-                "call withWatermark(\"" + timeColumn + "\", delayMs) on the left input");
+                "call withWatermark(\"" + leftTimeColumn + "\", delayMs) on the left input");
             other.requireWatermark("intervalJoin (right input)", "its buffered records would never expire",
-                "call withWatermark(\"" + timeColumn + "\", delayMs) on the right input");
+                "call withWatermark(\"" + rightTimeColumn + "\", delayMs) on the right input");
             return JoinOperators.intervalJoin(
-                l, r, timeColumn, timeColumn, keyColumns, keyColumns, lowerBoundMs, upperBoundMs);
+                l, r, leftTimeColumn, rightTimeColumn, leftKeys, rightKeys, lowerBoundMs, upperBoundMs);
         });
     }
 

@@ -5,7 +5,10 @@ import io.rivulet.engine.RecordStream;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import static io.rivulet.bench.nexmark.NexmarkEvents.*;
@@ -22,7 +25,7 @@ final class NexmarkQueries
     /** q2 keeps the bids of auctions whose id is a multiple of this. */
     static final long Q2_AUCTION_MODULUS = 123;
 
-    static final List<NexmarkQuery> ALL = List.of(new Q0(), new Q1(), new Q2());
+    static final List<NexmarkQuery> ALL = List.of(new Q0(), new Q1(), new Q2(), new Q3());
 
     private NexmarkQueries()
     {
@@ -182,6 +185,119 @@ final class NexmarkQueries
                 if (e.getInt(EVENT_TYPE) == BID && e.getLong(AUCTION_ID) % Q2_AUCTION_MODULUS == 0)
                 {
                     out.accept(new AuctionPrice(e.getLong(AUCTION_ID), e.getLong(PRICE)));
+                }
+            }
+        }
+    }
+
+    /**
+     * q3, local item suggestion: persons in Oregon, Idaho or California who sell in category 10, with the auction
+     * (Flink's {@code SELECT P.name, P.city, P.state, A.id FROM auction A JOIN person P ON A.seller = P.id WHERE
+     * A.category = 10 AND P.state IN ('OR', 'ID', 'CA')}). The SQL join is unbounded; the generator draws every
+     * seller from the last {@value NexmarkGenerator#ACTIVE_PEOPLE} persons or up to {@value NexmarkGenerator#ID_LEAD}
+     * ahead, so an interval join over that span of event time finds exactly the same pairs with bounded state.
+     */
+    static final class Q3 extends NexmarkQuery
+    {
+        record Suggestion(String name, String city, String state, long auction) implements Row
+        {
+            public List<Object> values()
+            {
+                return List.of(name, city, state, auction);
+            }
+
+            public long check()
+            {
+                return auction;
+            }
+        }
+
+        public String name()
+        {
+            return "q3";
+        }
+
+        public String description()
+        {
+            return "local item suggestion: auctions (category 10) join sellers in OR/ID/CA";
+        }
+
+        /** @return how long before its auction a seller may have registered, ms (and 1 ms of rounding). */
+        static long maxSellerAgeMs(final NexmarkGenerator g)
+        {
+            return g.millisFor((NexmarkGenerator.ACTIVE_PEOPLE + 1L) * NexmarkGenerator.TOTAL_PROPORTION) + 1;
+        }
+
+        /** @return how long after its auction a seller may register, ms (and 1 ms of rounding). */
+        static long maxSellerLeadMs(final NexmarkGenerator g)
+        {
+            return g.millisFor((NexmarkGenerator.ID_LEAD + 1L) * NexmarkGenerator.TOTAL_PROPORTION) + 1;
+        }
+
+        public RecordStream define(final NexmarkGenerator generator, final long events)
+        {
+            final RecordStream auctions = Pipeline.from(generator.auctionSource(events))
+                .where(col("category").eq(10))
+                .select(col("a_id"), col("seller"), col("dateTime"))
+                .withWatermark("dateTime", 0);
+            final RecordStream sellers = Pipeline.from(generator.personSource(events))
+                .where(col("state").eq("OR").or(col("state").eq("ID")).or(col("state").eq("CA")))
+                .select(col("p_id"), col("name"), col("city"), col("state"), col("dateTime"))
+                .withWatermark("dateTime", 0);
+            return auctions
+                .intervalJoin(sellers, new String[]{"seller"}, new String[]{"p_id"}, "dateTime", "dateTime",
+                    -maxSellerAgeMs(generator), maxSellerLeadMs(generator))
+                .select(col("name"), col("city"), col("state"), col("a_id"));
+        }
+
+        public String checkColumn()
+        {
+            return "a_id";
+        }
+
+        /** A symmetric hash join in event order: sellers by id, auctions waiting for their seller by seller id. */
+        public void reference(final NexmarkGenerator generator, final long events, final Consumer<Row> out)
+        {
+            final RecordFlyweight e = scratch();
+            final Map<Long, String[]> sellers = new HashMap<>();
+            final Map<Long, List<Long>> waiting = new HashMap<>();
+            for (long n = 0; n < events; n++)
+            {
+                final int type = NexmarkGenerator.eventType(n);
+                if (type == BID)
+                {
+                    continue; // q3 reads persons and auctions only, as its sources do
+                }
+                generator.event(n, e);
+                if (type == PERSON)
+                {
+                    final String state = e.getSymbol(STATE);
+                    if (state.equals("OR") || state.equals("ID") || state.equals("CA"))
+                    {
+                        final long id = e.getLong(P_ID);
+                        final String[] person = {e.getSymbol(NAME), e.getSymbol(CITY), state};
+                        sellers.put(id, person);
+                        final List<Long> auctions = waiting.remove(id);
+                        if (auctions != null)
+                        {
+                            for (final long auction : auctions)
+                            {
+                                out.accept(new Suggestion(person[0], person[1], person[2], auction));
+                            }
+                        }
+                    }
+                }
+                else if (e.getLong(CATEGORY) == 10)
+                {
+                    final String[] person = sellers.get(e.getLong(SELLER));
+                    if (person != null)
+                    {
+                        out.accept(new Suggestion(person[0], person[1], person[2], e.getLong(A_ID)));
+                    }
+                    else
+                    {
+                        waiting.computeIfAbsent(e.getLong(SELLER), k -> new ArrayList<>()).add(e.getLong(A_ID));
+                    }
                 }
             }
         }

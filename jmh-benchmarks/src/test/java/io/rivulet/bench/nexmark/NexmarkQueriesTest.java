@@ -6,6 +6,7 @@ import io.rivulet.engine.RecordStream;
 import io.rivulet.engine.Sinks;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.WaitMode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class NexmarkQueriesTest
     static List<List<Object>> run(final RecordStream stream) throws InterruptedException
     {
         final CollectingSink sink = Sinks.collecting();
-        try (Pipeline p = stream.to(sink).name("nexmark-test").start())
+        try (Pipeline p = stream.to(sink).name("nexmark-test").waitMode(WaitMode.BACKOFF).start())
         {
             assertTrue(p.awaitCompletion(60, TimeUnit.SECONDS), "query did not complete");
         }
@@ -100,5 +101,11 @@ class NexmarkQueriesTest
     void q2ShouldMatchTheReference() throws InterruptedException
     {
         check("q2");
+    }
+
+    @Test
+    void q3ShouldMatchTheReference() throws InterruptedException
+    {
+        check("q3");
     }
 }
