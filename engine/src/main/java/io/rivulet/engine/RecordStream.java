@@ -10,6 +10,7 @@ import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.join.JoinOperators;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
+import io.rivulet.operators.window.WindowOperators;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.Schema;
@@ -410,6 +411,67 @@ public final class RecordStream
             return JoinOperators.intervalJoin(
                 l, r, leftTimeColumn, rightTimeColumn, leftKeys, rightKeys, lowerBoundMs, upperBoundMs);
         });
+    }
+
+    /**
+     * The top {@code n} records of each event-time window by a numeric column, whole records kept (SQL
+     * {@code RANK() OVER (PARTITION BY window ORDER BY orderColumn DESC) <= n}): ties are kept, so {@code n = 1}
+     * gives every record with the window's largest value (the argmax), e.g. Nexmark q7's highest bids:
+     * {@code bids.withWatermark("ts", 0).topPerWindow(WindowSpec.tumbling("ts", 10_000), 1, "price")}. A window's
+     * rows are emitted when the watermark closes it ({@code W >= end - 1}), in arrival order; end of stream emits
+     * the open ones. A record whose windows are all closed is late: dropped and counted
+     * ({@link StageMetrics#lateRecordsDropped()}). For the smallest values rank a negated column
+     * ({@code withColumn("neg", lit(0).minus(col("px")))}).
+     * <p>
+     * State: per open window the candidate records (those ranked {@code <= n} so far), held on the heap in pooled
+     * buffers: allocation-free in steady state.
+     *
+     * @param window      tumbling or sliding window over a TIMESTAMP column (not session).
+     * @param n           ranks kept per window, >= 1.
+     * @param orderColumn INT32, INT64, TIMESTAMP, DECIMAL or FLOAT64 column, largest first (FLOAT64 in
+     *                    {@code Double.compare} order).
+     * @return rows {@code window_start, window_end} (TIMESTAMP), then this stream's columns.
+     * @throws SchemaException       naming the column or argument if the definition does not fit.
+     * @throws IllegalStateException if no watermark is defined upstream (no window would close before end of
+     *                               stream).
+     */
+    public RecordStream topPerWindow(final WindowSpec window, final int n, final String orderColumn)
+    {
+        checkUnused();
+        if (window == null)
+        {
+            throw new SchemaException("topPerWindow(window, n, orderColumn) needs a window: WindowSpec.tumbling or " +
+                "sliding; for the rows of a window aggregate use topPerWindow(n, orderColumn)");
+        }
+        final Operator operator = WindowOperators.top(schema, window, n, orderColumn);
+        requireWatermark(operator.describe(), "no window closes before end of stream",
+            "call withWatermark(timeColumn, delayMs) before it");
+        return add(operator);
+    }
+
+    /**
+     * The top {@code n} rows of each window among the rows of an APPEND window aggregate (which carry their window
+     * in {@code window_start}/{@code window_end}), ties kept, e.g. Nexmark q5's hot items, the auctions with the
+     * most bids in each sliding window:
+     * {@code groupBy(WindowSpec.sliding("ts", 10_000, 2_000), "auction").agg(count().as("num")).topPerWindow(1, "num")}.
+     * Semantics as {@link #topPerWindow(WindowSpec, int, String)}; the output rows are the input rows. The input
+     * must hold one row per (window, key), as APPEND mode emits them: an UPDATE aggregate's superseded rows would be
+     * ranked too.
+     *
+     * @param n           ranks kept per window, >= 1.
+     * @param orderColumn numeric column of the aggregate's rows, e.g. {@code count}.
+     * @return the winning rows, in this stream's schema.
+     * @throws SchemaException       if this stream has no TIMESTAMP window_start/window_end columns (it is not a
+     *                               window aggregate's output), or the column does not fit.
+     * @throws IllegalStateException if no watermark is defined upstream.
+     */
+    public RecordStream topPerWindow(final int n, final String orderColumn)
+    {
+        checkUnused();
+        final Operator operator = WindowOperators.top(schema, null, n, orderColumn);
+        requireWatermark(operator.describe(), "no window closes before end of stream",
+            "call withWatermark(timeColumn, delayMs) before the window aggregate");
+        return add(operator);
     }
 
     /**
