@@ -2,6 +2,7 @@ package io.rivulet.bench.nexmark;
 
 import io.rivulet.engine.Pipeline;
 import io.rivulet.engine.RecordStream;
+import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -9,10 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import static io.rivulet.bench.nexmark.NexmarkEvents.*;
 import static io.rivulet.operators.Expr.col;
+import static io.rivulet.operators.window.Aggregate.count;
 
 /**
  * The Nexmark queries (definitions as in the Nexmark paper and Flink's Nexmark SQL), each declared on Rivulet's
@@ -25,7 +28,12 @@ final class NexmarkQueries
     /** q2 keeps the bids of auctions whose id is a multiple of this. */
     static final long Q2_AUCTION_MODULUS = 123;
 
-    static final List<NexmarkQuery> ALL = List.of(new Q0(), new Q1(), new Q2(), new Q3());
+    static final List<NexmarkQuery> ALL = List.of(new Q0(), new Q1(), new Q2(), new Q3(), new Q5(), new Q7());
+    /** q5's sliding window: 10 s every 2 s (Flink's Nexmark q5). */
+    static final long Q5_SIZE_MS = 10_000;
+    static final long Q5_SLIDE_MS = 2_000;
+    /** q7's and q8's tumbling window: 10 s. */
+    static final long TUMBLE_MS = 10_000;
 
     private NexmarkQueries()
     {
@@ -299,6 +307,188 @@ final class NexmarkQueries
                         waiting.computeIfAbsent(e.getLong(SELLER), k -> new ArrayList<>()).add(e.getLong(A_ID));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * q5, hot items: in each 10 s window sliding every 2 s, the auctions with the most bids, every tied one
+     * (Flink's q5: the windowed counts joined with their window's maximum on {@code num >= maxn}).
+     */
+    static final class Q5 extends NexmarkQuery
+    {
+        record HotItem(long windowStart, long windowEnd, long auction, long num) implements Row
+        {
+            public List<Object> values()
+            {
+                return List.of(windowStart, windowEnd, auction, num);
+            }
+
+            public long check()
+            {
+                return auction;
+            }
+        }
+
+        public String name()
+        {
+            return "q5";
+        }
+
+        public String description()
+        {
+            return "hot items: auctions with the most bids per sliding window (10 s every 2 s)";
+        }
+
+        public RecordStream define(final NexmarkGenerator generator, final long events)
+        {
+            return Pipeline.from(generator.source(events))
+                .where(col("event_type").eq(BID))
+                .select(col("auction"), col("dateTime"))
+                .withWatermark("dateTime", 0)
+                .groupBy(WindowSpec.sliding("dateTime", Q5_SIZE_MS, Q5_SLIDE_MS), "auction")
+                .agg(count().as("num"))
+                .topPerWindow(1, "num");
+        }
+
+        public String checkColumn()
+        {
+            return "auction";
+        }
+
+        /** Bid counts per window start and auction; a window is reported once event time reaches its end. */
+        public void reference(final NexmarkGenerator generator, final long events, final Consumer<Row> out)
+        {
+            final RecordFlyweight e = scratch();
+            final TreeMap<Long, Map<Long, long[]>> windows = new TreeMap<>();
+            for (long n = 0; n < events; n++)
+            {
+                generator.event(n, e);
+                final long ts = e.getLong(DATE_TIME);
+                while (!windows.isEmpty() && windows.firstKey() + Q5_SIZE_MS <= ts)
+                {
+                    report(windows.pollFirstEntry(), out);
+                }
+                if (e.getInt(EVENT_TYPE) != BID)
+                {
+                    continue;
+                }
+                final long auction = e.getLong(AUCTION_ID);
+                for (long start = Math.floorDiv(ts, Q5_SLIDE_MS) * Q5_SLIDE_MS; start > ts - Q5_SIZE_MS;
+                    start -= Q5_SLIDE_MS)
+                {
+                    windows.computeIfAbsent(start, k -> new HashMap<>()).computeIfAbsent(auction, k -> new long[1])[0]++;
+                }
+            }
+            while (!windows.isEmpty())
+            {
+                report(windows.pollFirstEntry(), out);
+            }
+        }
+
+        private static void report(final Map.Entry<Long, Map<Long, long[]>> window, final Consumer<Row> out)
+        {
+            long max = 0;
+            for (final long[] count : window.getValue().values())
+            {
+                max = Math.max(max, count[0]);
+            }
+            for (final Map.Entry<Long, long[]> auction : window.getValue().entrySet())
+            {
+                if (auction.getValue()[0] == max)
+                {
+                    out.accept(new HotItem(window.getKey(), window.getKey() + Q5_SIZE_MS, auction.getKey(), max));
+                }
+            }
+        }
+    }
+
+    /**
+     * q7, highest bid: in each 10 s tumbling window, the bids with the window's highest price, every tied one
+     * (Flink's q7 joins the bids with their window's {@code MAX(price)}).
+     */
+    static final class Q7 extends NexmarkQuery
+    {
+        record HighestBid(long windowStart, long windowEnd, long auction, long price, long bidder, long dateTime)
+            implements Row
+        {
+            public List<Object> values()
+            {
+                return List.of(windowStart, windowEnd, auction, price, bidder, dateTime);
+            }
+
+            public long check()
+            {
+                return price;
+            }
+        }
+
+        public String name()
+        {
+            return "q7";
+        }
+
+        public String description()
+        {
+            return "highest bid: the bids with the top price per tumbling 10 s window";
+        }
+
+        public RecordStream define(final NexmarkGenerator generator, final long events)
+        {
+            return Pipeline.from(generator.source(events))
+                .where(col("event_type").eq(BID))
+                .select(col("auction"), col("price"), col("bidder"), col("dateTime"))
+                .withWatermark("dateTime", 0)
+                .topPerWindow(WindowSpec.tumbling("dateTime", TUMBLE_MS), 1, "price");
+        }
+
+        public String checkColumn()
+        {
+            return "price";
+        }
+
+        /** The current window's top price and the bids at that price; reported when event time leaves it. */
+        public void reference(final NexmarkGenerator generator, final long events, final Consumer<Row> out)
+        {
+            final RecordFlyweight e = scratch();
+            final List<long[]> best = new ArrayList<>();
+            long windowStart = Long.MIN_VALUE;
+            long maxPrice = Long.MIN_VALUE;
+            for (long n = 0; n < events; n++)
+            {
+                generator.event(n, e);
+                if (e.getInt(EVENT_TYPE) != BID)
+                {
+                    continue;
+                }
+                final long ts = e.getLong(DATE_TIME);
+                final long start = Math.floorDiv(ts, TUMBLE_MS) * TUMBLE_MS;
+                if (start != windowStart)
+                {
+                    report(windowStart, best, out);
+                    best.clear();
+                    windowStart = start;
+                    maxPrice = Long.MIN_VALUE;
+                }
+                final long price = e.getLong(PRICE);
+                if (price > maxPrice)
+                {
+                    best.clear();
+                    maxPrice = price;
+                }
+                if (price == maxPrice)
+                {
+                    best.add(new long[]{e.getLong(AUCTION_ID), price, e.getLong(BIDDER), ts});
+                }
+            }
+            report(windowStart, best, out);
+        }
+
+        private static void report(final long start, final List<long[]> bids, final Consumer<Row> out)
+        {
+            for (final long[] b : bids)
+            {
+                out.accept(new HighestBid(start, start + TUMBLE_MS, b[0], b[1], b[2], b[3]));
             }
         }
     }
