@@ -10,6 +10,7 @@ import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.join.JoinOperators;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
+import io.rivulet.operators.window.Aggregate;
 import io.rivulet.operators.window.WindowOperators;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.Field;
@@ -37,6 +38,9 @@ import java.util.function.Function;
  */
 public final class RecordStream
 {
+    private static final String WINDOW_START = Aggregate.WINDOW_START;
+    private static final String WINDOW_END = Aggregate.WINDOW_END;
+
     private final Definition definition;
     private final Schema schema;
     /** The call that defined event time upstream (withWatermark, withProcessingTime, withSourceWatermarks; both
@@ -411,6 +415,96 @@ public final class RecordStream
             return JoinOperators.intervalJoin(
                 l, r, leftTimeColumn, rightTimeColumn, leftKeys, rightKeys, lowerBoundMs, upperBoundMs);
         });
+    }
+
+    /**
+     * Window join (Flink's {@code join(...).where(...).equalTo(...).window(TumblingEventTimeWindows.of(size))}):
+     * every pair of a left and a right record with equal keys whose event times fall in the same tumbling window,
+     * e.g. Nexmark q8's new sellers, persons who opened an auction in the 10 s window they registered in:
+     * {@code persons.windowJoin(auctions, WindowSpec.tumbling("ts", 10_000), new String[]{"id"},
+     * new String[]{"seller"})}. Each pair is emitted once, as soon as its second record arrives (Flink emits the
+     * window's pairs when it closes: the same pairs, earlier). State is dropped as the merged watermark leaves the
+     * window. Both streams come straight from a source with a watermark, as for {@link #intervalJoin}.
+     * <p>
+     * Output: {@code window_start}, {@code window_end} (TIMESTAMP), the left columns, then the right ones (a right
+     * column named like a left one becomes {@code right_<name>}). Built from the interval join (window start added
+     * to the key, bounds {@code +-(size - 1)}): allocation-free per record, state off-heap.
+     *
+     * @param other     the right stream (comes straight from a source, with a watermark).
+     * @param window    a tumbling window; its time column is the TIMESTAMP column of both sides.
+     * @param leftKeys  key columns of this stream, at least one.
+     * @param rightKeys key columns of the right stream, paired in order with {@code leftKeys}.
+     * @return the joined pairs.
+     * @throws SchemaException       if the window is not tumbling, a column is missing or does not fit, or a side
+     *                               already has a {@code window_start}/{@code window_end} column.
+     * @throws IllegalStateException if a side has no watermark.
+     */
+    public RecordStream windowJoin(final RecordStream other, final WindowSpec window, final String[] leftKeys,
+        final String[] rightKeys)
+    {
+        checkUnused();
+        if (other == null || window == null)
+        {
+            throw new SchemaException("windowJoin(other, window, leftKeys, rightKeys) needs the other stream and a " +
+                "window (WindowSpec.tumbling(timeColumn, sizeMs))");
+        }
+        other.checkUnused();
+        if (!window.isTumbling())
+        {
+            throw new SchemaException("windowJoin supports tumbling windows, not " + window + ": for a sliding " +
+                "relation use intervalJoin (bounds relative to each record)");
+        }
+        if (leftKeys == null || rightKeys == null || leftKeys.length == 0 || leftKeys.length != rightKeys.length)
+        {
+            throw new SchemaException("windowJoin: the left keys " + java.util.Arrays.toString(leftKeys) +
+                " and the right keys " + java.util.Arrays.toString(rightKeys) + " must be two non-empty lists of " +
+                "the same length, paired in order");
+        }
+        final String time = window.timeColumn();
+        requireWatermark("windowJoin (left input)", "its buffered records would never expire",
+            "call withWatermark(\"" + time + "\", delayMs) on the left input");
+        other.requireWatermark("windowJoin (right input)", "its buffered records would never expire",
+            "call withWatermark(\"" + time + "\", delayMs) on the right input");
+        for (final RecordStream side : List.of(this, other))
+        {
+            if (side.schema.field(time).type() != io.rivulet.ringbuffer.FieldType.TIMESTAMP)
+            {
+                throw new SchemaException("windowJoin over " + window + ": the " + (side == this ? "left" : "right") +
+                    " input's '" + time + "' is " + side.schema.field(time).typeDescription() + "; the window " +
+                    "needs a TIMESTAMP column (epoch ms) of that name on both sides");
+            }
+            for (final String added : new String[]{WINDOW_START, WINDOW_END})
+            {
+                if (side.schema.hasField(added))
+                {
+                    throw new SchemaException("windowJoin adds the column '" + added + "', which the " +
+                        (side == this ? "left" : "right") + " input already has: rename it first");
+                }
+            }
+        }
+        final Expr start = Expr.col(time).floorDiv(window.sizeMs()).times(window.sizeMs()).toTimestamp();
+        final RecordStream left = withColumn(WINDOW_START, start);
+        final RecordStream right = other.withColumn(WINDOW_START, start);
+        final String[] leftJoinKeys = java.util.Arrays.copyOf(leftKeys, leftKeys.length + 1);
+        final String[] rightJoinKeys = java.util.Arrays.copyOf(rightKeys, rightKeys.length + 1);
+        leftJoinKeys[leftKeys.length] = WINDOW_START;
+        rightJoinKeys[rightKeys.length] = WINDOW_START;
+        final long reach = window.sizeMs() - 1;
+        final RecordStream joined = left.intervalJoin(right, leftJoinKeys, rightJoinKeys, time, time, -reach, reach);
+        // window_start, window_end, then the sides' own columns (each side's copy of window_start dropped)
+        final List<Expr> columns = new ArrayList<>();
+        columns.add(Expr.col(WINDOW_START));
+        columns.add(Expr.col(WINDOW_START).plus(window.sizeMs()).toTimestamp().as(WINDOW_END));
+        final List<Field> fields = joined.schema.fields();
+        final int leftCount = left.schema.fieldCount();
+        for (int i = 0; i < fields.size(); i++)
+        {
+            if (i != leftCount - 1 && i != fields.size() - 1)
+            {
+                columns.add(Expr.col(fields.get(i).name()));
+            }
+        }
+        return joined.select(columns.toArray(new Expr[0]));
     }
 
     /**
