@@ -28,7 +28,7 @@ final class NexmarkQueries
     /** q2 keeps the bids of auctions whose id is a multiple of this. */
     static final long Q2_AUCTION_MODULUS = 123;
 
-    static final List<NexmarkQuery> ALL = List.of(new Q0(), new Q1(), new Q2(), new Q3(), new Q5(), new Q7());
+    static final List<NexmarkQuery> ALL = List.of(new Q0(), new Q1(), new Q2(), new Q3(), new Q5(), new Q7(), new Q8());
     /** q5's sliding window: 10 s every 2 s (Flink's Nexmark q5). */
     static final long Q5_SIZE_MS = 10_000;
     static final long Q5_SLIDE_MS = 2_000;
@@ -490,6 +490,108 @@ final class NexmarkQueries
             {
                 out.accept(new HighestBid(start, start + TUMBLE_MS, b[0], b[1], b[2], b[3]));
             }
+        }
+    }
+
+    /**
+     * q8, new users: persons who opened an auction in the same 10 s tumbling window as they registered, one row per
+     * (person, auction) pair with the auction's reserve (the Nexmark paper's and Beam's q8: a windowed join of
+     * persons and auctions on {@code person.id = auction.seller}; Flink's SQL version also deduplicates the pairs
+     * to one row per person and window).
+     */
+    static final class Q8 extends NexmarkQuery
+    {
+        record NewUser(long id, String name, long reserve, long windowStart) implements Row
+        {
+            public List<Object> values()
+            {
+                return List.of(id, name, reserve, windowStart);
+            }
+
+            public long check()
+            {
+                return reserve;
+            }
+        }
+
+        public String name()
+        {
+            return "q8";
+        }
+
+        public String description()
+        {
+            return "new users: persons and their auctions in the same tumbling 10 s window (window join)";
+        }
+
+        public RecordStream define(final NexmarkGenerator generator, final long events)
+        {
+            final RecordStream persons = Pipeline.from(generator.personSource(events))
+                .select(col("p_id"), col("name"), col("dateTime"))
+                .withWatermark("dateTime", 0);
+            final RecordStream auctions = Pipeline.from(generator.auctionSource(events))
+                .select(col("seller"), col("reserve"), col("dateTime"))
+                .withWatermark("dateTime", 0);
+            return persons
+                .windowJoin(auctions, WindowSpec.tumbling("dateTime", TUMBLE_MS), new String[]{"p_id"},
+                    new String[]{"seller"})
+                .select(col("p_id"), col("name"), col("reserve"), col("window_start"));
+        }
+
+        public String checkColumn()
+        {
+            return "reserve";
+        }
+
+        /** The current window's persons by id and auctions by seller; joined when event time leaves the window. */
+        public void reference(final NexmarkGenerator generator, final long events, final Consumer<Row> out)
+        {
+            final RecordFlyweight e = scratch();
+            final Map<Long, String> persons = new HashMap<>();
+            final Map<Long, List<Long>> reserves = new HashMap<>();
+            long windowStart = Long.MIN_VALUE;
+            for (long n = 0; n < events; n++)
+            {
+                final int type = NexmarkGenerator.eventType(n);
+                if (type == BID)
+                {
+                    continue; // q8 reads persons and auctions only, as its sources do
+                }
+                generator.event(n, e);
+                final long start = Math.floorDiv(e.getLong(DATE_TIME), TUMBLE_MS) * TUMBLE_MS;
+                if (start != windowStart)
+                {
+                    report(windowStart, persons, reserves, out);
+                    windowStart = start;
+                }
+                if (type == PERSON)
+                {
+                    persons.put(e.getLong(P_ID), e.getSymbol(NAME));
+                }
+                else
+                {
+                    reserves.computeIfAbsent(e.getLong(SELLER), k -> new ArrayList<>()).add(e.getLong(RESERVE));
+                }
+            }
+            report(windowStart, persons, reserves, out);
+        }
+
+        private static void report(final long windowStart, final Map<Long, String> persons,
+            final Map<Long, List<Long>> reserves, final Consumer<Row> out)
+        {
+            for (final Map.Entry<Long, List<Long>> seller : reserves.entrySet())
+            {
+                final String name = persons.get(seller.getKey());
+                if (name != null)
+                {
+                    for (final long reserve : seller.getValue())
+                    {
+                        out.accept(new NewUser(seller.getKey(), name, reserve, windowStart));
+                    }
+                }
+            }
+            persons.clear();
+            reserves.clear();
         }
     }
 }

@@ -124,4 +124,10 @@ class NexmarkQueriesTest
         final long windows = reference(NexmarkQuery.named("q7")).stream().map(r -> r.get(0)).distinct().count();
         assertEquals(5, windows, "50 s of bids from a base time at a multiple of 10 s: five windows");
     }
+
+    @Test
+    void q8ShouldMatchTheReference() throws InterruptedException
+    {
+        check("q8");
+    }
 }
