@@ -2,6 +2,7 @@ package io.rivulet.bench.nexmark;
 
 import io.rivulet.engine.Pipeline;
 import io.rivulet.engine.RecordStream;
+import io.rivulet.engine.Source;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -73,7 +74,13 @@ final class NexmarkQueries
 
         public RecordStream define(final NexmarkGenerator generator, final long events)
         {
-            return Pipeline.from(generator.source(events));
+            return define(generator.source(events));
+        }
+
+        @Override
+        public RecordStream define(final Source events)
+        {
+            return Pipeline.from(events);
         }
 
         public String checkColumn()
@@ -120,7 +127,13 @@ final class NexmarkQueries
 
         public RecordStream define(final NexmarkGenerator generator, final long events)
         {
-            return Pipeline.from(generator.source(events))
+            return define(generator.source(events));
+        }
+
+        @Override
+        public RecordStream define(final Source events)
+        {
+            return Pipeline.from(events)
                 .where(col("event_type").eq(BID))
                 .select(col("auction"), col("price").times(DOLLAR_TO_EURO).round().as("price"), col("bidder"),
                     col("dateTime"));
@@ -174,7 +187,13 @@ final class NexmarkQueries
 
         public RecordStream define(final NexmarkGenerator generator, final long events)
         {
-            return Pipeline.from(generator.source(events))
+            return define(generator.source(events));
+        }
+
+        @Override
+        public RecordStream define(final Source events)
+        {
+            return Pipeline.from(events)
                 .where(col("event_type").eq(BID).and(col("auction").mod(Q2_AUCTION_MODULUS).eq(0)))
                 .select(col("auction"), col("price"));
         }
@@ -342,7 +361,13 @@ final class NexmarkQueries
 
         public RecordStream define(final NexmarkGenerator generator, final long events)
         {
-            return Pipeline.from(generator.source(events))
+            return define(generator.source(events));
+        }
+
+        @Override
+        public RecordStream define(final Source events)
+        {
+            return Pipeline.from(events)
                 .where(col("event_type").eq(BID))
                 .select(col("auction"), col("dateTime"))
                 .withWatermark("dateTime", 0)
@@ -435,7 +460,13 @@ final class NexmarkQueries
 
         public RecordStream define(final NexmarkGenerator generator, final long events)
         {
-            return Pipeline.from(generator.source(events))
+            return define(generator.source(events));
+        }
+
+        @Override
+        public RecordStream define(final Source events)
+        {
+            return Pipeline.from(events)
                 .where(col("event_type").eq(BID))
                 .select(col("auction"), col("price"), col("bidder"), col("dateTime"))
                 .withWatermark("dateTime", 0)

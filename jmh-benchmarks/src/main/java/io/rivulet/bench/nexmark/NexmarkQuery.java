@@ -1,6 +1,7 @@
 package io.rivulet.bench.nexmark;
 
 import io.rivulet.engine.RecordStream;
+import io.rivulet.engine.Source;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -42,6 +43,20 @@ public abstract class NexmarkQuery
      * @return the result stream; {@code to(sink)} runs it.
      */
     public abstract RecordStream define(NexmarkGenerator generator, long events);
+
+    /**
+     * The query over any source of {@link NexmarkEvents#EVENT} records (a publisher, a journal), for the queries
+     * that read one stream.
+     *
+     * @param events the source of the whole event stream.
+     * @return the result stream.
+     * @throws UnsupportedOperationException for the joins, which read persons and auctions from two sources.
+     */
+    public RecordStream define(final Source events)
+    {
+        throw new UnsupportedOperationException(name() + " joins two sources (persons and auctions); use " +
+            "define(generator, events)");
+    }
 
     /** @return an INT64/TIMESTAMP output column summed into the benchmark's checksum. */
     public abstract String checkColumn();
