@@ -153,4 +153,18 @@ class IntegralExprTest
         assertEquals("((a floorDiv 10) mod 3)", col("a").floorDiv(10).mod(3).toString());
         assertEquals(List.of("d.round()", "sym.hash()"), List.of(col("d").round().toString(), col("sym").hash().toString()));
     }
+
+    @Test
+    void shouldTypeAComputedTimeAsTimestamp()
+    {
+        final Operator select = Operators.select(S, col("ts").floorDiv(1_000).times(1_000).toTimestamp().as("start"),
+            col("ts").toTimestamp().as("same"));
+        assertEquals(Schema.builder().timestamp("start").timestamp("same").build(), select.outputSchema());
+        final OperatorHarness harness = new OperatorHarness(S, select);
+        harness.push(0, 0L, 0, 0.0, "0", -1_500L, "x");
+        assertEquals(row(-2_000L, -1_500L), harness.rows().get(0));
+        final SchemaException e = assertThrows(SchemaException.class,
+            () -> Operators.select(S, col("d").toTimestamp().as("t")));
+        assertTrue(e.getMessage().contains("as a TIMESTAMP") && e.getMessage().contains(".round()"), e.getMessage());
+    }
 }
