@@ -3,6 +3,9 @@ package io.rivulet.bench.nexmark;
 import io.rivulet.engine.Source;
 import io.rivulet.engine.Sources;
 import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SymbolField;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.rivulet.bench.nexmark.NexmarkEvents.*;
 
@@ -67,10 +70,38 @@ public final class NexmarkGenerator
     static final String[] HOT_CHANNELS = {"Google", "Facebook", "Baidu", "Apple"};
     static final int CHANNELS = 10_000;
 
+    /** Fixed texts, pre-encoded once: an event copies one with {@link RecordFlyweight#copySymbol}, one bulk copy. */
+    private static final SymbolTable NAMES_TABLE;
+    private static final SymbolTable CITIES_TABLE = new SymbolTable(US_CITIES, CITY.lengthBytes());
+    private static final SymbolTable STATES_TABLE = new SymbolTable(US_STATES, STATE.lengthBytes());
+    private static final SymbolTable HOT_CHANNELS_TABLE = new SymbolTable(HOT_CHANNELS, CHANNEL.lengthBytes());
+    private static final SymbolTable CHANNELS_TABLE;
+
+    static
+    {
+        final String[] names = new String[FIRST_NAMES.length * LAST_NAMES.length];
+        for (int i = 0; i < names.length; i++)
+        {
+            names[i] = FIRST_NAMES[i / LAST_NAMES.length] + " " + LAST_NAMES[i % LAST_NAMES.length];
+        }
+        NAMES_TABLE = new SymbolTable(names, NAME.lengthBytes());
+        final String[] channels = new String[CHANNELS];
+        for (int i = 0; i < CHANNELS; i++)
+        {
+            channels[i] = "channel-" + i;
+        }
+        CHANNELS_TABLE = new SymbolTable(channels, CHANNEL.lengthBytes());
+    }
+
     private final long seed;
     private final long eventsPerSecond;
     private final long baseTimeMs;
     private final StringBuilder text = new StringBuilder(32);
+    private final RecordFlyweight namesCursor = NAMES_TABLE.cursor();
+    private final RecordFlyweight citiesCursor = CITIES_TABLE.cursor();
+    private final RecordFlyweight statesCursor = STATES_TABLE.cursor();
+    private final RecordFlyweight hotChannelsCursor = HOT_CHANNELS_TABLE.cursor();
+    private final RecordFlyweight channelsCursor = CHANNELS_TABLE.cursor();
     private long random;
 
     /**
@@ -194,9 +225,8 @@ public final class NexmarkGenerator
     private void person(final long n, final RecordFlyweight r)
     {
         r.setLong(P_ID, lastBase0PersonId(n) + FIRST_PERSON_ID);
-        text.setLength(0);
-        text.append(FIRST_NAMES[nextInt(FIRST_NAMES.length)]).append(' ').append(LAST_NAMES[nextInt(LAST_NAMES.length)]);
-        r.setSymbol(NAME, text);
+        final int first = nextInt(FIRST_NAMES.length);
+        NAMES_TABLE.copy(namesCursor, first * LAST_NAMES.length + nextInt(LAST_NAMES.length), r, NAME);
         text.setLength(0);
         appendLetters(7).append('@');
         appendLetters(5).append(".com");
@@ -214,8 +244,8 @@ public final class NexmarkGenerator
             }
         }
         r.setSymbol(CREDIT_CARD, text);
-        r.setSymbol(CITY, US_CITIES[nextInt(US_CITIES.length)]);
-        r.setSymbol(STATE, US_STATES[nextInt(US_STATES.length)]);
+        CITIES_TABLE.copy(citiesCursor, nextInt(US_CITIES.length), r, CITY);
+        STATES_TABLE.copy(statesCursor, nextInt(US_STATES.length), r, STATE);
     }
 
     private void auction(final long n, final long ts, final RecordFlyweight r)
@@ -245,13 +275,11 @@ public final class NexmarkGenerator
         r.setLong(PRICE, nextPrice());
         if (nextInt(2) > 0)
         {
-            r.setSymbol(CHANNEL, HOT_CHANNELS[nextInt(HOT_CHANNELS.length)]);
+            HOT_CHANNELS_TABLE.copy(hotChannelsCursor, nextInt(HOT_CHANNELS.length), r, CHANNEL);
         }
         else
         {
-            text.setLength(0);
-            text.append("channel-").append(nextInt(CHANNELS));
-            r.setSymbol(CHANNEL, text);
+            CHANNELS_TABLE.copy(channelsCursor, nextInt(CHANNELS), r, CHANNEL);
         }
     }
 
@@ -402,5 +430,36 @@ public final class NexmarkGenerator
     {
         final NexmarkGenerator g = copy();
         return Sources.generator(EVENT, 0, auctionsIn(events), (i, r) -> g.event(auctionEventNumber(i), r));
+    }
+
+    /** Texts encoded as one-column records, to copy into events without re-encoding them. */
+    private static final class SymbolTable
+    {
+        private final Schema schema;
+        private final SymbolField column;
+        private final UnsafeBuffer buffer;
+
+        SymbolTable(final String[] texts, final int widthBytes)
+        {
+            schema = Schema.builder().symbol("text", widthBytes).build();
+            column = schema.symbolField("text");
+            buffer = new UnsafeBuffer(new byte[texts.length * schema.recordLengthBytes()]);
+            final RecordFlyweight r = new RecordFlyweight(schema);
+            for (int i = 0; i < texts.length; i++)
+            {
+                r.wrap(buffer, i * schema.recordLengthBytes()).setSymbol(column, texts[i]);
+            }
+        }
+
+        /** @return a flyweight over this table's rows, for one thread (the tables are shared, read-only). */
+        RecordFlyweight cursor()
+        {
+            return new RecordFlyweight(schema);
+        }
+
+        void copy(final RecordFlyweight cursor, final int index, final RecordFlyweight to, final SymbolField field)
+        {
+            to.copySymbol(field, cursor.wrap(buffer, index * schema.recordLengthBytes()), column);
+        }
     }
 }
