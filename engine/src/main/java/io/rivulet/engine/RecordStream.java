@@ -10,6 +10,8 @@ import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.operators.join.JoinOperators;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
+import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.WindowOperators;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.FieldType;
@@ -39,6 +41,9 @@ import java.util.function.Function;
  */
 public final class RecordStream
 {
+    private static final String WINDOW_START = Aggregate.WINDOW_START;
+    private static final String WINDOW_END = Aggregate.WINDOW_END;
+
     private final Definition definition;
     private final Schema schema;
     /** The call that defined event time upstream (withWatermark, withProcessingTime, withSourceWatermarks; both
@@ -374,16 +379,196 @@ public final class RecordStream
     public RecordStream intervalJoin(final RecordStream other, final String[] keyColumns, final String timeColumn,
         final long lowerBoundMs, final long upperBoundMs)
     {
+        return intervalJoin(other, keyColumns, keyColumns, timeColumn, timeColumn, lowerBoundMs, upperBoundMs);
+    }
+
+    /**
+     * As {@link #intervalJoin(RecordStream, String[], String, long, long)}, with each side's own key and time column
+     * names, e.g. auctions joined with their sellers:
+     * {@code auctions.intervalJoin(persons, new String[]{"seller"}, new String[]{"id"}, "ts", "ts", -60_000, 0)}.
+     *
+     * @param other           the right stream (comes straight from a source, with a watermark).
+     * @param leftKeys        key columns of this (left) stream, at least one.
+     * @param rightKeys       key columns of the right stream, pairwise of the same type and width as
+     *                        {@code leftKeys}.
+     * @param leftTimeColumn  TIMESTAMP column of the left stream.
+     * @param rightTimeColumn TIMESTAMP column of the right stream.
+     * @param lowerBoundMs    lower bound of right.ts - left.ts.
+     * @param upperBoundMs    upper bound of right.ts - left.ts, >= lowerBoundMs.
+     * @return the joined stream.
+     * @throws SchemaException if a key list is missing or the two lists differ in length (naming both), or a
+     *                         column does not exist or does not fit.
+     */
+    public RecordStream intervalJoin(final RecordStream other, final String[] leftKeys, final String[] rightKeys,
+        final String leftTimeColumn, final String rightTimeColumn, final long lowerBoundMs, final long upperBoundMs)
+    {
+        if (leftKeys == null || rightKeys == null || leftKeys.length != rightKeys.length)
+        {
+            throw new SchemaException("intervalJoin: the left keys " + java.util.Arrays.toString(leftKeys) +
+                " and the right keys " + java.util.Arrays.toString(rightKeys) + " must be two lists of the same " +
+                "length, paired in order (left key i equals right key i)");
+        }
         return join(other, (l, r) ->
         {
             // after join()'s wiring checks, before anything is used up
             requireWatermark("intervalJoin (left input)", "its buffered records would never expire",
-                "call withWatermark(\"" + timeColumn + "\", delayMs) on the left input");
+                "call withWatermark(\"" + leftTimeColumn + "\", delayMs) on the left input");
             other.requireWatermark("intervalJoin (right input)", "its buffered records would never expire",
-                "call withWatermark(\"" + timeColumn + "\", delayMs) on the right input");
+                "call withWatermark(\"" + rightTimeColumn + "\", delayMs) on the right input");
             return JoinOperators.intervalJoin(
-                l, r, timeColumn, timeColumn, keyColumns, keyColumns, lowerBoundMs, upperBoundMs);
+                l, r, leftTimeColumn, rightTimeColumn, leftKeys, rightKeys, lowerBoundMs, upperBoundMs);
         });
+    }
+
+    /**
+     * Window join (Flink's {@code join(...).where(...).equalTo(...).window(TumblingEventTimeWindows.of(size))}):
+     * every pair of a left and a right record with equal keys whose event times fall in the same tumbling window,
+     * e.g. Nexmark q8's new sellers, persons who opened an auction in the 10 s window they registered in:
+     * {@code persons.windowJoin(auctions, WindowSpec.tumbling("ts", 10_000), new String[]{"id"},
+     * new String[]{"seller"})}. Each pair is emitted once, as soon as its second record arrives (Flink emits the
+     * window's pairs when it closes: the same pairs, earlier). State is dropped as the merged watermark leaves the
+     * window. Both streams come straight from a source with a watermark, as for {@link #intervalJoin}.
+     * <p>
+     * Output: {@code window_start}, {@code window_end} (TIMESTAMP), the left columns, then the right ones (a right
+     * column named like a left one becomes {@code right_<name>}). Built from the interval join (window start added
+     * to the key, bounds {@code +-(size - 1)}): allocation-free per record, state off-heap.
+     *
+     * @param other     the right stream (comes straight from a source, with a watermark).
+     * @param window    a tumbling window; its time column is the TIMESTAMP column of both sides.
+     * @param leftKeys  key columns of this stream, at least one.
+     * @param rightKeys key columns of the right stream, paired in order with {@code leftKeys}.
+     * @return the joined pairs.
+     * @throws SchemaException       if the window is not tumbling, a column is missing or does not fit, or a side
+     *                               already has a {@code window_start}/{@code window_end} column.
+     * @throws IllegalStateException if a side has no watermark.
+     */
+    public RecordStream windowJoin(final RecordStream other, final WindowSpec window, final String[] leftKeys,
+        final String[] rightKeys)
+    {
+        checkUnused();
+        if (other == null || window == null)
+        {
+            throw new SchemaException("windowJoin(other, window, leftKeys, rightKeys) needs the other stream and a " +
+                "window (WindowSpec.tumbling(timeColumn, sizeMs))");
+        }
+        other.checkUnused();
+        if (!window.isTumbling())
+        {
+            throw new SchemaException("windowJoin supports tumbling windows, not " + window + ": for a sliding " +
+                "relation use intervalJoin (bounds relative to each record)");
+        }
+        if (leftKeys == null || rightKeys == null || leftKeys.length == 0 || leftKeys.length != rightKeys.length)
+        {
+            throw new SchemaException("windowJoin: the left keys " + java.util.Arrays.toString(leftKeys) +
+                " and the right keys " + java.util.Arrays.toString(rightKeys) + " must be two non-empty lists of " +
+                "the same length, paired in order");
+        }
+        final String time = window.timeColumn();
+        requireWatermark("windowJoin (left input)", "its buffered records would never expire",
+            "call withWatermark(\"" + time + "\", delayMs) on the left input");
+        other.requireWatermark("windowJoin (right input)", "its buffered records would never expire",
+            "call withWatermark(\"" + time + "\", delayMs) on the right input");
+        for (final RecordStream side : List.of(this, other))
+        {
+            if (side.schema.field(time).type() != io.rivulet.ringbuffer.FieldType.TIMESTAMP)
+            {
+                throw new SchemaException("windowJoin over " + window + ": the " + (side == this ? "left" : "right") +
+                    " input's '" + time + "' is " + side.schema.field(time).typeDescription() + "; the window " +
+                    "needs a TIMESTAMP column (epoch ms) of that name on both sides");
+            }
+            for (final String added : new String[]{WINDOW_START, WINDOW_END})
+            {
+                if (side.schema.hasField(added))
+                {
+                    throw new SchemaException("windowJoin adds the column '" + added + "', which the " +
+                        (side == this ? "left" : "right") + " input already has: rename it first");
+                }
+            }
+        }
+        final Expr start = Expr.col(time).floorDiv(window.sizeMs()).times(window.sizeMs()).toTimestamp();
+        final RecordStream left = withColumn(WINDOW_START, start);
+        final RecordStream right = other.withColumn(WINDOW_START, start);
+        final String[] leftJoinKeys = java.util.Arrays.copyOf(leftKeys, leftKeys.length + 1);
+        final String[] rightJoinKeys = java.util.Arrays.copyOf(rightKeys, rightKeys.length + 1);
+        leftJoinKeys[leftKeys.length] = WINDOW_START;
+        rightJoinKeys[rightKeys.length] = WINDOW_START;
+        final long reach = window.sizeMs() - 1;
+        final RecordStream joined = left.intervalJoin(right, leftJoinKeys, rightJoinKeys, time, time, -reach, reach);
+        // window_start, window_end, then the sides' own columns (each side's copy of window_start dropped)
+        final List<Expr> columns = new ArrayList<>();
+        columns.add(Expr.col(WINDOW_START));
+        columns.add(Expr.col(WINDOW_START).plus(window.sizeMs()).toTimestamp().as(WINDOW_END));
+        final List<Field> fields = joined.schema.fields();
+        final int leftCount = left.schema.fieldCount();
+        for (int i = 0; i < fields.size(); i++)
+        {
+            if (i != leftCount - 1 && i != fields.size() - 1)
+            {
+                columns.add(Expr.col(fields.get(i).name()));
+            }
+        }
+        return joined.select(columns.toArray(new Expr[0]));
+    }
+
+    /**
+     * The top {@code n} records of each event-time window by a numeric column, whole records kept (SQL
+     * {@code RANK() OVER (PARTITION BY window ORDER BY orderColumn DESC) <= n}): ties are kept, so {@code n = 1}
+     * gives every record with the window's largest value (the argmax), e.g. Nexmark q7's highest bids:
+     * {@code bids.withWatermark("ts", 0).topPerWindow(WindowSpec.tumbling("ts", 10_000), 1, "price")}. A window's
+     * rows are emitted when the watermark closes it ({@code W >= end - 1}), in arrival order; end of stream emits
+     * the open ones. A record whose windows are all closed is late: dropped and counted
+     * ({@link StageMetrics#lateRecordsDropped()}). For the smallest values rank a negated column
+     * ({@code withColumn("neg", lit(0).minus(col("px")))}).
+     * <p>
+     * State: per open window the candidate records (those ranked {@code <= n} so far), held on the heap in pooled
+     * buffers: allocation-free in steady state.
+     *
+     * @param window      tumbling or sliding window over a TIMESTAMP column (not session).
+     * @param n           ranks kept per window, >= 1.
+     * @param orderColumn INT32, INT64, TIMESTAMP, DECIMAL or FLOAT64 column, largest first (FLOAT64 in
+     *                    {@code Double.compare} order).
+     * @return rows {@code window_start, window_end} (TIMESTAMP), then this stream's columns.
+     * @throws SchemaException       naming the column or argument if the definition does not fit.
+     * @throws IllegalStateException if no watermark is defined upstream (no window would close before end of
+     *                               stream).
+     */
+    public RecordStream topPerWindow(final WindowSpec window, final int n, final String orderColumn)
+    {
+        checkUnused();
+        if (window == null)
+        {
+            throw new SchemaException("topPerWindow(window, n, orderColumn) needs a window: WindowSpec.tumbling or " +
+                "sliding; for the rows of a window aggregate use topPerWindow(n, orderColumn)");
+        }
+        final Operator operator = WindowOperators.top(schema, window, n, orderColumn);
+        requireWatermark(operator.describe(), "no window closes before end of stream",
+            "call withWatermark(timeColumn, delayMs) before it");
+        return add(operator);
+    }
+
+    /**
+     * The top {@code n} rows of each window among the rows of an APPEND window aggregate (which carry their window
+     * in {@code window_start}/{@code window_end}), ties kept, e.g. Nexmark q5's hot items, the auctions with the
+     * most bids in each sliding window:
+     * {@code groupBy(WindowSpec.sliding("ts", 10_000, 2_000), "auction").agg(count().as("num")).topPerWindow(1, "num")}.
+     * Semantics as {@link #topPerWindow(WindowSpec, int, String)}; the output rows are the input rows. The input
+     * must hold one row per (window, key), as APPEND mode emits them: an UPDATE aggregate's superseded rows would be
+     * ranked too.
+     *
+     * @param n           ranks kept per window, >= 1.
+     * @param orderColumn numeric column of the aggregate's rows, e.g. {@code count}.
+     * @return the winning rows, in this stream's schema.
+     * @throws SchemaException       if this stream has no TIMESTAMP window_start/window_end columns (it is not a
+     *                               window aggregate's output), or the column does not fit.
+     * @throws IllegalStateException if no watermark is defined upstream.
+     */
+    public RecordStream topPerWindow(final int n, final String orderColumn)
+    {
+        checkUnused();
+        final Operator operator = WindowOperators.top(schema, null, n, orderColumn);
+        requireWatermark(operator.describe(), "no window closes before end of stream",
+            "call withWatermark(timeColumn, delayMs) before the window aggregate");
+        return add(operator);
     }
 
     /**

@@ -65,6 +65,36 @@ class JoinPipelineTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldJoinOnKeyAndTimeColumnsNamedDifferentlyOnEachSide()
+    {
+        final Schema auctions = Schema.builder().int64("auctionId").int64("seller").timestamp("created").build();
+        final Schema persons = Schema.builder().int64("id").symbol("name", 8).timestamp("ts").build();
+        final CollectingSink sink = Sinks.collecting();
+        final RecordStream left = Pipeline.from(Sources.rows(auctions,
+                new Object[]{1L, 10L, 1_000L}, new Object[]{2L, 11L, 1_100L}, new Object[]{3L, 10L, 9_000L}))
+            .withWatermark("created", 0);
+        final RecordStream right = Pipeline.from(Sources.rows(persons,
+                new Object[]{10L, "kate", 900L}, new Object[]{11L, "paul", 1_050L}, new Object[]{12L, "saul", 1_000L}))
+            .withWatermark("ts", 0);
+        final RecordStream joined =
+            left.intervalJoin(right, new String[]{"seller"}, new String[]{"id"}, "created", "ts", -500, 0);
+        try (Pipeline p = joined.to(sink).start())
+        {
+            assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS));
+            assertTrue(p.explain().contains("intervalJoin on [seller] = [id]"), p.explain());
+        }
+        // auction 3 (ts 9000) is 8.1 s after its seller: outside [-500, 0]
+        assertEquals(Set.of(List.of(1L, 10L, 1_000L, 10L, "kate", 900L), List.of(2L, 11L, 1_100L, 11L, "paul", 1_050L)),
+            new HashSet<>(sink.rows()));
+
+        final SchemaException unpaired = assertThrows(SchemaException.class, () -> Pipeline.from(Sources.rows(auctions))
+            .withWatermark("created", 0).intervalJoin(Pipeline.from(Sources.rows(persons)).withWatermark("ts", 0),
+                new String[]{"seller", "auctionId"}, new String[]{"id"}, "created", "ts", 0, 0));
+        assertTrue(unpaired.getMessage().contains("[seller, auctionId]") &&
+            unpaired.getMessage().contains("same length"), unpaired.getMessage());
+    }
+
+    @Test
     void shouldExplainAnIntervalJoinWithSignedBoundsAndEmptyInputChains()
     {
         // withSourceWatermarks adds no operator: both input chains are empty

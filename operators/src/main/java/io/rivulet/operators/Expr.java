@@ -45,7 +45,7 @@ import java.nio.charset.StandardCharsets;
 public abstract class Expr
 {
     private static final String[] BINARY_SYMBOLS =
-        {"+", "-", "*", "/", ">", ">=", "<", "<=", "==", "!=", "AND", "OR"};
+        {"+", "-", "*", "/", ">", ">=", "<", "<=", "==", "!=", "AND", "OR", "floorDiv", "mod"};
     private static final int PLUS = 0;
     private static final int MINUS = 1;
     private static final int TIMES = 2;
@@ -58,6 +58,8 @@ public abstract class Expr
     private static final int NE = 9;
     private static final int AND = 10;
     private static final int OR = 11;
+    private static final int FLOOR_DIV = 12;
+    private static final int MOD = 13;
 
     Expr()
     {
@@ -183,6 +185,73 @@ public abstract class Expr
     public Expr div(final Object other)
     {
         return new Binary(DIV, this, lit(other));
+    }
+
+    /**
+     * Integral division rounded toward negative infinity ({@link Math#floorDiv}), e.g. a time bucket:
+     * {@code col("ts").floorDiv(10_000).times(10_000)}. Both operands must be integral (INT32, INT64, TIMESTAMP); the
+     * result is INT64. A zero divisor, or {@code Long.MIN_VALUE} divided by -1, throws {@link ArithmeticException}
+     * naming the expression on that record (no silent wrap), which fails the pipeline.
+     *
+     * @param other integral expression or constant.
+     * @return {@code floor(this / other)}.
+     */
+    public Expr floorDiv(final Object other)
+    {
+        return new Binary(FLOOR_DIV, this, lit(other));
+    }
+
+    /**
+     * Integral modulo consistent with {@link #floorDiv} ({@link Math#floorMod}): the result has the sign of the
+     * divisor, so {@code a == a.floorDiv(b) * b + a.mod(b)}. For a non-negative dividend and a positive divisor it is
+     * the same as SQL {@code MOD} and Java's {@code %}; for a negative dividend it differs ({@code -7 mod 3} is 2,
+     * not -1). Both operands must be integral; the result is INT64. A zero divisor throws
+     * {@link ArithmeticException} naming the expression.
+     *
+     * @param other integral expression or constant.
+     * @return {@code this mod other}.
+     */
+    public Expr mod(final Object other)
+    {
+        return new Binary(MOD, this, lit(other));
+    }
+
+    /**
+     * Rounds a FLOAT64 or DECIMAL expression to the nearest INT64, halves away from zero (SQL {@code ROUND},
+     * {@code RoundingMode.HALF_UP}): 2.5 is 3, -2.5 is -3. An integral expression is returned unchanged. NaN, an
+     * infinity or a value outside the INT64 range throws {@link ArithmeticException} naming the expression on that
+     * record (never a silent clamp). For a decimal at a smaller scale use {@link #toDecimal}.
+     *
+     * @return the rounded value, INT64.
+     */
+    public Expr round()
+    {
+        return new Round(this);
+    }
+
+    /**
+     * Reads an integral expression as a TIMESTAMP (epoch ms) rather than an INT64, so a computed time can serve as
+     * an event-time column, e.g. a window start: {@code col("ts").floorDiv(10_000).times(10_000).toTimestamp()}.
+     * The value is unchanged; only the type of the column a projection writes changes.
+     *
+     * @return this value, typed TIMESTAMP.
+     */
+    public Expr toTimestamp()
+    {
+        return new AsTimestamp(this);
+    }
+
+    /**
+     * A 64-bit hash of a SYMBOL expression's characters (the same value as
+     * {@link RecordFlyweight#symbolHash}): equal symbols hash equal whatever the width of their columns. Fast (one
+     * multiply per 8 characters) and well mixed, e.g. for bucketing: {@code col("sym").hash().mod(16)}. Not
+     * cryptographic; stable across runs and JVMs.
+     *
+     * @return the hash, INT64.
+     */
+    public Expr hash()
+    {
+        return new Hash(this);
     }
 
     /** @param other expression or constant. @return {@code this > other}. */
@@ -597,6 +666,16 @@ public abstract class Expr
             else if (r.kind == BoundExpr.Kind.DECIMAL && l.kind == BoundExpr.Kind.SYMBOL && left instanceof Literal)
             {
                 l = ((Literal)left).asDecimal(this);
+            }
+            if (op == FLOOR_DIV || op == MOD)
+            {
+                if (l.kind != BoundExpr.Kind.LONG || r.kind != BoundExpr.Kind.LONG)
+                {
+                    throw new SchemaException("Cannot apply " + BINARY_SYMBOLS[op] + " to " + left + " (" +
+                        l.describe() + ") and " + right + " (" + r.describe() + ") in " + this + ": it needs two " +
+                        "integral operands (INT32, INT64, TIMESTAMP); round a FLOAT64 or DECIMAL first with .round()");
+                }
+                return new LongDivision(op == MOD, l, r, "in " + this);
             }
             if (l.kind == BoundExpr.Kind.DECIMAL || r.kind == BoundExpr.Kind.DECIMAL)
             {
@@ -1030,6 +1109,243 @@ public abstract class Expr
         FieldType outputType()
         {
             return FieldType.DECIMAL;
+        }
+    }
+
+    /** floorDiv and mod of two integrals, with the expression in the message of a failure. */
+    private static final class LongDivision extends BoundExpr
+    {
+        private final boolean mod;
+        private final BoundExpr l;
+        private final BoundExpr r;
+        private final String where;
+
+        LongDivision(final boolean mod, final BoundExpr l, final BoundExpr r, final String where)
+        {
+            super(Kind.LONG);
+            this.mod = mod;
+            this.l = l;
+            this.r = r;
+            this.where = where;
+        }
+
+        @Override
+        long evalLong(final RecordFlyweight record)
+        {
+            final long a = l.evalLong(record);
+            final long b = r.evalLong(record);
+            if (b == 0)
+            {
+                throw new ArithmeticException("Division by zero " + where + ": the divisor is 0 on this record");
+            }
+            if (mod)
+            {
+                return Math.floorMod(a, b);
+            }
+            if (a == Long.MIN_VALUE && b == -1)
+            {
+                throw new ArithmeticException("INT64 overflow " + where + ": Long.MIN_VALUE floorDiv -1 does not " +
+                    "fit 64 bits");
+            }
+            return Math.floorDiv(a, b);
+        }
+
+        @Override
+        FieldType outputType()
+        {
+            return FieldType.INT64;
+        }
+    }
+
+    /** {@code round()}: FLOAT64 or DECIMAL to INT64, halves away from zero. */
+    private static final class Round extends Expr
+    {
+        /** 2^63 as a double: the first double above the INT64 range. */
+        private static final double TWO_POW_63 = 0x1p63;
+
+        private final Expr operand;
+
+        Round(final Expr operand)
+        {
+            this.operand = operand;
+        }
+
+        @Override
+        public String name()
+        {
+            return operand.name();
+        }
+
+        @Override
+        BoundExpr bind(final Schema schema)
+        {
+            final BoundExpr b = operand.bind(schema);
+            switch (b.kind)
+            {
+                case LONG:
+                    return b;
+                case DOUBLE:
+                {
+                    final String outOfRange = "Cannot round " + this + ": the value is NaN, infinite or outside the " +
+                        "INT64 range on this record";
+                    return new BoundExpr(BoundExpr.Kind.LONG)
+                    {
+                        long evalLong(final RecordFlyweight r)
+                        {
+                            return roundHalfAwayFromZero(b.evalDouble(r), outOfRange);
+                        }
+
+                        FieldType outputType()
+                        {
+                            return FieldType.INT64;
+                        }
+                    };
+                }
+                case DECIMAL:
+                {
+                    final long divisor = Decimals.pow10(b.scale);
+                    return new BoundExpr(BoundExpr.Kind.LONG)
+                    {
+                        long evalLong(final RecordFlyweight r)
+                        {
+                            return Decimals.divideHalfUp(b.evalLong(r), divisor);
+                        }
+
+                        FieldType outputType()
+                        {
+                            return FieldType.INT64;
+                        }
+                    };
+                }
+                default:
+                    throw new SchemaException("Cannot round " + operand + " (" + b.describe() + ") in " + this +
+                        ": it needs a numeric operand (FLOAT64, DECIMAL or integral)");
+            }
+        }
+
+        static long roundHalfAwayFromZero(final double value, final String outOfRange)
+        {
+            final double magnitude = Math.abs(value);
+            double rounded = Math.floor(magnitude);
+            // exact: below 2^52 a double minus its floor loses no bits (and above, it has no fraction)
+            if (magnitude - rounded >= 0.5)
+            {
+                rounded += 1.0;
+            }
+            if (!(rounded < TWO_POW_63) && !(value < 0 && rounded == TWO_POW_63))
+            {
+                throw new ArithmeticException(outOfRange);
+            }
+            return value < 0 ? (rounded == TWO_POW_63 ? Long.MIN_VALUE : -(long)rounded) : (long)rounded;
+        }
+
+        @Override
+        public String toString()
+        {
+            return operand + ".round()";
+        }
+    }
+
+    /** {@code toTimestamp()}: an integral value typed TIMESTAMP. */
+    private static final class AsTimestamp extends Expr
+    {
+        private final Expr operand;
+
+        AsTimestamp(final Expr operand)
+        {
+            this.operand = operand;
+        }
+
+        @Override
+        public String name()
+        {
+            return operand.name();
+        }
+
+        @Override
+        BoundExpr bind(final Schema schema)
+        {
+            final BoundExpr b = operand.bind(schema);
+            if (b.kind != BoundExpr.Kind.LONG)
+            {
+                throw new SchemaException("Cannot read " + operand + " (" + b.describe() + ") as a TIMESTAMP in " +
+                    this + ": it needs an integral value (epoch ms); round a FLOAT64 or DECIMAL first with .round()");
+            }
+            return new BoundExpr(BoundExpr.Kind.LONG)
+            {
+                long evalLong(final RecordFlyweight r)
+                {
+                    return b.evalLong(r);
+                }
+
+                FieldType outputType()
+                {
+                    return FieldType.TIMESTAMP;
+                }
+            };
+        }
+
+        @Override
+        public String toString()
+        {
+            return operand + ".toTimestamp()";
+        }
+    }
+
+    /** {@code hash()} of a symbol: {@link RecordFlyweight#symbolHash}'s value. */
+    private static final class Hash extends Expr
+    {
+        private final Expr operand;
+
+        Hash(final Expr operand)
+        {
+            this.operand = operand;
+        }
+
+        @Override
+        BoundExpr bind(final Schema schema)
+        {
+            final BoundExpr b = operand.bind(schema);
+            if (b.kind != BoundExpr.Kind.SYMBOL)
+            {
+                throw new SchemaException("Cannot hash " + operand + " (" + b.describe() + ") in " + this +
+                    ": hash() takes a SYMBOL column; an integral value can serve as its own key");
+            }
+            if (b instanceof BoundExpr.SymbolColumn)
+            {
+                final SymbolField field = ((BoundExpr.SymbolColumn)b).field;
+                return new BoundExpr(BoundExpr.Kind.LONG)
+                {
+                    long evalLong(final RecordFlyweight r)
+                    {
+                        return r.symbolHash(field);
+                    }
+
+                    FieldType outputType()
+                    {
+                        return FieldType.INT64;
+                    }
+                };
+            }
+            final long constant = RecordFlyweight.symbolHash((String)((Literal)operand).value);
+            return new BoundExpr(BoundExpr.Kind.LONG)
+            {
+                long evalLong(final RecordFlyweight r)
+                {
+                    return constant;
+                }
+
+                FieldType outputType()
+                {
+                    return FieldType.INT64;
+                }
+            };
+        }
+
+        @Override
+        public String toString()
+        {
+            return operand + ".hash()";
         }
     }
 

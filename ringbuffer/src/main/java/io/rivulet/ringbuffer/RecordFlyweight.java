@@ -1,5 +1,6 @@
 package io.rivulet.ringbuffer;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -321,6 +322,130 @@ public final class RecordFlyweight
             out.append((char)buffer.getByte(base + i));
         }
         return out;
+    }
+
+    /**
+     * Copies a symbol from a field of another record, of any schema, into a SYMBOL field of this one (e.g. from an
+     * input record to a {@code map}'s output of another layout), without decoding it to a String: one bulk copy of
+     * the shorter width plus zero padding. No allocation unless it throws.
+     *
+     * @param field       a SYMBOL field of this schema, written.
+     * @param source      the record to read; may be this one.
+     * @param sourceField a SYMBOL field of {@code source}'s schema.
+     * @return this.
+     * @throws IllegalArgumentException if the value is longer than {@code field} holds (nothing is written then).
+     */
+    public RecordFlyweight copySymbol(final SymbolField field, final RecordFlyweight source,
+        final SymbolField sourceField)
+    {
+        assert valid(field);
+        final int capacity = field.lengthBytes();
+        final int sourceWidth = sourceField.lengthBytes();
+        if (sourceWidth > capacity && source.symbolLength(sourceField) > capacity)
+        {
+            throw new IllegalArgumentException("copySymbol: the value '" + source.getSymbol(sourceField) + "' of '" +
+                sourceField.name() + "' (" + source.symbolLength(sourceField) + " characters) does not fit column '" +
+                field.name() + "' (SYMBOL(" + capacity + ")); declare it wider: Schema.builder().symbol(\"" +
+                field.name() + "\", " + sourceWidth + ")");
+        }
+        assert source.valid(sourceField);
+        final int copied = Math.min(capacity, sourceWidth);
+        final int base = offset + field.offset();
+        final int sourceBase = source.offset + sourceField.offset();
+        final DirectBuffer from = source.buffer;
+        // symbols are short: word moves beat a copyMemory call, which costs more than the bytes it moves here
+        int i = 0;
+        for (; i + Long.BYTES <= copied; i += Long.BYTES)
+        {
+            buffer.putLong(base + i, from.getLong(sourceBase + i));
+        }
+        for (; i < copied; i++)
+        {
+            buffer.putByte(base + i, from.getByte(sourceBase + i));
+        }
+        for (; i < capacity; i++)
+        {
+            buffer.putByte(base + i, (byte)0);
+        }
+        return this;
+    }
+
+    /**
+     * A 64-bit hash of a symbol's characters, for hash partitioning or a hash key: reads the field 8 bytes at a time
+     * (one multiply per word), stops at the zero padding, so equal symbols hash equal whatever their columns'
+     * widths, and equals {@link #symbolHash(CharSequence)} of the same text. Stable across runs and JVMs; not
+     * cryptographic. No allocation.
+     *
+     * @param field a SYMBOL field of this schema.
+     * @return the hash.
+     */
+    public long symbolHash(final SymbolField field)
+    {
+        assert valid(field);
+        final int base = offset + field.offset();
+        final int width = field.lengthBytes();
+        long h = HASH_SEED;
+        int i = 0;
+        for (; i + Long.BYTES <= width; i += Long.BYTES)
+        {
+            final long word = buffer.getLong(base + i, java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (word == 0)
+            {
+                return finishHash(h);
+            }
+            h = (h ^ word) * HASH_MULTIPLIER;
+        }
+        if (i < width)
+        {
+            long word = 0;
+            for (int shift = 0; i < width; i++, shift += 8)
+            {
+                word |= (buffer.getByte(base + i) & 0xFFL) << shift;
+            }
+            if (word != 0)
+            {
+                h = (h ^ word) * HASH_MULTIPLIER;
+            }
+        }
+        return finishHash(h);
+    }
+
+    /**
+     * The hash {@link #symbolHash(SymbolField)} gives a field holding {@code value}: to precompute the hash of a
+     * constant, or in a plain-Java reference. No allocation.
+     *
+     * @param value ASCII text without NUL.
+     * @return the hash.
+     */
+    public static long symbolHash(final CharSequence value)
+    {
+        long h = HASH_SEED;
+        final int length = value.length();
+        for (int i = 0; i < length; i += Long.BYTES)
+        {
+            long word = 0;
+            for (int j = 0; j < Long.BYTES && i + j < length; j++)
+            {
+                word |= ((long)value.charAt(i + j) & 0xFFL) << (j * 8);
+            }
+            h = (h ^ word) * HASH_MULTIPLIER;
+        }
+        return finishHash(h);
+    }
+
+    private static final long HASH_SEED = 0x9E3779B97F4A7C15L;
+    private static final long HASH_MULTIPLIER = 0xBF58476D1CE4E5B9L;
+
+    private static long finishHash(final long hash)
+    {
+        // the murmur3 finaliser: every input bit moves every output bit
+        long h = hash;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB93FE53B4C53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     /**

@@ -22,10 +22,13 @@ import java.util.stream.Collectors;
  *   not       := 'not' not | compare                  also !
  *   compare   := sum [ ( = | == | != | &lt;&gt; | &lt; | &lt;= | &gt; | &gt;= ) sum ]
  *   sum       := product ( ( + | - ) product )*
- *   product   := unary ( ( * | / ) unary )*
+ *   product   := unary ( ( * | / | // | % ) unary )*        // floor division, % modulo (integral)
  *   unary     := '-' unary | primary
  *   primary   := column | integer | fraction | 'text' | "text" | true | false | '(' condition ')'
+ *              | round '(' sum ')' | hash '(' column ')'
  * </pre>
+ * {@code //} and {@code %} are {@link Expr#floorDiv} and {@link Expr#mod} (integral operands, e.g.
+ * {@code auction % 123 = 0}); {@code round(x)} is {@link Expr#round}, {@code hash(sym)} {@link Expr#hash}.
  * Keywords are case-insensitive, column names are not. Literals take their type from the other operand: a
  * fraction ({@code 101.5}, {@code 1e3}) is an exact decimal next to a DECIMAL column and a double otherwise; a quoted
  * text is a symbol, an ISO-8601 instant next to a TIMESTAMP column ({@code ts >= '2026-11-27T10:00:00Z'}), or a
@@ -241,10 +244,13 @@ final class ExprParser
     private Typed product()
     {
         Typed left = unary();
-        while (peek().kind == Tok.OP && (peek().text.equals("*") || peek().text.equals("/")))
+        while (peek().kind == Tok.OP && (peek().text.equals("*") || peek().text.equals("/") ||
+            peek().text.equals("//") || peek().text.equals("%")))
         {
             final Token op = take();
-            left = arithmetic(left, op, unary());
+            final Typed right = unary();
+            left = op.text.length() == 1 && op.text.charAt(0) != '%' ? arithmetic(left, op, right) :
+                integralOnly(left, op, right);
         }
         return left;
     }
@@ -303,6 +309,49 @@ final class ExprParser
             describeType(type) + ")", left.pos, null);
     }
 
+    private Typed integralOnly(final Typed left, final Token op, final Typed right)
+    {
+        final Typed l = resolve(left, Type.INTEGRAL);
+        final Typed r = resolve(right, Type.INTEGRAL);
+        for (final Typed t : new Typed[]{l, r})
+        {
+            if (t.type != Type.INTEGRAL && t.type != Type.TIMESTAMP)
+            {
+                throw new ParseError("'" + op.text + "' needs integers, but " + t.describe + " is not one", t.pos,
+                    "round it first: round(x) " + op.text + " n");
+            }
+        }
+        final Expr result = op.text.equals("%") ? l.expr.mod(r.expr) : l.expr.floorDiv(r.expr);
+        return new Typed(result, Type.INTEGRAL, "'" + text.substring(left.pos, endOfLastToken()).trim() + "' (" +
+            describeType(Type.INTEGRAL) + ")", left.pos, null);
+    }
+
+    /** {@code round(x)} or {@code hash(sym)}: the name was taken, the next token is '('. */
+    private Typed function(final Token name)
+    {
+        final String fn = name.text.toLowerCase(Locale.ROOT);
+        take();
+        final Typed arg = sum();
+        final Token close = take();
+        if (close.kind != Tok.RPAREN)
+        {
+            throw new ParseError("expected ')' to close " + fn + "(, found " + close.shown(), close.pos, null);
+        }
+        final String describe = fn + "(" + text.substring(arg.pos, close.pos).trim() + ")";
+        if (fn.equals("round"))
+        {
+            final Typed a = resolve(arg, Type.FLOAT);
+            requireNumeric(a, name);
+            return new Typed(a.expr.round(), Type.INTEGRAL, "'" + describe + "' (INT64)", name.pos, null);
+        }
+        final Typed a = resolve(arg, Type.SYMBOL);
+        if (a.type != Type.SYMBOL)
+        {
+            throw new ParseError("hash( needs a symbol, but " + a.describe + " is not one", arg.pos, null);
+        }
+        return new Typed(a.expr.hash(), Type.INTEGRAL, "'" + describe + "' (INT64)", name.pos, null);
+    }
+
     private Typed unary()
     {
         if (peek().kind == Tok.OP && peek().text.equals("-"))
@@ -338,6 +387,11 @@ final class ExprParser
                 return new Typed(Expr.lit(t.kind == Tok.TRUE), Type.BOOL, t.text.toLowerCase(Locale.ROOT), t.pos,
                     null);
             case IDENT:
+                if (peek().kind == Tok.LPAREN && (t.text.equalsIgnoreCase("round") || t.text.equalsIgnoreCase("hash"))
+                    && !schema.hasField(t.text))
+                {
+                    return function(t);
+                }
                 return column(t);
             case LPAREN:
             {
@@ -633,6 +687,7 @@ final class ExprParser
                     case "<>":
                     case "<=":
                     case ">=":
+                    case "//":
                         tokens.add(new Token(Tok.OP, two, i));
                         i += 2;
                         continue;
@@ -647,7 +702,7 @@ final class ExprParser
                     default:
                         break;
                 }
-                if ("+-*/=<>".indexOf(c) >= 0)
+                if ("+-*/%=<>".indexOf(c) >= 0)
                 {
                     tokens.add(new Token(Tok.OP, String.valueOf(c), i));
                 }
@@ -658,7 +713,7 @@ final class ExprParser
                 else
                 {
                     throw new ParseError("unexpected character '" + c + "'", i,
-                        "operators are = != < <= > >= + - * / and or not, texts are quoted: 'AAPL'");
+                        "operators are = != < <= > >= + - * / // % and or not, texts are quoted: 'AAPL'");
                 }
                 i++;
             }

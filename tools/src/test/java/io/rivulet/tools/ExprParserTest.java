@@ -196,4 +196,23 @@ class ExprParserTest
         final Expr api = Expr.col("qty").gt(100).and(Expr.col("sym").eq("AAPL"));
         assertEquals(api.toString(), parsed("qty > 100 and sym = 'AAPL'"));
     }
+
+    @Test
+    void shouldParseModuloFloorDivisionRoundAndHash()
+    {
+        fill();
+        assertEquals("((id mod 123) == 0)", parsed("id % 123 = 0"));
+        assertEquals("(((ts floorDiv 10000) * 10000) > 0)", parsed("ts // 10000 * 10000 > 0"));
+        assertTrue(matches("qty % 7 = 3 and n % 2 = 1 and n // 2 = -2 and qty // 7 = 21"), "floor semantics");
+        assertTrue(matches("round(px) = 101 and round(ratio) = 1 and round(px * 3) = 304 and ROUND(qty) = 150"));
+        assertTrue(matches("hash(sym) = hash('AAPL') and hash(sym) % 1 = 0"));
+        assertFalse(matches("hash(sym) = hash('MSFT')"));
+        assertEquals("'%' needs integers, but px (DECIMAL(4)) is not one at position 1; round it first: round(x) % n",
+            error("px % 2 = 0").getMessage());
+        assertEquals("'//' needs integers, but ratio (FLOAT64) is not one at position 1; round it first: " +
+            "round(x) // n", error("ratio // 2 = 0").getMessage());
+        assertEquals("hash( needs a symbol, but qty (INT64) is not one at position 6", error("hash(qty) = 1").getMessage());
+        assertEquals("expected ')' to close round(, found end of the condition at position 10",
+            error("round(px ").getMessage());
+    }
 }

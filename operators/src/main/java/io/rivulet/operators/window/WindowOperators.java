@@ -45,4 +45,21 @@ public final class WindowOperators
             new SessionAggregateOperator(input, window, keyColumns, aggregates, mode, allowedLatenessMs, lateOutput) :
             new WindowAggregateOperator(input, window, keyColumns, aggregates, mode, allowedLatenessMs, lateOutput);
     }
+
+    /**
+     * The top {@code n} rows of each window by a numeric column, ties kept (SQL {@code RANK() <= n}).
+     *
+     * @param input       input schema.
+     * @param window      a tumbling or sliding window to put raw records in (output: {@code window_start},
+     *                    {@code window_end}, then the input columns); null if the input rows are an APPEND window
+     *                    aggregate's, whose {@code window_start}/{@code window_end} columns say their window
+     *                    (output: the input rows).
+     * @param n           ranks kept per window, >= 1 (1: the rows with the largest value).
+     * @param orderColumn INT32, INT64, TIMESTAMP, DECIMAL or FLOAT64 column; larger ranks first.
+     * @return the operator.
+     */
+    public static Operator top(final Schema input, final WindowSpec window, final int n, final String orderColumn)
+    {
+        return new WindowTopOperator(input, window, n, orderColumn);
+    }
 }

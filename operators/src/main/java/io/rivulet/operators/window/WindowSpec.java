@@ -97,6 +97,30 @@ public final class WindowSpec
         return kind == Kind.SESSION;
     }
 
+    /** @return true for a tumbling window ({@link #tumbling}). */
+    public boolean isTumbling()
+    {
+        return kind == Kind.TUMBLING;
+    }
+
+    /** @return the event-time (TIMESTAMP) column the windows are over. */
+    public String timeColumn()
+    {
+        return timeColumn;
+    }
+
+    /** @return window size, ms (for a session window, the gap). */
+    public long sizeMs()
+    {
+        return sizeMs;
+    }
+
+    /** @return how far consecutive windows start apart, ms (the size for tumbling windows, the gap for sessions). */
+    public long slideMs()
+    {
+        return slideMs;
+    }
+
     LongField bindTimeField(final Schema schema)
     {
         final Field field = schema.field(timeColumn);
