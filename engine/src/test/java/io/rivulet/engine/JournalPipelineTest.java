@@ -574,6 +574,23 @@ class JournalPipelineTest extends ThreadLeakCheck
     @Test
     void shouldNotAllocatePerRecordOnTheJournaledPath()
     {
+        measureJournaledPathAllocation(false);
+    }
+
+    /**
+     * The same path, exactly-once: barriers every 50 ms from the source thread, output sequence numbers and
+     * replay checks at the sink. A checkpoint allocates a little (its section list) on the stage that completes it;
+     * the checkpoint writer and progress threads allocate per checkpoint or report, off the hot path, so they
+     * are not counted.
+     */
+    @Test
+    void shouldNotAllocatePerRecordOnTheCheckpointedJournaledPath()
+    {
+        measureJournaledPathAllocation(true);
+    }
+
+    private void measureJournaledPathAllocation(final boolean checkpointed)
+    {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         final Path in = tempDir.resolve("in");
@@ -583,14 +600,21 @@ class JournalPipelineTest extends ThreadLeakCheck
         try (JournaledPublisher publisher = Sources.journaled(in, TRADES))
         {
             final JournalSink sink = Sinks.journal(out);
-            final Pipeline p = track(Pipeline.from(publisher).where(col("qty").ge(0)).select(col("id"), col("px"))
-                .to(sink).name("alloc").waitMode(WaitMode.YIELDING).recordLatency(false).start());
+            PipelineBuilder builder = Pipeline.from(publisher).where(col("qty").ge(0)).select(col("id"), col("px"))
+                .to(sink).name("alloc").waitMode(WaitMode.YIELDING).recordLatency(false);
+            if (checkpointed)
+            {
+                builder = builder.checkpointLocation(tempDir.resolve("ckpt"))
+                    .checkpointInterval(java.time.Duration.ofMillis(50));
+            }
+            final Pipeline p = track(builder.start());
             publish(publisher, 0, warmup);
             await(() -> sink.lastSequence() == warmup, "warm-up records");
             final List<Thread> pipelineThreads = new ArrayList<>();
             for (final Thread t : Thread.getAllStackTraces().keySet())
             {
-                if (t.getName().startsWith("rivulet-alloc"))
+                if (t.getName().startsWith("rivulet-alloc") && !t.getName().endsWith("-checkpoint") &&
+                    !t.getName().endsWith("-progress"))
                 {
                     pipelineThreads.add(t);
                 }
@@ -615,7 +639,9 @@ class JournalPipelineTest extends ThreadLeakCheck
             }
             publisher.endOfStream();
             assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS));
-            System.out.println("JournalPipelineTest allocation, " + measured + " records: " + report);
+            System.out.println("JournalPipelineTest allocation" + (checkpointed ? " (checkpointed, " +
+                p.checkpointMetrics().checkpointsWritten() + " checkpoints)" : "") + ", " + measured + " records: " +
+                report);
             // a Chronicle index block or a new mapped chunk now and then (journal module: < 3 KB per 200k records);
             // one object per record would be >= 16 MB
             assertTrue(maxBytes < 100_000, "allocated for " + measured + " records: " + report);
