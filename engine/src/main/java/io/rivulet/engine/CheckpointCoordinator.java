@@ -82,6 +82,8 @@ final class CheckpointCoordinator implements AutoCloseable
     private volatile long sinkSequence;
     private volatile CheckpointData pending;
     private volatile boolean closing;
+    private java.nio.channels.FileChannel lockChannel;
+    private java.nio.channels.FileLock lock;
     private long nextEpoch = 1;
     private Thread writerThread;
     private int consecutiveFailures;
@@ -153,6 +155,7 @@ final class CheckpointCoordinator implements AutoCloseable
      */
     Recovery recover(final long[] startPositions, final long sinkDurableSequence, final boolean startFresh)
     {
+        lockDirectory();
         final long startNs = System.nanoTime();
         final Optional<CheckpointData> latest = store.loadLatest(warning ->
             LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': " + warning));
@@ -197,6 +200,57 @@ final class CheckpointCoordinator implements AutoCloseable
         checkpointsWritten.set(1);
         nextEpoch = 1;
         return new Recovery(0, startPositions.clone(), sinkDurableSequence, false);
+    }
+
+    /**
+     * One pipeline at a time per checkpoint directory: two writers would interleave checkpoints and each restore
+     * the other's. An OS file lock, so a process killed with -9 leaves no stale lock behind.
+     */
+    private void lockDirectory()
+    {
+        final java.nio.file.Path lockFile = store.dir().resolve(".lock");
+        try
+        {
+            lockChannel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+        }
+        catch (final java.nio.channels.OverlappingFileLockException ex)
+        {
+            lock = null; // held by another pipeline of this JVM
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException("Pipeline '" + pipelineName + "': cannot lock " + lockFile, ex);
+        }
+        if (lock == null)
+        {
+            releaseLock();
+            throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint directory " +
+                store.dir() + " is in use by another running pipeline (in this process or another); give each " +
+                "pipeline its own checkpointLocation, or close the other one first");
+        }
+    }
+
+    private void releaseLock()
+    {
+        try
+        {
+            if (lock != null)
+            {
+                lock.release();
+            }
+            if (lockChannel != null)
+            {
+                lockChannel.close();
+            }
+        }
+        catch (final java.io.IOException ignored)
+        {
+            // closing the channel releases the lock; nothing else to do
+        }
+        lock = null;
+        lockChannel = null;
     }
 
     private void deleteAll()
@@ -247,7 +301,8 @@ final class CheckpointCoordinator implements AutoCloseable
             {
                 throw new IllegalStateException("Pipeline '" + pipelineName + "': restoring '" + op.sectionName +
                     "' from the checkpoint of epoch " + data.epoch() + " in " + store.dir() + " failed: " +
-                    ex.getMessage(), ex);
+                    ex.getMessage() + ". If the pipeline's definition changed on purpose, call startFresh() on the " +
+                    "builder to discard its checkpoints.", ex);
             }
         }
     }
@@ -436,5 +491,6 @@ final class CheckpointCoordinator implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
+        releaseLock();
     }
 }

@@ -218,6 +218,21 @@ class ExactlyOnceTest extends ThreadLeakCheck
     }
 
     @Test
+    void aCheckpointDirectoryServesOnePipelineAtATime()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 1_000);
+        final Path ckpt = tempDir.resolve("ckpt");
+        final Pipeline first = track(filterJob(Sources.journal(in), tempDir.resolve("out"), ckpt).build());
+        final IllegalStateException inUse = assertThrows(IllegalStateException.class, () ->
+            filterJob(Sources.journal(in), tempDir.resolve("out2"), ckpt).build());
+        assertTrue(inUse.getMessage().contains("in use by another running pipeline"), inUse.getMessage());
+        first.close();
+        final Pipeline second = track(filterJob(Sources.journal(in), tempDir.resolve("out"), ckpt).start());
+        awaitCompletion(second);
+    }
+
+    @Test
     void callbackSinkSeesSequenceNumbersAndCommittedEpochs()
     {
         final Path in = tempDir.resolve("in");
