@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SlotConflator
 {
-    /** The consumer owns the slot; 0, so a taken slot reads as source id 0 (see {@link SlotDescriptor#STATE_OFFSET}). */
+    /** The consumer owns the slot; 0, so a taken slot reads as source id 0 ({@link SlotDescriptor#STATE_OFFSET}). */
     static final int TAKEN = 0;
     /** Published, not taken: the producer may overwrite it. */
     static final int PENDING = 1;

@@ -63,7 +63,8 @@ class SlotConflatorTest extends RingTestSupport
         final int type = buffer.getInt(slotOffset + SlotDescriptor.TYPE_OFFSET);
         if (type != SlotDescriptor.TYPE_DATA)
         {
-            return SlotDescriptor.typeName(type) + " " + buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+            final long value = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+            return SlotDescriptor.typeName(type) + " " + value;
         }
         final int record = SlotDescriptor.recordOffset(slotOffset);
         return key(buffer, record) + ":" + value(buffer, slotOffset);
