@@ -92,12 +92,6 @@ final class RingOutput implements Output
         ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0);
     }
 
-    /** @return records that replaced their key's pending value at a conflating boundary (0 for a plain ring). */
-    long recordsConflated()
-    {
-        return conflator == null ? 0 : conflator.conflated();
-    }
-
     long recordsOut()
     {
         return recordsOut.get();

@@ -260,6 +260,12 @@ class ConflationPipelineTest extends ThreadLeakCheck
             () -> Pipeline.from(Sources.publisher(QUOTES)).conflateBy()).getMessage()
             .startsWith("conflateBy needs at least one key column, e.g. conflateBy(\"sym\")"));
 
+        final RecordStream left = Pipeline.from(Sources.publisher(QUOTES)).withWatermark("ts", 0).conflateBy("sym");
+        final RecordStream right = Pipeline.from(Sources.publisher(QUOTES)).withWatermark("ts", 0);
+        assertTrue(assertThrows(SchemaException.class,
+            () -> left.intervalJoin(right, new String[]{"sym"}, "ts", 0, 10)).getMessage()
+            .contains("no async(), conflateBy() or join before it"));
+
         final RecordStream stream = Pipeline.from(Sources.publisher(QUOTES));
         assertThrows(SchemaException.class, () -> stream.conflateBy("nope"));
         stream.conflateBy("sym"); // a rejected call does not use the stream up

@@ -1,8 +1,8 @@
 package io.rivulet.ringbuffer.internal;
 
+import com.lmax.disruptor.Sequence;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
-import com.lmax.disruptor.Sequence;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The producer side of a conflating {@link SlotRing} (the LMAX coalescing ring buffer, for binary records): a
  * record whose key already has a <i>pending</i> slot (published, not yet taken by the consumer) overwrites that
  * slot's bytes in place instead of claiming a new one, so the ring holds at most one pending slot per key and a
- * slow consumer never makes the producer wait while the ring has room for one slot per key.
+ * slow consumer never makes the producer wait while the ring has {@code 2 x keys + 4} slots (below).
  * <pre>
  *   producer (one thread)                       ring (published, in sequence order)      consumer (one thread)
  *   offer(K, v) -- key index: K -> seq q --+    ... [q: K v1->v2 PENDING] [m: WM] ...     take(s): CAS PENDING
@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     else claim a new slot (first-pending FIFO position = the sequence), index K -> it
  * </pre>
  * <b>Why it cannot tear or lose a value.</b> A slot's state word ({@link SlotDescriptor#STATE_OFFSET}, in the
- * header the consumer reads anyway, so taking a slot costs no cache line of its own) decides who owns its bytes: the producer
- * overwrites only after winning {@code PENDING -> WRITING}; the consumer reads only after winning
+ * header the consumer reads anyway, so taking a slot costs no cache line of its own) decides who owns its bytes:
+ * the producer overwrites only after winning {@code PENDING -> WRITING}; the consumer reads only after winning
  * {@code PENDING -> TAKEN} (it spins while the producer is mid-copy, a record's {@code memcpy}). A producer that
  * loses (the slot is {@code TAKEN}) appends a new slot instead, so a value is never written into a slot the
  * consumer has already read. The key index (key bytes -> sequence of the key's newest slot) is private to the
@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SlotConflator
 {
-    /** The consumer owns the slot; 0, so a taken slot reads as source id 0 (see {@link SlotDescriptor#STATE_OFFSET}). */
+    /** The consumer owns the slot; 0, so a taken slot reads as source id 0 ({@link SlotDescriptor#STATE_OFFSET}). */
     static final int TAKEN = 0;
     /** Published, not taken: the producer may overwrite it. */
     static final int PENDING = 1;

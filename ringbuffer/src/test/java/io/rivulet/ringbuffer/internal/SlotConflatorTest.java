@@ -5,6 +5,8 @@ import io.rivulet.ringbuffer.WaitMode;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -61,7 +63,8 @@ class SlotConflatorTest extends RingTestSupport
         final int type = buffer.getInt(slotOffset + SlotDescriptor.TYPE_OFFSET);
         if (type != SlotDescriptor.TYPE_DATA)
         {
-            return SlotDescriptor.typeName(type) + " " + buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+            final long value = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+            return SlotDescriptor.typeName(type) + " " + value;
         }
         final int record = SlotDescriptor.recordOffset(slotOffset);
         return key(buffer, record) + ":" + value(buffer, slotOffset);
@@ -186,14 +189,15 @@ class SlotConflatorTest extends RingTestSupport
         assertEquals(List.of("WATERMARK 20"), drain(consumer));
     }
 
-    @Test
-    void shouldDeliverEveryKeysLastValueInOrderOverManyWrapsAgainstAModel()
+    @ParameterizedTest
+    @CsvSource({"16, 6", "64, 30", "256, 126"})
+    void shouldDeliverEveryKeysLastValueInOrderOverManyWrapsAgainstAModel(final int capacity, final int keys)
     {
-        // a small ring and more keys than table buckets per slot: wraps, evictions and probe collisions abound
-        final SlotRing ring = conflatingRing(16);
+        // small rings, as many keys as never make the producer wait (2 x keys + 4 slots): wraps, evictions with
+        // backward shifts and probe collisions abound
+        final SlotRing ring = conflatingRing(capacity);
         final SlotRing.Consumer consumer = ring.consumer();
         final SlotConflator conflator = ring.conflator();
-        final int keys = 6;
         final long[] lastOffered = new long[keys];
         final long[] lastDelivered = new long[keys];
         Arrays.fill(lastOffered, -1);
