@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  * Thread topology: the source (its own thread, or the application's for a publisher) writes into the first
  * ring; each stage is one {@link org.agrona.concurrent.Agent} on its own thread; the sink runs on the last
- * stage's thread. A failure stops the whole pipeline (or, with {@link ErrorPolicy#skip}, a record error skips
+ * stage's thread; a progress thread ({@link #lastProgress()}) reads the stages' counters once per interval. A failure
+ * stops the whole pipeline (or, with {@link ErrorPolicy#skip}, a record error skips
  * the record) and is rethrown, as the cause of a {@link PipelineFailedException}, by {@link #awaitCompletion}.
  * <p>
  * Lifecycle: built (operators opened, their state allocated) -> {@link #start()} -> completed, failed or
