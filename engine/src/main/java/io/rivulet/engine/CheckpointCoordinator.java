@@ -74,6 +74,7 @@ final class CheckpointCoordinator implements AutoCloseable
     private final AtomicLong checkpointsWritten = new AtomicLong();
     private final AtomicLong lastWriteNs = new AtomicLong();
     private final AtomicLong maxSnapshotNs = new AtomicLong();
+    private final AtomicLong lastSnapshotNs = new AtomicLong();
     private final AtomicLong lastSnapshotBytes = new AtomicLong();
     private final long[] sourcePositions;
     private long restoredEpoch = -1;
@@ -376,6 +377,7 @@ final class CheckpointCoordinator implements AutoCloseable
             }
         }
         final long tookNs = System.nanoTime() - startNs;
+        lastSnapshotNs.lazySet(tookNs);
         if (tookNs > maxSnapshotNs.get())
         {
             maxSnapshotNs.lazySet(tookNs);
@@ -470,7 +472,7 @@ final class CheckpointCoordinator implements AutoCloseable
     CheckpointMetrics metrics(final long replaysSuppressed)
     {
         return new CheckpointMetrics(restoredEpoch, restoreNs, checkpointsWritten.get(), committedEpoch.get(),
-            lastWriteNs.get(), maxSnapshotNs.get(), lastSnapshotBytes.get(), replaysSuppressed);
+            lastWriteNs.get(), lastSnapshotNs.get(), maxSnapshotNs.get(), lastSnapshotBytes.get(), replaysSuppressed);
     }
 
     /** Lets an in-progress write finish (it is a recovery point), then stops the writer thread. */

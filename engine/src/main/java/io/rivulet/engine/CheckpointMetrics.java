@@ -11,12 +11,13 @@ public final class CheckpointMetrics
     private final long checkpointsWritten;
     private final long committedEpoch;
     private final long lastWriteNs;
+    private final long lastStallNs;
     private final long maxStallNs;
     private final long lastSnapshotBytes;
     private final long replaysSuppressed;
 
     CheckpointMetrics(final long restoredEpoch, final long restoreNs, final long checkpointsWritten,
-        final long committedEpoch, final long lastWriteNs, final long maxStallNs, final long lastSnapshotBytes,
+        final long committedEpoch, final long lastWriteNs, final long lastStallNs, final long maxStallNs, final long lastSnapshotBytes,
         final long replaysSuppressed)
     {
         this.restoredEpoch = restoredEpoch;
@@ -24,6 +25,7 @@ public final class CheckpointMetrics
         this.checkpointsWritten = checkpointsWritten;
         this.committedEpoch = committedEpoch;
         this.lastWriteNs = lastWriteNs;
+        this.lastStallNs = lastStallNs;
         this.maxStallNs = maxStallNs;
         this.lastSnapshotBytes = lastSnapshotBytes;
         this.replaysSuppressed = replaysSuppressed;
@@ -59,6 +61,15 @@ public final class CheckpointMetrics
         return lastWriteNs;
     }
 
+    /**
+     * @return how long a stage thread spent snapshotting its operators at the last barrier (with several stages,
+     * the last one to snapshot).
+     */
+    public long lastStallNs()
+    {
+        return lastStallNs;
+    }
+
     /** @return the longest a stage thread spent snapshotting its operators at one barrier: the stall. */
     public long maxStallNs()
     {
@@ -81,8 +92,9 @@ public final class CheckpointMetrics
     public String toString()
     {
         return String.format("checkpoints: restored epoch %d in %.1f ms, %d written, committed epoch %d, last " +
-            "write %.1f ms, max stall %.2f ms, state %d bytes, %d replayed outputs suppressed", restoredEpoch,
-            restoreNs / 1e6, checkpointsWritten, committedEpoch, lastWriteNs / 1e6, maxStallNs / 1e6,
+            "write %.1f ms, stall last %.2f ms max %.2f ms, state %d bytes, %d replayed outputs suppressed",
+            restoredEpoch, restoreNs / 1e6, checkpointsWritten, committedEpoch, lastWriteNs / 1e6, lastStallNs / 1e6,
+            maxStallNs / 1e6,
             lastSnapshotBytes, replaysSuppressed);
     }
 }
