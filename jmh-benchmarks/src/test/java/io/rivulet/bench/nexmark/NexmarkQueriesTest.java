@@ -130,4 +130,15 @@ class NexmarkQueriesTest
     {
         check("q8");
     }
+
+    @Test
+    void shouldNameTheQueriesForAnUnknownOneAndRefuseOneSourceForAJoin()
+    {
+        final IllegalArgumentException unknown =
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> NexmarkQuery.named("q4"));
+        assertEquals("No Nexmark query 'q4'; the queries are [q0, q1, q2, q3, q5, q7, q8]", unknown.getMessage());
+        final UnsupportedOperationException join = org.junit.jupiter.api.Assertions.assertThrows(
+            UnsupportedOperationException.class, () -> NexmarkQuery.named("q3").define(GENERATOR.source(10)));
+        assertTrue(join.getMessage().contains("joins two sources"), join.getMessage());
+    }
 }
