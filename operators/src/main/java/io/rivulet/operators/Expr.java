@@ -1327,7 +1327,13 @@ public abstract class Expr
                     }
                 };
             }
-            final long constant = RecordFlyweight.symbolHash((String)((Literal)operand).value);
+            // a constant symbol (a literal, perhaps aliased): hash its characters once
+            final StringBuilder text = new StringBuilder();
+            for (int i = 0; i < b.outputLengthBytes() && b.symbolByte(null, i) != 0; i++)
+            {
+                text.append((char)b.symbolByte(null, i));
+            }
+            final long constant = RecordFlyweight.symbolHash(text);
             return new BoundExpr(BoundExpr.Kind.LONG)
             {
                 long evalLong(final RecordFlyweight r)

@@ -127,7 +127,7 @@ class IntegralExprTest
     {
         final Schema narrow = Schema.builder().symbol("s", 3).build();
         final OperatorHarness wide = new OperatorHarness(S, Operators.select(S, col("sym").hash().as("h"),
-            lit("IBM").hash().as("c"), col("sym").hash().mod(16).as("bucket")));
+            lit("IBM").as("named").hash().as("c"), col("sym").hash().mod(16).as("bucket")));
         final OperatorHarness small = new OperatorHarness(narrow, Operators.select(narrow, col("s").hash().as("h")));
         final String[] values = {"", "IBM", "ABCDEFGH", "ABCDEFGHIJ", "ABCDEFGHIJKL"};
         for (final String v : values)

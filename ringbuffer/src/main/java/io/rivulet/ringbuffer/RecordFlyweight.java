@@ -25,6 +25,8 @@ public final class RecordFlyweight
 {
     /** {@link #sourceIndex()} of a record whose source has no positions, or that no single input produced. */
     public static final long NO_SOURCE_INDEX = -1;
+    private static final long HASH_SEED = 0x9E3779B97F4A7C15L;
+    private static final long HASH_MULTIPLIER = 0xBF58476D1CE4E5B9L;
 
     private final Schema schema;
     private MutableDirectBuffer buffer;
@@ -432,9 +434,6 @@ public final class RecordFlyweight
         }
         return finishHash(h);
     }
-
-    private static final long HASH_SEED = 0x9E3779B97F4A7C15L;
-    private static final long HASH_MULTIPLIER = 0xBF58476D1CE4E5B9L;
 
     private static long finishHash(final long hash)
     {

@@ -133,7 +133,9 @@ public final class NexmarkBenchmark
                 rows[0]++;
                 checksum[0] += r.getLong(check);
             })
-            .name("nexmark-" + q.name()).waitMode(WaitMode.YIELDING).recordLatency(false).ringCapacity(16384).start())
+            .name("nexmark-" + q.name()).waitMode(WaitMode.YIELDING).recordLatency(false).ringCapacity(16384)
+            .idleTimeout(0) // finite generators: a starved source thread is slow, not idle
+            .start())
         {
             if (!p.awaitCompletion(30, TimeUnit.MINUTES))
             {

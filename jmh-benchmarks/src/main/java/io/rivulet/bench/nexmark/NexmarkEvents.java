@@ -13,10 +13,10 @@ import io.rivulet.ringbuffer.SymbolField;
  * free-text fields ({@code extra}, {@code description}, {@code url}) are left out.
  * <pre>
  *   event_type INT32 | dateTime TIMESTAMP
- *   person:  p_id INT64 | name SYMBOL(16) | email SYMBOL(20) | credit_card SYMBOL(19) | city SYMBOL(16) | state SYMBOL(2)
+ *   bid:     auction INT64 | bidder INT64 | price INT64 (cents) | channel SYMBOL(12)
  *   auction: a_id INT64 | item_name SYMBOL(20) | initial_bid INT64 | reserve INT64 | expires TIMESTAMP | seller INT64
  *            | category INT64
- *   bid:     auction INT64 | bidder INT64 | price INT64 (cents) | channel SYMBOL(12)
+ *   person:  p_id INT64 | name SYMBOL(16) | email SYMBOL(20) | credit_card SYMBOL(19) | city SYMBOL(16) | state SYMBOL(2)
  * </pre>
  */
 public final class NexmarkEvents
@@ -31,11 +31,12 @@ public final class NexmarkEvents
     /** The event record. */
     public static final Schema EVENT = Schema.builder()
         .int32("event_type").timestamp("dateTime")
-        .int64("p_id").symbol("name", 16).symbol("email", 20).symbol("credit_card", 19).symbol("city", 16)
-        .symbol("state", 2)
+        // bids first: 92 % of events touch only the slot's first two cache lines (the stage reads no more)
+        .int64("auction").int64("bidder").int64("price").symbol("channel", 12)
         .int64("a_id").symbol("item_name", 20).int64("initial_bid").int64("reserve").timestamp("expires")
         .int64("seller").int64("category")
-        .int64("auction").int64("bidder").int64("price").symbol("channel", 12)
+        .int64("p_id").symbol("name", 16).symbol("email", 20).symbol("credit_card", 19).symbol("city", 16)
+        .symbol("state", 2)
         .build();
 
     static final IntField EVENT_TYPE = EVENT.intField("event_type");

@@ -69,9 +69,9 @@ class NexmarkGeneratorTest
             assertEquals(PERSON, NexmarkGenerator.eventType(NexmarkGenerator.personEventNumber(i)));
             assertEquals(AUCTION, NexmarkGenerator.eventType(NexmarkGenerator.auctionEventNumber(i)));
             assertEquals(i + NexmarkGenerator.FIRST_PERSON_ID,
-                decode(a, NexmarkGenerator.personEventNumber(i)).get(2), "person ids count up from 1000");
+                decode(a, NexmarkGenerator.personEventNumber(i)).get(EVENT.field("p_id").index()), "person ids count up from 1000");
             assertEquals(i + NexmarkGenerator.FIRST_AUCTION_ID,
-                decode(a, NexmarkGenerator.auctionEventNumber(i)).get(8), "auction ids count up from 1000");
+                decode(a, NexmarkGenerator.auctionEventNumber(i)).get(EVENT.field("a_id").index()), "auction ids count up from 1000");
         }
     }
 

@@ -29,10 +29,15 @@ class NexmarkQueriesTest
     static final NexmarkGenerator GENERATOR =
         new NexmarkGenerator(2026, 1_000, NexmarkGenerator.DEFAULT_BASE_TIME_MS);
 
+    /**
+     * Runs a query to completion. The joins' inputs are never marked idle: a source thread starved of CPU for the
+     * idle timeout on a loaded machine would otherwise let the other input move event time past its partners.
+     */
     static List<List<Object>> run(final RecordStream stream) throws InterruptedException
     {
         final CollectingSink sink = Sinks.collecting();
-        try (Pipeline p = stream.to(sink).name("nexmark-test").waitMode(WaitMode.BACKOFF).start())
+        try (Pipeline p = stream.to(sink).name("nexmark-test").waitMode(WaitMode.BACKOFF)
+            .idleTimeout(0).start())
         {
             assertTrue(p.awaitCompletion(60, TimeUnit.SECONDS), "query did not complete");
         }
@@ -129,5 +134,16 @@ class NexmarkQueriesTest
     void q8ShouldMatchTheReference() throws InterruptedException
     {
         check("q8");
+    }
+
+    @Test
+    void shouldNameTheQueriesForAnUnknownOneAndRefuseOneSourceForAJoin()
+    {
+        final IllegalArgumentException unknown =
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> NexmarkQuery.named("q4"));
+        assertEquals("No Nexmark query 'q4'; the queries are [q0, q1, q2, q3, q5, q7, q8]", unknown.getMessage());
+        final UnsupportedOperationException join = org.junit.jupiter.api.Assertions.assertThrows(
+            UnsupportedOperationException.class, () -> NexmarkQuery.named("q3").define(GENERATOR.source(10)));
+        assertTrue(join.getMessage().contains("joins two sources"), join.getMessage());
     }
 }
