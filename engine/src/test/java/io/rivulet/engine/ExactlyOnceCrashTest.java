@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code -Drivulet.crash.kills=N} (default 20) and {@code -Drivulet.crash.records=N} scale it: the soak command in
  * the README runs 200 kills.
  */
-@Timeout(value = 30, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 180, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ExactlyOnceCrashTest extends ThreadLeakCheck
 {
     private static final int KILLS = Integer.getInteger("rivulet.crash.kills", 20);
@@ -84,7 +84,7 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
                         kills++;
                         final boolean tempLeft = hasTempFile(checkpoints);
                         tempFilesSeen += tempLeft ? 1 : 0;
-                        log.append(String.format("kill %d: %d ms after JVM start%s, output %d%n", kills, delayMs,
+                        note(log, String.format("kill %d: %d ms after JVM start%s, output %d%n", kills, delayMs,
                             tempLeft ? ", during a checkpoint write" : "", counter.count()));
                     }
                 }
@@ -99,13 +99,12 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
                 kills++;
                 final boolean tempLeft = hasTempFile(checkpoints);
                 tempFilesSeen += tempLeft ? 1 : 0;
-                log.append(String.format("kill %d: at output %d (target %d)%s%n", kills, counter.count(), target,
+                note(log, String.format("kill %d: at output %d (target %d)%s%n", kills, counter.count(), target,
                     tempLeft ? ", during a checkpoint write" : ""));
             }
         }
         runChild(input, out, checkpoints, -1, null); // to the end, uninterrupted
         runs++;
-        System.out.print(log);
         System.out.println("ExactlyOnceCrashTest: " + kills + " kills (" + tempFilesSeen + " during a checkpoint " +
             "write), " + runs + " runs, " + golden.size() + " outputs");
 
@@ -116,6 +115,14 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
             assertEquals(golden.get(i), actual.get(i), "output " + (i + 1) + " after " + kills + " kills (seed " +
                 seed + ")");
         }
+    }
+
+    /** Kept for a failure message, and printed as it happens: a long soak shows its progress. */
+    private static void note(final StringBuilder log, final String line)
+    {
+        log.append(line);
+        System.out.print(line);
+        System.out.flush();
     }
 
     private static boolean hasTempFile(final Path dir) throws IOException
