@@ -32,6 +32,12 @@ final class CheckpointBarriers
         this.nextDueNs = System.nanoTime() + intervalNs;
     }
 
+    /** The source read its last record: the end of stream it publishes next is checkpointed too. */
+    void finish()
+    {
+        coordinator.beginFinal(sourceId, position);
+    }
+
     /**
      * @param published       records published by the last poll.
      * @param lastIndex       journal index of the last record published so far (-1 if none).

@@ -80,6 +80,8 @@ final class CheckpointCoordinator implements AutoCloseable
     private long restoredEpoch = -1;
     private long restoreNs;
     private volatile long inFlightEpoch;
+    /** The checkpoint taken after end of stream, once the source began it; -1 before. */
+    private volatile long finalEpoch = -1;
     private volatile long sinkSequence;
     private volatile CheckpointData pending;
     private volatile boolean closing;
@@ -151,8 +153,8 @@ final class CheckpointCoordinator implements AutoCloseable
      * one with the given start positions. On the building thread, before any pipeline thread runs.
      *
      * @param startPositions     where each source starts when nothing is restored (see {@link SourcePosition}).
-     * @param sinkDurableSequence the sink's last durable output (0 for a sink that keeps none).
-     * @param startFresh         discard checkpoints of another pipeline instead of failing.
+     * @param sinkDurableSequence the sink's last durable output, -1 for a sink that keeps none we can ask about.
+     * @param startFresh         discard checkpoints that cannot be restored instead of failing.
      */
     Recovery recover(final long[] startPositions, final long sinkDurableSequence, final boolean startFresh)
     {
@@ -160,47 +162,63 @@ final class CheckpointCoordinator implements AutoCloseable
         final long startNs = System.nanoTime();
         final Optional<CheckpointData> latest = store.loadLatest(warning ->
             LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': " + warning));
-        if (latest.isPresent() && !latest.get().pipelineFingerprint().equals(fingerprint))
+        String unusable = null;
+        if (latest.isPresent())
+        {
+            final CheckpointData data = latest.get();
+            if (!data.pipelineFingerprint().equals(fingerprint))
+            {
+                unusable = "the checkpoint in " + store.dir() + " (epoch " + data.epoch() + ") was written by " +
+                    "another pipeline, so it cannot be restored into this one.\n  its pipeline:  " +
+                    indent(data.pipelineDescription()) + "\n  this pipeline: " + indent(description) + "\nUse the " +
+                    "directory of this pipeline's checkpoints, or";
+            }
+            else if (sinkDurableSequence >= 0 && data.sinkSequences()[0] > sinkDurableSequence)
+            {
+                unusable = "the checkpoint in " + store.dir() + " (epoch " + data.epoch() + ") has produced " +
+                    data.sinkSequences()[0] + " outputs, but the output journal holds only " + sinkDurableSequence +
+                    ": it was deleted or replaced after the checkpoint. Restore the output journal, or";
+            }
+            else
+            {
+                restore(data);
+                nextEpoch = data.epoch() + 1;
+                committedEpoch.set(data.epoch());
+                restoredEpoch = data.epoch();
+                restoreNs = System.nanoTime() - startNs;
+                return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);
+            }
+        }
+        else if (sinkDurableSequence > 0)
+        {
+            unusable = "there is no valid checkpoint in " + store.dir() + ", but the output journal already holds " +
+                sinkDurableSequence + " outputs: if this pipeline's checkpoints were lost or are corrupt (see the " +
+                "warnings), it cannot resume without producing them again. Give an empty output, or";
+        }
+        if (unusable != null)
         {
             if (!startFresh)
             {
-                throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint in " + store.dir() +
-                    " (epoch " + latest.get().epoch() + ") was written by another pipeline, so it cannot be " +
-                    "restored into this one.\n  its pipeline:  " + indent(latest.get().pipelineDescription()) +
-                    "\n  this pipeline: " + indent(description) + "\nUse the directory of this pipeline's " +
-                    "checkpoints, or call startFresh() on the builder to discard them and start from the source's " +
-                    "start position.");
+                throw new IllegalStateException("Pipeline '" + pipelineName + "': " + unusable + " call " +
+                    "startFresh() on the builder to discard the checkpoints and start over from the source's start " +
+                    "(outputs are then appended after what the output holds)");
             }
+            LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': startFresh(): " +
+                unusable.replace("\n", " ") + " starting over");
             deleteAll();
         }
-        else if (latest.isPresent())
-        {
-            final CheckpointData data = latest.get();
-            restore(data);
-            if (data.sinkSequences()[0] > sinkDurableSequence)
-            {
-                throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint in " + store.dir() +
-                    " (epoch " + data.epoch() + ") has produced " + data.sinkSequences()[0] + " outputs, but the " +
-                    "sink holds only " + sinkDurableSequence + ": the output was deleted or replaced after the " +
-                    "checkpoint. Restore the output, or start over with an empty output and startFresh().");
-            }
-            nextEpoch = data.epoch() + 1;
-            committedEpoch.set(data.epoch());
-            restoredEpoch = data.epoch();
-            restoreNs = System.nanoTime() - startNs;
-            return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);
-        }
+        final long sinkStart = Math.max(0, sinkDurableSequence);
         // a new pipeline: epoch 0 is its empty state at the start positions, on disk before the first record
         System.arraycopy(startPositions, 0, sourcePositions, 0, startPositions.length);
         for (final StatefulOperator op : operators)
         {
             op.operator.snapshotState(op.writer.reset());
         }
-        sinkSequence = sinkDurableSequence;
+        sinkSequence = sinkStart;
         store.write(data(0));
         checkpointsWritten.set(1);
         nextEpoch = 1;
-        return new Recovery(0, startPositions.clone(), sinkDurableSequence, false);
+        return new Recovery(0, startPositions.clone(), sinkStart, false);
     }
 
     /**
@@ -353,6 +371,49 @@ final class CheckpointCoordinator implements AutoCloseable
         arrivalsPending.set(stageCount + 1);
         inFlightEpoch = epoch;
         return epoch;
+    }
+
+    /**
+     * On the source thread, after its last record and before its end of stream: the state after end of stream is
+     * checkpointed too (every stage snapshots once end of stream has passed it), so a rerun continues after the
+     * end instead of replaying it: what end of stream emitted (the last windows) stays emitted once, even if the
+     * journal grows before the rerun. Waits for a checkpoint still being written.
+     */
+    void beginFinal(final int sourceId, final long position)
+    {
+        while (!inFlight.compareAndSet(false, true))
+        {
+            if (closing || runtime.isStopping())
+            {
+                return;
+            }
+            LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(100));
+        }
+        final long epoch = nextEpoch++;
+        sourcePositions[sourceId] = position;
+        arrivalsPending.set(stageCount + 1);
+        inFlightEpoch = epoch;
+        finalEpoch = epoch;
+    }
+
+    /** On stage {@code stage}'s thread, after end of stream passed its chain. */
+    void snapshotStageAtEnd(final int stage)
+    {
+        final long epoch = finalEpoch;
+        if (epoch >= 0)
+        {
+            snapshotStage(stage, epoch);
+        }
+    }
+
+    /** On the last stage's thread, when end of stream reached the sink. */
+    void onSinkEnd(final long outputSequence)
+    {
+        final long epoch = finalEpoch;
+        if (epoch >= 0)
+        {
+            onSinkBarrier(epoch, outputSequence);
+        }
     }
 
     /** The source could not publish the barrier it began (the pipeline is stopping). */

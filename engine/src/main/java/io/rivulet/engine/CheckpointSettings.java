@@ -6,16 +6,19 @@ import java.nio.file.Path;
 final class CheckpointSettings
 {
     final Path dir;
-    final long intervalMs;
+    final long intervalNs;
     final long everyRecords;
     final int retained;
     final boolean startFresh;
+    /** A setting given besides the location, for the message if the location is missing. */
+    final String settingGiven;
 
-    CheckpointSettings(final Path dir, final long intervalMs, final long everyRecords, final int retained,
-        final boolean startFresh)
+    CheckpointSettings(final Path dir, final long intervalNs, final long everyRecords, final int retained,
+        final boolean startFresh, final String settingGiven)
     {
         this.dir = dir;
-        this.intervalMs = intervalMs;
+        this.settingGiven = settingGiven;
+        this.intervalNs = intervalNs;
         this.everyRecords = everyRecords;
         this.retained = retained;
         this.startFresh = startFresh;

@@ -210,6 +210,7 @@ public final class JournalSource extends Source
             final long lastIndexAtStart = journal.lastIndex();
             final CheckpointBarriers barriers = checkpoints == null ? null :
                 new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+            this.barriers = barriers;
             if (barriers != null)
             {
                 final String missing = SourcePosition.seek(reader, resumePosition);

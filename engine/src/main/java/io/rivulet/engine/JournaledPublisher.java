@@ -243,6 +243,7 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         {
             final CheckpointBarriers barriers = checkpoints == null ? null :
                 new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+            this.barriers = barriers;
             if (barriers != null)
             {
                 final String missing = SourcePosition.seek(reader, resumePosition);

@@ -56,6 +56,7 @@ final class PhysicalPlan
         if (checkpoints != null)
         {
             first = closeQuietly(first, checkpoints::close); // lets a write in progress finish first
+            first = closeQuietly(first, sinkOutput::notifyCommitted); // the final checkpoint, at end of stream
         }
         for (final Operator op : openedOperators)
         {

@@ -51,6 +51,7 @@ final class PhysicalPlanner
             }
             if (checkpoints != null)
             {
+                checkSettings(name, checkpoints);
                 requireDeterminism(name, logical);
             }
             wire(name, logical, plan, outputSchema, waitMode, ringCapacity, idleTimeoutNs, errorPolicy, runtime);
@@ -167,6 +168,26 @@ final class PhysicalPlanner
         plan.text = planText.toString();
     }
 
+    private static void checkSettings(final String name, final CheckpointSettings settings)
+    {
+        if (settings.dir == null)
+        {
+            throw new IllegalStateException("Pipeline '" + name + "': " + settings.settingGiven + "(...) is a " +
+                "checkpoint setting, but the pipeline has no checkpointLocation(dir); add one (exactly-once) or drop " +
+                "the setting");
+        }
+        if (settings.intervalNs == 0 && settings.everyRecords == 0)
+        {
+            throw new IllegalStateException("Pipeline '" + name + "': checkpointInterval(0) means by record count " +
+                "only, but checkpointEvery is 0 too, so it would never checkpoint; give one of them a value");
+        }
+        if (java.nio.file.Files.exists(settings.dir.resolve(io.rivulet.journal.Journal.SCHEMA_FILE_NAME)))
+        {
+            throw new IllegalStateException("Pipeline '" + name + "': checkpointLocation(" + settings.dir + ") is a " +
+                "journal's directory; give the checkpoints a directory of their own");
+        }
+    }
+
     /**
      * Exactly-once replays the journal and must produce the same outputs in the same order: refuses, before
      * anything opens, what would make a replay differ.
@@ -229,14 +250,15 @@ final class PhysicalPlanner
         shape.append("sink -> ").append(outputSchema);
         final CheckpointCoordinator coordinator = new CheckpointCoordinator(name,
             io.rivulet.journal.CheckpointStore.open(settings.dir, settings.retained), shape.toString(),
-            shape.toString(), plan.stageOperators, 1, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
-            settings.intervalMs), settings.everyRecords, runtime);
+            shape.toString(), plan.stageOperators, 1, settings.intervalNs,
+            settings.everyRecords, runtime);
         plan.checkpoints = coordinator;
-        final long sinkDurable = sink instanceof DurableSink ? ((DurableSink)sink).durableSequence() : 0;
+        // -1: a sink that keeps nothing we can ask about (a callback): it is told sequence numbers and epochs instead
+        final long sinkDurable = sink instanceof DurableSink ? ((DurableSink)sink).durableSequence() : -1;
         final CheckpointCoordinator.Recovery recovery =
             coordinator.recover(new long[]{source.initialPosition()}, sinkDurable, settings.startFresh);
         source.resumeWithCheckpoints(coordinator, recovery.sourcePositions[0]);
-        plan.sinkOutput.resume(coordinator, recovery.sinkSequence, recovery.epoch, sinkDurable);
+        plan.sinkOutput.resume(coordinator, recovery.sinkSequence, recovery.epoch, Math.max(0, sinkDurable));
         for (int i = 0; i < plan.agents.size(); i++)
         {
             plan.agents.get(i).enableCheckpoints(coordinator, i,

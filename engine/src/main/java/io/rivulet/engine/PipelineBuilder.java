@@ -49,7 +49,9 @@ public final class PipelineBuilder
     private long progressIntervalMs = DEFAULT_PROGRESS_INTERVAL_MS;
     private String builtName;
     private Path checkpointDir;
-    private long checkpointIntervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS;
+    private long checkpointIntervalNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_CHECKPOINT_INTERVAL_MS);
+    /** A checkpoint setting other than the location was given: without a location it would be ignored. */
+    private String checkpointSettingGiven;
     private long checkpointEveryRecords;
     private int checkpointsRetained = DEFAULT_CHECKPOINTS_RETAINED;
     private boolean startFresh;
@@ -207,7 +209,17 @@ public final class PipelineBuilder
             throw new IllegalArgumentException("checkpointInterval must be >= 0 (0 = by record count only), got " +
                 interval);
         }
-        this.checkpointIntervalMs = interval.toMillis();
+        long nanos;
+        try
+        {
+            nanos = interval.toNanos();
+        }
+        catch (final ArithmeticException ex)
+        {
+            nanos = Long.MAX_VALUE; // centuries: in effect by record count only, as the caller asked for
+        }
+        this.checkpointIntervalNs = nanos;
+        this.checkpointSettingGiven = "checkpointInterval";
         return this;
     }
 
@@ -225,6 +237,7 @@ public final class PipelineBuilder
                 records);
         }
         this.checkpointEveryRecords = records;
+        this.checkpointSettingGiven = "checkpointEvery";
         return this;
     }
 
@@ -239,19 +252,24 @@ public final class PipelineBuilder
             throw new IllegalArgumentException("checkpointsRetained must be >= 1, got " + count);
         }
         this.checkpointsRetained = count;
+        this.checkpointSettingGiven = "checkpointsRetained";
         return this;
     }
 
     /**
-     * With {@link #checkpointLocation}: if the directory holds checkpoints of another pipeline (its schemas or
-     * operators changed), delete them and start from the source's configured start instead of failing. Outputs
-     * are then numbered on after what the output journal holds: nothing is dropped as a replay.
+     * With {@link #checkpointLocation}: where the checkpoints cannot be restored, delete them and start from the
+     * source's configured start instead of failing: checkpoints of another pipeline (its schemas or operators
+     * changed), checkpoints whose output is missing from the output journal, or none at all while the output
+     * journal already holds outputs (lost or corrupt checkpoints). Outputs are then numbered on after what the
+     * output journal holds: nothing is dropped as a replay, so results produced before are produced again. A
+     * checkpoint that fits is still restored.
      *
      * @return this.
      */
     public PipelineBuilder startFresh()
     {
         this.startFresh = true;
+        this.checkpointSettingGiven = "startFresh";
         return this;
     }
 
@@ -292,8 +310,9 @@ public final class PipelineBuilder
         // checked by the planner, which closes what it opened (the sink too) if it refuses
         builtName = name;
         final PipelineRuntime runtime = new PipelineRuntime(name);
-        final CheckpointSettings checkpoints = checkpointDir == null ? null : new CheckpointSettings(checkpointDir,
-            checkpointIntervalMs, checkpointEveryRecords, checkpointsRetained, startFresh);
+        final CheckpointSettings checkpoints = checkpointDir == null && checkpointSettingGiven == null ? null :
+            new CheckpointSettings(checkpointDir, checkpointIntervalNs, checkpointEveryRecords, checkpointsRetained,
+            startFresh, checkpointSettingGiven);
         final PhysicalPlan physical = PhysicalPlanner.plan(name, plan, sink, outputSchema, waitMode, ringCapacity,
             recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime, checkpoints);
         runtime.attach(physical);

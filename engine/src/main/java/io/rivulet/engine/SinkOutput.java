@@ -112,7 +112,10 @@ final class SinkOutput implements Output
         }
     }
 
-    /** On the sink's thread: tells the sink of newly durable epochs. */
+    /**
+     * On the sink's thread (a stage tick), or once more when the pipeline is released (its threads have exited):
+     * tells the sink of newly durable epochs.
+     */
     void notifyCommitted()
     {
         final long committed = checkpoints.committedEpoch();
@@ -140,6 +143,10 @@ final class SinkOutput implements Output
     public void onEndOfStream()
     {
         sink.onEndOfStream();
+        if (checkpoints != null)
+        {
+            checkpoints.onSinkEnd(sequence);
+        }
         runtime.complete();
     }
 

@@ -45,6 +45,17 @@ public final class Sinks
                 callback.onRecord(record);
             }
 
+            public void onRecord(final io.rivulet.ringbuffer.RecordFlyweight record, final long epoch,
+                final long sequence)
+            {
+                callback.onRecord(record, epoch, sequence);
+            }
+
+            public void onEpochCommitted(final long epoch)
+            {
+                callback.onEpochCommitted(epoch);
+            }
+
             public void onWatermark(final long watermarkMs)
             {
                 callback.onWatermark(watermarkMs);

@@ -20,6 +20,8 @@ public abstract class Source
     /** Set when the pipeline checkpoints: barriers go to it, and reading starts at {@link #resumePosition}. */
     CheckpointCoordinator checkpoints;
     long resumePosition;
+    /** Set by a replayable source's produce loop when it checkpoints. */
+    CheckpointBarriers barriers;
 
     Source(final Schema schema, final String description)
     {
@@ -121,6 +123,10 @@ public abstract class Source
         }
         if (!ctx.isEnded() && !ctx.isStopping())
         {
+            if (barriers != null)
+            {
+                barriers.finish();
+            }
             ctx.endOfStream();
         }
     }

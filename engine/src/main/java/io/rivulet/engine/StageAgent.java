@@ -231,6 +231,17 @@ final class StageAgent implements Agent, SlotHandler
                     inputEnded[input] = true;
                     inputsOpen--;
                     head.onEndOfStream();
+                    if (checkpoints != null)
+                    {
+                        try
+                        {
+                            checkpoints.snapshotStageAtEnd(stageIndex); // the state after end of stream
+                        }
+                        catch (final Throwable t)
+                        {
+                            failUnwrapped(t);
+                        }
+                    }
                 }
                 break;
             default:

@@ -218,6 +218,124 @@ class ExactlyOnceTest extends ThreadLeakCheck
     }
 
     @Test
+    void lostCheckpointsWithAnOutputAlreadyWrittenAreRefusedUnlessStartFresh()
+    {
+        final Path in = tempDir.resolve("in");
+        final Path out = tempDir.resolve("out");
+        append(in, 0, 5_000);
+        final Pipeline first = track(filterJob(Sources.journal(in), out, tempDir.resolve("ckpt")).start());
+        awaitCompletion(first);
+        first.close();
+        final int produced = ExactlyOnceCrashTest.readOutput(out).size();
+        // the same output journal, but its checkpoints are gone (another, empty directory)
+        final IllegalStateException lost = assertThrows(IllegalStateException.class, () ->
+            filterJob(Sources.journal(in), out, tempDir.resolve("lost")).build());
+        assertTrue(lost.getMessage().contains("no valid checkpoint") &&
+            lost.getMessage().contains("already holds " + produced + " outputs"), lost.getMessage());
+        final Pipeline fresh = track(filterJob(Sources.journal(in), out, tempDir.resolve("lost")).startFresh().start());
+        awaitCompletion(fresh);
+        fresh.close();
+        assertEquals(2 * produced, ExactlyOnceCrashTest.readOutput(out).size(), "appended after, as documented");
+    }
+
+    @Test
+    void aFinishedRunIsFinalEvenIfItsJournalGrowsBeforeTheRerun()
+    {
+        final Path in = tempDir.resolve("in");
+        final Path out = tempDir.resolve("out");
+        final Path ckpt = tempDir.resolve("ckpt");
+        append(in, 0, 20_000);
+        final Pipeline first = track(windowJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(first);
+        final long finalEpoch = first.checkpointMetrics().committedEpoch();
+        first.close();
+        final List<String> afterFirst = ExactlyOnceCrashTest.readOutput(out);
+        append(in, 20_000, 25_000); // event time goes on past the end the first run already closed
+        final Pipeline rerun = track(windowJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(rerun);
+        assertEquals(finalEpoch, rerun.checkpointMetrics().restoredEpoch(), "restores the checkpoint after its end");
+        rerun.close();
+        assertEquals(afterFirst, ExactlyOnceCrashTest.readOutput(out),
+            "what end of stream emitted stays as emitted: the new records come after the end (late)");
+    }
+
+    @Test
+    void callbackSinkReplaysWithTheSameSequenceNumbersAndLearnsTheFinalCommit()
+    {
+        final Path in = tempDir.resolve("in");
+        final Path ckpt = tempDir.resolve("ckpt");
+        append(in, 0, 100_000);
+        final java.util.Map<Long, Long> idBySequence = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<Long> committed = new CopyOnWriteArrayList<>();
+        final long[] lastEpoch = new long[1];
+        final Sink callback = new Sink()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight record)
+            {
+                throw new AssertionError("the pipeline calls onRecord(record, epoch, sequence)");
+            }
+
+            @Override
+            public void onRecord(final RecordFlyweight record, final long epoch, final long sequence)
+            {
+                final Long before = idBySequence.put(sequence, record.getLong(ID));
+                assertTrue(before == null || before == record.getLong(ID), "a replay carries the same record");
+                lastEpoch[0] = epoch;
+            }
+
+            @Override
+            public void onEpochCommitted(final long epoch)
+            {
+                committed.add(epoch);
+            }
+        };
+        final Sink wrapped = Sinks.callback(TRADES, callback); // the wrapper forwards the exactly-once calls
+        final Pipeline partial = track(Pipeline.from(Sources.journal(in).tailing()).to(wrapped)
+            .checkpointLocation(ckpt).checkpointInterval(Duration.ofMillis(2)).start());
+        await(() -> idBySequence.size() >= 30_000 && !committed.isEmpty() || partial.failure() != null, "records");
+        partial.close();
+        final Pipeline rest = track(Pipeline.from(Sources.journal(in)).to(Sinks.callback(TRADES, callback))
+            .checkpointLocation(ckpt).checkpointInterval(Duration.ofMillis(2)).start());
+        awaitCompletion(rest);
+        rest.close();
+        assertTrue(rest.checkpointMetrics().restoredEpoch() > 0);
+        assertEquals(100_000, idBySequence.size());
+        for (long seq = 1; seq <= 100_000; seq++)
+        {
+            assertEquals(seq - 1, idBySequence.get(seq), "sequence " + seq);
+        }
+        assertEquals(lastEpoch[0], committed.get(committed.size() - 1), "the last epoch is committed at the end");
+    }
+
+    @Test
+    void checkpointSettingsThatWouldBeIgnoredOrNeverCheckpointAreRefused()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 10);
+        final IllegalStateException noLocation = assertThrows(IllegalStateException.class, () ->
+            Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointEvery(100).build());
+        assertTrue(noLocation.getMessage().contains("checkpointEvery(...) is a checkpoint setting"),
+            noLocation.getMessage());
+        final IllegalStateException never = assertThrows(IllegalStateException.class, () ->
+            Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointLocation(tempDir.resolve("c"))
+                .checkpointInterval(Duration.ZERO).build());
+        assertTrue(never.getMessage().contains("never checkpoint"), never.getMessage());
+        final IllegalStateException intoJournal = assertThrows(IllegalStateException.class, () ->
+            Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointLocation(in).build());
+        assertTrue(intoJournal.getMessage().contains("is a journal's directory"), intoJournal.getMessage());
+        // sub-millisecond and enormous intervals are taken as given
+        final Pipeline fine = track(Pipeline.from(Sources.journal(in)).to(r -> { })
+            .checkpointLocation(tempDir.resolve("n")).checkpointInterval(Duration.ofNanos(1)).start());
+        awaitCompletion(fine);
+        assertTrue(fine.checkpointMetrics().checkpointsWritten() >= 2, fine.checkpointMetrics().toString());
+        final Pipeline huge = track(Pipeline.from(Sources.journal(in)).to(r -> { })
+            .checkpointLocation(tempDir.resolve("h")).checkpointInterval(Duration.ofSeconds(Long.MAX_VALUE))
+            .start());
+        awaitCompletion(huge);
+    }
+
+    @Test
     void aCheckpointDirectoryServesOnePipelineAtATime()
     {
         final Path in = tempDir.resolve("in");
@@ -326,7 +444,12 @@ class ExactlyOnceTest extends ThreadLeakCheck
         deleteTree(out);
         final IllegalStateException behind = assertThrows(IllegalStateException.class, () ->
             filterJob(Sources.journal(in), out, ckpt).build());
-        assertTrue(behind.getMessage().contains("the sink holds only 0"), behind.getMessage());
+        assertTrue(behind.getMessage().contains("the output journal holds only 0"), behind.getMessage());
+        assertTrue(behind.getMessage().contains("startFresh()"), behind.getMessage());
+        final Pipeline fresh = track(filterJob(Sources.journal(in), out, ckpt).startFresh().start());
+        awaitCompletion(fresh);
+        fresh.close();
+        assertEquals(5_000 / 250 * 149, ExactlyOnceCrashTest.readOutput(out).size(), "started over");
     }
 
     private static void deleteTree(final Path dir) throws Exception

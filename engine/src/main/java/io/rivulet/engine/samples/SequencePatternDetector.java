@@ -61,8 +61,7 @@ public final class SequencePatternDetector implements KeyedProcessFunction
             if (progress + 1 == PATTERN.length)
             {
                 final RecordFlyweight out = ctx.outputRecord();
-                out.buffer().putBytes(out.offset() + keyOut.offset(), record.buffer(),
-                    record.offset() + keyIn.offset(), keyIn.lengthBytes());
+                out.copySymbol(keyOut, record, keyIn); // checked: a record of another layout fails under -ea
                 out.setLong(outStart, state.getLong(startTs)).setLong(outEnd, record.getLong(ts));
                 ctx.emit();
                 ctx.deleteEventTimeTimer(state.getLong(startTs) + timeoutMs);
