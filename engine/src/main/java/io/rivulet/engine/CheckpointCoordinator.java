@@ -82,6 +82,8 @@ final class CheckpointCoordinator implements AutoCloseable
     private volatile long inFlightEpoch;
     /** The checkpoint taken after end of stream, once the source began it; -1 before. */
     private volatile long finalEpoch = -1;
+    /** The checkpoint after end of stream was complete but could not be written: close() reports it. */
+    private volatile boolean finalWriteFailed;
     private volatile long sinkSequence;
     private volatile CheckpointData pending;
     private volatile boolean closing;
@@ -188,6 +190,12 @@ final class CheckpointCoordinator implements AutoCloseable
                 restoreNs = System.nanoTime() - startNs;
                 return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);
             }
+        }
+        else if (!store.list().isEmpty())
+        {
+            unusable = "the checkpoint directory " + store.dir() + " holds checkpoints but none is valid (see the " +
+                "warnings): resuming from nothing would produce again every output they covered. Repair or remove " +
+                "them, or";
         }
         else if (sinkDurableSequence > 0)
         {
@@ -487,7 +495,9 @@ final class CheckpointCoordinator implements AutoCloseable
             final CheckpointData data = pending;
             if (data == null)
             {
-                if (closing)
+                // close() comes after every pipeline thread exited, so no checkpoint can be handed over after
+                // it; but one may have been handed over between the read above and this one
+                if (closing && pending == null)
                 {
                     return;
                 }
@@ -504,8 +514,15 @@ final class CheckpointCoordinator implements AutoCloseable
                 consecutiveFailures = 0;
                 committedEpoch.set(data.epoch());
             }
+            catch (final Error ex)
+            {
+                finalWriteFailed |= data.epoch() == finalEpoch;
+                runtime.onError(ex); // no more checkpoints from this thread: stop rather than hang in beginFinal
+                return;
+            }
             catch (final RuntimeException ex)
             {
+                finalWriteFailed |= data.epoch() == finalEpoch;
                 consecutiveFailures++;
                 LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': checkpoint of epoch " +
                     data.epoch() + " could not be written to " + store.dir() + " (" + consecutiveFailures + " in a " +
@@ -554,6 +571,19 @@ final class CheckpointCoordinator implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
+        if (thread != null && thread.isAlive())
+        {
+            // still writing: keep the directory locked (the lock goes with the process) so no other pipeline
+            // takes it while this writer renames and prunes files in it
+            throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint writer did not finish " +
+                "within 30 s; " + store.dir() + " stays locked until it does or the process exits");
+        }
         releaseLock();
+        if (finalWriteFailed)
+        {
+            throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint after end of stream " +
+                "could not be written to " + store.dir() + " (see the warning); a rerun restores the one before it " +
+                "and replays the end (an output journal drops what it holds)");
+        }
     }
 }

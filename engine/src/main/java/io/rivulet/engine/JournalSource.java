@@ -190,6 +190,17 @@ public final class JournalSource extends Source
         switch (from)
         {
             case FROM_INDEX:
+                // checked now: the position goes into the pipeline's first checkpoint, which later runs restore
+                try (Journal journal = Journal.at(dir).schema(schema()).open(); JournalReader reader = journal.reader())
+                {
+                    if (!reader.moveToIndex(fromIndex))
+                    {
+                        throw new IllegalArgumentException("Sources.journal(" + dir + ").fromIndex(" + fromIndex +
+                            " = 0x" + Long.toHexString(fromIndex) + "): the journal holds no such index (its last is " +
+                            journal.lastIndex() + "); give an index a record carried (sourceIndex()) or " +
+                            "JournalWriter.commit() returned");
+                    }
+                }
                 return SourcePosition.atIndex(fromIndex);
             case FROM_END:
                 try (Journal journal = Journal.at(dir).schema(schema()).open())

@@ -242,7 +242,8 @@ final class PhysicalPlanner
         final Source source = plan.sources.get(0);
         // the shape a checkpoint must fit: schemas and operators (not ring sizes or wait modes, which may change)
         final StringBuilder shape = new StringBuilder();
-        shape.append("source: ").append(source).append(" -> ").append(source.schema()).append('\n');
+        // the source's schema, not its path: a journal moved or remounted is the same pipeline
+        shape.append("source: ").append(source.schema()).append('\n');
         for (int i = 0; i < plan.stageDescriptions.size(); i++)
         {
             shape.append("stage ").append(i).append(": ").append(plan.stageDescriptions.get(i)).append('\n');
@@ -250,7 +251,7 @@ final class PhysicalPlanner
         shape.append("sink -> ").append(outputSchema);
         final CheckpointCoordinator coordinator = new CheckpointCoordinator(name,
             io.rivulet.journal.CheckpointStore.open(settings.dir, settings.retained), shape.toString(),
-            shape.toString(), plan.stageOperators, 1, settings.intervalNs,
+            "reading " + source + "\n" + shape, plan.stageOperators, 1, settings.intervalNs,
             settings.everyRecords, runtime);
         plan.checkpoints = coordinator;
         // -1: a sink that keeps nothing we can ask about (a callback): it is told sequence numbers and epochs instead

@@ -50,7 +50,11 @@ public interface Sink
     /**
      * Every record of epochs up to and including {@code epoch} is covered by a durable checkpoint: after a crash
      * none of them is delivered again. Called on the sink's thread (the last stage's), a little after the
-     * checkpoint's file is written (within a stage tick, 10 ms). Only with checkpoints.
+     * checkpoint's file is written (within a stage tick, 10 ms); for the checkpoint taken after end of stream, when
+     * the pipeline is released ({@link Pipeline#awaitCompletion} and {@link Pipeline#close()} wait for it;
+     * {@link Pipeline#isCompleted()} may be true a moment before). Only with checkpoints. Durable means on disk:
+     * if that file is later damaged (and the checkpoint directory keeps older ones), recovery falls back to an
+     * older checkpoint, with a warning naming the file, and records of the epochs after it are delivered again.
      *
      * @param epoch the newest durable epoch.
      */

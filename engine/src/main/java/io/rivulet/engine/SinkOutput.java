@@ -30,8 +30,8 @@ final class SinkOutput implements Output
     private Histogram interval;
     /** Outputs produced so far, including before a restored checkpoint: the last output's sequence number. */
     private long sequence;
-    /** The epoch of the records being produced: the last barrier's id + 1. */
-    private long epoch = 1;
+    /** The epoch of the records being produced: the last barrier's id + 1 (0 without checkpoints or epochs). */
+    private long epoch;
     /** Outputs up to this number are replays the sink already holds durably. */
     private long suppressUpTo;
     private final AtomicLong replaysSuppressed = new AtomicLong();
@@ -118,6 +118,10 @@ final class SinkOutput implements Output
      */
     void notifyCommitted()
     {
+        if (checkpoints == null)
+        {
+            return; // recovery refused the build before the sink output was resumed
+        }
         final long committed = checkpoints.committedEpoch();
         if (committed > committedNotified)
         {

@@ -336,6 +336,56 @@ class ExactlyOnceTest extends ThreadLeakCheck
     }
 
     @Test
+    void onlyInvalidCheckpointsAreRefusedUnlessStartFresh() throws Exception
+    {
+        final Path in = tempDir.resolve("in");
+        final Path ckpt = tempDir.resolve("ckpt");
+        append(in, 0, 2_000);
+        final Pipeline first = track(Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointLocation(ckpt)
+            .start());
+        awaitCompletion(first);
+        first.close();
+        for (final io.rivulet.journal.CheckpointInfo info : CheckpointStore.open(ckpt, 3).list())
+        {
+            Files.write(info.file(), new byte[]{1, 2, 3}); // every checkpoint torn
+        }
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+            Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointLocation(ckpt).build());
+        assertTrue(refused.getMessage().contains("none is valid"), refused.getMessage());
+        final Pipeline fresh = track(Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointLocation(ckpt)
+            .startFresh().start());
+        awaitCompletion(fresh);
+    }
+
+    @Test
+    void aFromIndexTheJournalDoesNotHoldFailsAtBuildNotInTheFirstCheckpoint()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 100);
+        final IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () ->
+            Pipeline.from(Sources.journal(in).fromIndex(Long.MAX_VALUE / 2)).to(r -> { })
+                .checkpointLocation(tempDir.resolve("ckpt")).build());
+        assertTrue(bad.getMessage().contains("holds no such index"), bad.getMessage());
+        assertTrue(CheckpointStore.open(tempDir.resolve("ckpt"), 3).list().isEmpty(), "nothing was checkpointed");
+    }
+
+    @Test
+    void aMovedInputJournalIsTheSamePipeline() throws Exception
+    {
+        final Path in = tempDir.resolve("in");
+        final Path out = tempDir.resolve("out");
+        final Path ckpt = tempDir.resolve("ckpt");
+        append(in, 0, 3_000);
+        final Pipeline first = track(filterJob(Sources.journal(in), out, ckpt).start());
+        awaitCompletion(first);
+        first.close();
+        final Path moved = Files.move(in, tempDir.resolve("moved"));
+        final Pipeline again = track(filterJob(Sources.journal(moved), out, ckpt).start());
+        awaitCompletion(again);
+        assertTrue(again.checkpointMetrics().restoredEpoch() > 0);
+    }
+
+    @Test
     void aCheckpointDirectoryServesOnePipelineAtATime()
     {
         final Path in = tempDir.resolve("in");
@@ -422,6 +472,7 @@ class ExactlyOnceTest extends ThreadLeakCheck
             Pipeline.from(Sources.journal(in)).where(Expr.col("qty").lt(Expr.lit(7)))
                 .to(Sinks.journal(tempDir.resolve("out2"))).checkpointLocation(ckpt).build());
         assertTrue(other.getMessage().contains("another pipeline"), other.getMessage());
+        assertEquals(0, other.getSuppressed().length, "one clear error, nothing from the release after it");
         assertTrue(other.getMessage().contains("startFresh()"), other.getMessage());
 
         final Pipeline fresh = track(Pipeline.from(Sources.journal(in)).where(Expr.col("qty").lt(Expr.lit(7)))
