@@ -208,9 +208,10 @@ public final class JournalSource extends Source
         try (Journal journal = Journal.at(dir).schema(schema()).open(); JournalReader reader = journal.reader())
         {
             final long lastIndexAtStart = journal.lastIndex();
-            final CheckpointBarriers barriers = checkpoints == null ? null :
+            // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
+            final CheckpointBarriers barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
                 new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
-            if (barriers != null)
+            if (checkpoints != null)
             {
                 final String missing = SourcePosition.seek(reader, resumePosition);
                 if (missing != null)
@@ -243,6 +244,8 @@ public final class JournalSource extends Source
                         break;
                 }
             }
+            // availableNow/once: what the journal holds at start, even when tailing
+            final boolean tailing = this.tailing && !ctx.endsEpochsByCount();
             final JournalTail tail = new JournalTail(ctx, false, tailing ? Long.MAX_VALUE : lastIndexAtStart);
             if (!tailing && lastIndexAtStart < 0)
             {

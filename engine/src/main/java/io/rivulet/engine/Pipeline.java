@@ -50,6 +50,10 @@ public final class Pipeline implements AutoCloseable
         if (progress != null)
         {
             runtime.onTerminated(progress::onTerminated);
+            if (plan.trigger.isMicroBatch())
+            {
+                plan.sinkOutput.reportEpochs(progress);
+            }
         }
     }
 
