@@ -230,6 +230,36 @@ class TriggerEquivalenceTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldReportProgressPerEpoch()
+    {
+        final List<Long> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Pipeline p = windowed(WindowSpec.tumbling("ts", 100), OutputMode.UPDATE)
+            .apply(Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT)), new EpochSink())
+            .trigger(Trigger.availableNow(5_000)).progressInterval(600_000).build();
+        p.addProgressListener(progress -> reported.add(progress.epochId()));
+        try (p)
+        {
+            p.start();
+            assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS));
+        }
+        final List<Long> epochs = new ArrayList<>();
+        for (final long epoch : reported)
+        {
+            if (epoch >= 0)
+            {
+                epochs.add(epoch);
+            }
+        }
+        // one report per epoch, at its end; reports of epochs that end faster than a report is made coalesce
+        assertFalse(epochs.isEmpty(), reported::toString);
+        assertEquals(6L, epochs.get(epochs.size() - 1), reported::toString);
+        for (int i = 1; i < epochs.size(); i++)
+        {
+            assertTrue(epochs.get(i) > epochs.get(i - 1), reported::toString);
+        }
+    }
+
+    @Test
     void shouldRefuseProcessingTimeWithCheckpoints()
     {
         final PipelineBuilder builder = Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT))
