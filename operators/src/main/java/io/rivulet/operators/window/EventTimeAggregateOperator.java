@@ -50,6 +50,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * would differ between the uninterrupted run and a run restored from a checkpoint and replayed. With firing done
  * in line, no firing is ever pending between calls: {@link #onProcessingTime} and {@link #onEpoch} do no firing
  * work and are output-neutral, and the cost is one longer pause per large window instead of several short ones.
+ * <p>
+ * <b>Micro-batch mode</b> ({@link #microBatch}, micro-batch triggers): records only update state and a watermark
+ * only decides what is late (exactly as in continuous mode); rows leave at the epoch marker, before it: UPDATE
+ * emits every entry whose dirty flag (a long before its accumulators, set per update) is set, once, and clears
+ * it; then the windows the watermark closed are fired in one step (APPEND emits them, UPDATE drops them) and the
+ * held watermark goes on; COMPLETE emits the table if it changed. Epochs of a micro-batch trigger are part of
+ * the input (by record count under exactly-once), so this holds in deterministic mode too.
  */
 abstract class EventTimeAggregateOperator extends Operator
 {
