@@ -136,7 +136,9 @@ public final class JournalSource extends Source
 
     /**
      * Keeps reading entries as they are appended, until the pipeline is closed (continuous); between polls that
-     * find nothing new the source thread idles per the pipeline's {@link io.rivulet.ringbuffer.WaitMode}.
+     * find nothing new the source thread idles per the pipeline's {@link io.rivulet.ringbuffer.WaitMode}. Under
+     * {@link Trigger#availableNow(long)} or {@link Trigger#once()} it still stops after the entry that was last at
+     * start.
      *
      * @return this.
      */
