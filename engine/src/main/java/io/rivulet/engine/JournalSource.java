@@ -136,7 +136,9 @@ public final class JournalSource extends Source
 
     /**
      * Keeps reading entries as they are appended, until the pipeline is closed (continuous); between polls that
-     * find nothing new the source thread idles per the pipeline's {@link io.rivulet.ringbuffer.WaitMode}.
+     * find nothing new the source thread idles per the pipeline's {@link io.rivulet.ringbuffer.WaitMode}. Under
+     * {@link Trigger#availableNow(long)} or {@link Trigger#once()} it still stops after the entry that was last at
+     * start.
      *
      * @return this.
      */
@@ -219,10 +221,11 @@ public final class JournalSource extends Source
         try (Journal journal = Journal.at(dir).schema(schema()).open(); JournalReader reader = journal.reader())
         {
             final long lastIndexAtStart = journal.lastIndex();
-            final CheckpointBarriers barriers = checkpoints == null ? null :
+            // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
+            final CheckpointBarriers barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
                 new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
             this.barriers = barriers;
-            if (barriers != null)
+            if (checkpoints != null)
             {
                 final String missing = SourcePosition.seek(reader, resumePosition);
                 if (missing != null)
@@ -255,6 +258,8 @@ public final class JournalSource extends Source
                         break;
                 }
             }
+            // availableNow/once: what the journal holds at start, even when tailing
+            final boolean tailing = this.tailing && !ctx.endsEpochsByCount();
             final JournalTail tail = new JournalTail(ctx, false, tailing ? Long.MAX_VALUE : lastIndexAtStart);
             if (!tailing && lastIndexAtStart < 0)
             {

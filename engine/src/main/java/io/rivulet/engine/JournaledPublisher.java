@@ -241,10 +241,11 @@ public final class JournaledPublisher extends Source implements AutoCloseable
     {
         try (Journal tailed = Journal.at(dir).schema(schema()).open(); JournalReader reader = tailed.reader())
         {
-            final CheckpointBarriers barriers = checkpoints == null ? null :
+            // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
+            final CheckpointBarriers barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
                 new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
             this.barriers = barriers;
-            if (barriers != null)
+            if (checkpoints != null)
             {
                 final String missing = SourcePosition.seek(reader, resumePosition);
                 if (missing != null)

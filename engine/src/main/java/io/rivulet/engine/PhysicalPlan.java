@@ -32,6 +32,8 @@ final class PhysicalPlan
     String text = "";
     /** Null unless the pipeline checkpoints. */
     CheckpointCoordinator checkpoints;
+    /** When results leave: set by the planner. */
+    Trigger trigger = Trigger.continuous();
 
     PhysicalPlan(final List<Source> sources, final TwoInputOperator fanIn, final SinkOutput sinkOutput,
         final Sink sink, final List<Sink> sideSinks, final DeadLetterSink deadLetterSink)

@@ -33,7 +33,7 @@ final class PhysicalPlanner
     static PhysicalPlan plan(final String name, final RecordStream.PipelinePlan logical, final Sink sink,
         final Schema outputSchema, final WaitMode waitMode, final int ringCapacity, final boolean recordLatency,
         final long idleTimeoutNs, final ErrorPolicy errorPolicy, final PipelineRuntime runtime,
-        final CheckpointSettings checkpoints)
+        final CheckpointSettings checkpoints, final Trigger trigger)
     {
         final List<Source> sources = logical.sources;
         final PhysicalPlan plan = new PhysicalPlan(sources, logical.fanIn,
@@ -54,6 +54,11 @@ final class PhysicalPlanner
                 checkSettings(name, checkpoints);
                 requireDeterminism(name, logical);
             }
+            plan.trigger = trigger;
+            if (trigger.isMicroBatch())
+            {
+                microBatch(logical);
+            }
             wire(name, logical, plan, outputSchema, waitMode, ringCapacity, idleTimeoutNs, errorPolicy, runtime);
             for (int i = 0; i < sources.size(); i++)
             {
@@ -62,6 +67,21 @@ final class PhysicalPlanner
             if (checkpoints != null)
             {
                 enableCheckpoints(name, plan, sink, outputSchema, checkpoints, runtime);
+            }
+            if (trigger.isProcessingTime())
+            {
+                plan.agents.get(0).epochsByTime(trigger.intervalNs());
+            }
+            else if (trigger.isAvailableNow())
+            {
+                for (final Source source : sources)
+                {
+                    source.context.epochsByCount(trigger.recordsPerEpoch(), plan.checkpoints);
+                }
+            }
+            if (trigger.isMicroBatch())
+            {
+                plan.text = plan.text + "\ntrigger: " + trigger + " (micro-batch)";
             }
             return plan;
         }
@@ -232,6 +252,25 @@ final class PhysicalPlanner
             catch (final IllegalStateException ex)
             {
                 throw new IllegalStateException(prefix + op.describe() + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    /** Tells every operator, before it opens, that results leave per epoch. */
+    private static void microBatch(final RecordStream.PipelinePlan logical)
+    {
+        for (final RecordStream.StagePlan stage : logical.stages)
+        {
+            for (final Operator op : stage.operators)
+            {
+                op.microBatch();
+            }
+        }
+        for (final List<Operator> chain : logical.inputChains)
+        {
+            for (final Operator op : chain)
+            {
+                op.microBatch();
             }
         }
     }

@@ -51,6 +51,10 @@ public final class Pipeline implements AutoCloseable
         if (progress != null)
         {
             runtime.onTerminated(progress::onTerminated);
+            if (plan.trigger.isMicroBatch())
+            {
+                plan.sinkOutput.reportEpochs(progress);
+            }
         }
     }
 

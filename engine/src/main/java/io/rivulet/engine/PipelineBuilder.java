@@ -64,15 +64,18 @@ public final class PipelineBuilder
     }
 
     /**
-     * @param trigger when results are emitted; only {@link Trigger#continuous()} exists so far.
+     * @param trigger when results are emitted: {@link Trigger#continuous()} (the default), or a micro-batch
+     *                trigger ({@link Trigger#processingTime}, {@link Trigger#availableNow}, {@link Trigger#once()});
+     *                the pipeline definition stays the same.
      * @return this.
-     * @throws IllegalArgumentException if the value is not allowed (checked here, not at build()).
+     * @throws IllegalArgumentException if the value is null (checked here, not at build()).
      */
     public PipelineBuilder trigger(final Trigger trigger)
     {
-        if (trigger == null || !trigger.isContinuous())
+        if (trigger == null)
         {
-            throw new IllegalArgumentException("trigger must be Trigger.continuous(), got " + trigger);
+            throw new IllegalArgumentException("trigger(null); use Trigger.continuous(), Trigger.processingTime(d), " +
+                "Trigger.availableNow(n) or Trigger.once()");
         }
         this.trigger = trigger;
         return this;
@@ -308,13 +311,21 @@ public final class PipelineBuilder
         }
         // every setting was checked by its setter; what depends on the plan (is exactly-once possible here?) is
         // checked by the planner, which closes what it opened (the sink too) if it refuses
+        if (checkpointDir != null && trigger.isProcessingTime())
+        {
+            throw new IllegalStateException("Pipeline '" + name + "': trigger " + trigger + " cannot be combined " +
+                "with checkpointLocation (exactly-once): its epochs end where the wall clock puts them, so a replay " +
+                "after a crash would group records into other epochs and emit other rows. Use " +
+                "Trigger.availableNow(recordsPerEpoch) (epochs by record count, which double as checkpoints) or " +
+                "Trigger.continuous(), or drop checkpointLocation.");
+        }
         builtName = name;
         final PipelineRuntime runtime = new PipelineRuntime(name);
         final CheckpointSettings checkpoints = checkpointDir == null && checkpointSettingGiven == null ? null :
             new CheckpointSettings(checkpointDir, checkpointIntervalNs, checkpointEveryRecords, checkpointsRetained,
             startFresh, checkpointSettingGiven);
         final PhysicalPlan physical = PhysicalPlanner.plan(name, plan, sink, outputSchema, waitMode, ringCapacity,
-            recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime, checkpoints);
+            recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime, checkpoints, trigger);
         runtime.attach(physical);
         return new Pipeline(runtime, physical, progressIntervalMs);
     }

@@ -37,6 +37,8 @@ final class SinkOutput implements Output
     private final AtomicLong replaysSuppressed = new AtomicLong();
     private CheckpointCoordinator checkpoints;
     private long committedNotified;
+    /** Micro-batch: asked for a progress report at each epoch's end; null otherwise. */
+    private ProgressReporter epochReports;
 
     SinkOutput(final Sink sink, final PipelineRuntime runtime, final boolean recordLatency)
     {
@@ -110,6 +112,10 @@ final class SinkOutput implements Output
         {
             checkpoints.onSinkBarrier(epochId, sequence);
         }
+        if (epochReports != null)
+        {
+            epochReports.requestReport(epochId); // stores and unparks the progress thread: no wait here
+        }
     }
 
     /**
@@ -135,6 +141,12 @@ final class SinkOutput implements Output
                 throw new SinkFailure(t);
             }
         }
+    }
+
+    /** Micro-batch triggers: one progress report per epoch, when its rows have reached the sink. */
+    void reportEpochs(final ProgressReporter reporter)
+    {
+        this.epochReports = reporter;
     }
 
     /** @return outputs of the replay after a recovery that the sink already held, so were not delivered again. */

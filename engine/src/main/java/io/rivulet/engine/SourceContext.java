@@ -42,6 +42,13 @@ public final class SourceContext
     private final IdleStrategy idleStrategy;
     private long claimed = -1;
     private boolean ended;
+    /** availableNow/once: records per epoch this source ends (Long.MAX_VALUE: one epoch); 0: no epochs here. */
+    private long recordsPerEpoch;
+    private long recordsInEpoch;
+    private long lastSourceIndex = -1;
+    private long nextEpochId = 1;
+    /** With checkpoints and availableNow: the trigger's epochs are the barriers, ids from the coordinator. */
+    private CheckpointCoordinator barrierCoordinator;
 
     SourceContext(final String sourceName, final Schema schema, final SlotRing ring, final PipelineRuntime runtime,
         final int sourceId)
@@ -185,6 +192,62 @@ public final class SourceContext
         buffer.putLong(offset + SlotDescriptor.INGEST_TIME_OFFSET, ingestTimeNs);
         buffer.putLong(offset + SlotDescriptor.SOURCE_INDEX_OFFSET, sourceIndex);
         ring.publish(sequence);
+        if (recordsPerEpoch != 0)
+        {
+            lastSourceIndex = sourceIndex;
+            if (++recordsInEpoch >= recordsPerEpoch)
+            {
+                endEpoch();
+            }
+        }
+    }
+
+    /**
+     * Called before the source runs when the trigger is {@link Trigger#availableNow(long)} or {@link Trigger#once()}:
+     * this context ends an epoch after every {@code recordsPerEpoch} committed records and before its end of
+     * stream. With a coordinator (exactly-once) each epoch is also a checkpoint barrier at the last record's index.
+     */
+    void epochsByCount(final long recordsPerEpoch, final CheckpointCoordinator coordinator)
+    {
+        this.recordsPerEpoch = recordsPerEpoch;
+        this.barrierCoordinator = coordinator;
+    }
+
+    /** @return true if this source ends epochs itself (availableNow / once): it stops at what it holds at start. */
+    boolean endsEpochsByCount()
+    {
+        return recordsPerEpoch != 0;
+    }
+
+    /**
+     * Publishes the marker ending the current epoch. With checkpoints it waits for the previous checkpoint to be
+     * written (once per epoch, not per record): skipping a barrier would make epochs depend on disk speed, and a
+     * replay would group records differently.
+     */
+    private void endEpoch()
+    {
+        recordsInEpoch = 0;
+        long epoch;
+        if (barrierCoordinator == null)
+        {
+            epoch = nextEpochId++;
+        }
+        else
+        {
+            while ((epoch = barrierCoordinator.tryBegin(sourceId, lastSourceIndex)) < 0)
+            {
+                if (isStopping())
+                {
+                    return;
+                }
+                idleStrategy.idle(0);
+            }
+            idleStrategy.reset();
+        }
+        if (!ring.publishMarker(SlotDescriptor.TYPE_EPOCH, sourceId, epoch) && barrierCoordinator != null)
+        {
+            barrierCoordinator.abandon();
+        }
     }
 
     /**
@@ -246,6 +309,10 @@ public final class SourceContext
     public boolean endOfStream()
     {
         checkCanPublishMarker("endOfStream()");
+        if (recordsInEpoch > 0)
+        {
+            endEpoch(); // the last, shorter epoch: its rows reach the sink with their epoch's end
+        }
         ended = true;
         return ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
     }

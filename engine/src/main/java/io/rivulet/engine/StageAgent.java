@@ -75,6 +75,12 @@ final class StageAgent implements Agent, SlotHandler
     /** The last stage's sink output, told of durable epochs; null on other stages. */
     private SinkOutput committedListener;
     private long nextTickNs;
+    /** processingTime trigger, first stage only: ns between the epochs this stage ends; 0 = none. */
+    private long epochIntervalNs;
+    private long nextEpochNs;
+    private long nextEpochId = 1;
+    /** A record or watermark arrived since the last epoch: no empty epochs. */
+    private boolean inputSinceEpoch;
     private long lastIngestNs;
     private int polls;
 
@@ -143,6 +149,10 @@ final class StageAgent implements Agent, SlotHandler
         // time is a clock read the producer already paid for: never later than now, so it never ticks early.
         // It can be old behind a backlog, so every 16th poll reads the real clock.
         final long nowNs = lastIngestNs != 0 && (++polls & 15) != 0 ? lastIngestNs : System.nanoTime();
+        if (epochIntervalNs != 0 && nowNs - nextEpochNs >= 0)
+        {
+            endEpochByTime(nowNs);
+        }
         if (nowNs - nextTickNs >= 0)
         {
             nextTickNs = nowNs + TICK_INTERVAL_NS;
@@ -170,6 +180,7 @@ final class StageAgent implements Agent, SlotHandler
             {
                 final long ingestNs = buffer.getLong(slotOffset + SlotDescriptor.INGEST_TIME_OFFSET);
                 lastIngestNs = ingestNs;
+                inputSinceEpoch = true;
                 if (fanIn != null)
                 {
                     onActivity(input);
@@ -194,6 +205,7 @@ final class StageAgent implements Agent, SlotHandler
             case SlotDescriptor.TYPE_WATERMARK:
             {
                 final long watermarkMs = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+                inputSinceEpoch = true;
                 if (fanIn != null)
                 {
                     onActivity(input); // a heartbeat: the input is alive and keeps holding event time back
@@ -228,6 +240,10 @@ final class StageAgent implements Agent, SlotHandler
             case SlotDescriptor.TYPE_END_OF_STREAM:
                 if (!inputEnded[input])
                 {
+                    if (epochIntervalNs != 0 && inputsOpen == 1)
+                    {
+                        endEpochIfInput(); // the last, shorter epoch ends before the stream does
+                    }
                     inputEnded[input] = true;
                     inputsOpen--;
                     head.onEndOfStream();
@@ -285,6 +301,48 @@ final class StageAgent implements Agent, SlotHandler
     {
         runtime.onError(cause);
         throw new AgentTerminationException(true);
+    }
+
+    /**
+     * Called before the first stage starts under {@link Trigger#processingTime}: it ends an epoch every interval
+     * (between polls, so a record is never split from its batch) by passing an epoch marker into each input's
+     * chain; markers reach later stages in-band through the rings, and a fan-in forwards each id once.
+     */
+    void epochsByTime(final long intervalNs)
+    {
+        // capped so that now + interval cannot wrap around (a century is as good as never)
+        this.epochIntervalNs = Math.min(intervalNs, Long.MAX_VALUE >> 2);
+        this.nextEpochNs = System.nanoTime() + epochIntervalNs;
+    }
+
+    private void endEpochByTime(final long nowNs)
+    {
+        nextEpochNs = nowNs + epochIntervalNs;
+        endEpochIfInput();
+    }
+
+    private void endEpochIfInput()
+    {
+        if (!inputSinceEpoch)
+        {
+            return;
+        }
+        inputSinceEpoch = false;
+        final long epoch = nextEpochId++;
+        try
+        {
+            for (int i = 0; i < heads.length; i++)
+            {
+                if (!inputEnded[i])
+                {
+                    heads[i].onEpoch(epoch);
+                }
+            }
+        }
+        catch (final Throwable t)
+        {
+            failUnwrapped(t);
+        }
     }
 
     /** Called before the stage starts when the pipeline checkpoints. */

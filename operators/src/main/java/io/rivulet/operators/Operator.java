@@ -176,6 +176,18 @@ public abstract class Operator implements Output
     }
 
     /**
+     * Called before {@link #open} when the pipeline runs a micro-batch trigger: epoch markers
+     * ({@link #onEpoch}) then arrive at epoch boundaries, and an operator that keeps results per key absorbs
+     * records between them and emits at the marker, before forwarding it (UPDATE: each changed key once with its
+     * latest value; COMPLETE: the table; APPEND: what the watermark closed). The default does nothing: operators
+     * that emit as they go (stateless ones, dedup, keyed process functions, joins) emit the same rows either way,
+     * and a sink still sees each epoch's rows before its marker.
+     */
+    public void microBatch()
+    {
+    }
+
+    /**
      * Releases resources after the last record; the default does nothing.
      */
     public void close()

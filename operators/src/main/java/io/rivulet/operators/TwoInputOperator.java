@@ -29,6 +29,9 @@ public abstract class TwoInputOperator
     private final WatermarkMerger watermarks = new WatermarkMerger(2);
     private final Output[] inputs = {new InputOutput(LEFT), new InputOutput(RIGHT)};
     private final boolean[] ended = new boolean[2];
+    /** Highest epoch id seen per input, and the highest forwarded: an epoch goes on once both inputs passed it. */
+    private final long[] inputEpochs = {Long.MIN_VALUE, Long.MIN_VALUE};
+    private long epochForwarded = Long.MIN_VALUE;
     private Output output;
     private boolean deterministic;
 
@@ -240,6 +243,17 @@ public abstract class TwoInputOperator
         return describe();
     }
 
+    private void forwardEpoch()
+    {
+        final long epoch = ended[LEFT] ? inputEpochs[RIGHT] : ended[RIGHT] ? inputEpochs[LEFT] :
+            Math.min(inputEpochs[LEFT], inputEpochs[RIGHT]);
+        if (epoch > epochForwarded)
+        {
+            epochForwarded = epoch;
+            output.onEpoch(epoch);
+        }
+    }
+
     private final class InputOutput implements Output
     {
         private final int input;
@@ -267,7 +281,13 @@ public abstract class TwoInputOperator
         @Override
         public void onEpoch(final long epochId)
         {
-            // epochs are aligned by the runtime before they reach operators (checkpointing issue)
+            // Micro-batch epochs (exactly-once has a single input, so no checkpoint barrier comes here): an epoch
+            // ends downstream once every live input has reached it, and each id goes on once, in order.
+            if (epochId > inputEpochs[input])
+            {
+                inputEpochs[input] = epochId;
+                forwardEpoch();
+            }
         }
 
         @Override
@@ -288,8 +308,10 @@ public abstract class TwoInputOperator
                 if (ended[LEFT] && ended[RIGHT])
                 {
                     onEndOfBothInputs();
+                    return;
                 }
-                else if (watermarks.markEnded(input))
+                forwardEpoch(); // an ended input no longer holds epochs back
+                if (watermarks.markEnded(input))
                 {
                     // An ended input no longer holds event time back, and its watermark no longer counts at all:
                     // if the live input then goes quiet, event time holds rather than jumping to the ended

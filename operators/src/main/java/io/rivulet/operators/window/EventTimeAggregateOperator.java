@@ -50,6 +50,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * would differ between the uninterrupted run and a run restored from a checkpoint and replayed. With firing done
  * in line, no firing is ever pending between calls: {@link #onProcessingTime} and {@link #onEpoch} do no firing
  * work and are output-neutral, and the cost is one longer pause per large window instead of several short ones.
+ * <p>
+ * <b>Micro-batch mode</b> ({@link #microBatch}, micro-batch triggers): records only update state and a watermark
+ * only decides what is late (exactly as in continuous mode); rows leave at the epoch marker, before it: UPDATE
+ * emits every entry whose dirty flag (a long before its accumulators, set per update) is set, once, and clears
+ * it; then the windows the watermark closed are fired in one step (APPEND emits them, UPDATE drops them) and the
+ * held watermark goes on; COMPLETE emits the table if it changed. Epochs of a micro-batch trigger are part of
+ * the input (by record count under exactly-once), so this holds in deterministic mode too.
  */
 abstract class EventTimeAggregateOperator extends Operator
 {
@@ -60,13 +67,24 @@ abstract class EventTimeAggregateOperator extends Operator
     static final int FIRE_BUDGET_UNITS = 4096;
     /** A row emitted (or a window closed) costs as much as this many slot visits. */
     static final int ROW_COST_UNITS = 16;
+    /** Width of the dirty flag before the accumulators in micro-batch UPDATE mode. */
+    static final int DIRTY_FLAG_BYTES = 8;
     final WindowSpec spec;
     final GroupLayout layout;
     final LongField timeField;
     final OutputMode mode;
     final long allowedLatenessMs;
     final int stateKeyLengthBytes;
-    final int stateValueLengthBytes;
+    /** Grows by {@link #DIRTY_FLAG_BYTES} in micro-batch UPDATE mode ({@link #microBatch()}, before open). */
+    int stateValueLengthBytes;
+    /**
+     * Micro-batch UPDATE mode: bytes of the dirty flag (a long, 1 = changed since the last epoch) that precede a
+     * state value's accumulators; 0 otherwise. Snapshots copy table memory, so the flag is checkpointed with it.
+     */
+    int dirtyFlagBytes;
+    /** Set by {@link #microBatch()}: results leave at epoch markers only. */
+    boolean microBatch;
+    private long rowsUpdatedAtEpoch;
     final UnsafeBuffer keyScratch;
     final RecordFlyweight row;
     long watermarkMs = Long.MIN_VALUE;
@@ -201,7 +219,10 @@ abstract class EventTimeAggregateOperator extends Operator
             this.watermarkMs = watermarkMs;
             if (mode == OutputMode.COMPLETE)
             {
-                fireComplete(watermarkMs);
+                if (!microBatch)
+                {
+                    fireComplete(watermarkMs);
+                }
                 output().onWatermark(watermarkMs);
                 return;
             }
@@ -218,7 +239,10 @@ abstract class EventTimeAggregateOperator extends Operator
             }
             holdingWatermark = true;
             heldWatermarkMs = watermarkMs;
-            fireStep(budget());
+            if (!microBatch) // micro-batch: the windows close at the epoch's end, the watermark waits till then
+            {
+                fireStep(budget());
+            }
             return;
         }
         if (!firePending)
@@ -233,6 +257,10 @@ abstract class EventTimeAggregateOperator extends Operator
      */
     final void continueFiring()
     {
+        if (microBatch)
+        {
+            return; // the firing waits for the epoch marker
+        }
         recordsWhileFiring++;
         fireStep(budget());
     }
@@ -246,7 +274,7 @@ abstract class EventTimeAggregateOperator extends Operator
     @Override
     public final void onProcessingTime(final long nowMs)
     {
-        if (firePending && !deterministic)
+        if (firePending && !deterministic && !microBatch)
         {
             // no record since the last tick: the stage is idle, nothing waits behind the rest of the firing
             fireStep(recordsWhileFiring == recordsAtLastTick ? Integer.MAX_VALUE : FIRE_BUDGET_UNITS);
@@ -259,18 +287,81 @@ abstract class EventTimeAggregateOperator extends Operator
     @Override
     public final void onEpoch(final long epochId)
     {
-        if (firePending && !deterministic)
+        if (microBatch)
+        {
+            endEpoch();
+        }
+        else if (firePending && !deterministic)
         {
             fireStep(Integer.MAX_VALUE); // an epoch boundary sees every window the watermark closed before it
         }
         output().onEpoch(epochId);
     }
 
+    /**
+     * Micro-batch: emits what the epoch produced, before its marker goes on. UPDATE: every (window, key) changed
+     * since the last epoch, once, with its latest value (first, so a window the watermark closed still shows its
+     * last changes), then drops the closed windows; APPEND: the windows the watermark closed; COMPLETE: the whole
+     * table if it changed. The watermark held back meanwhile goes on after these rows.
+     */
+    private void endEpoch()
+    {
+        fireTimeNs = System.nanoTime();
+        try
+        {
+            if (mode == OutputMode.COMPLETE)
+            {
+                if (!fireComplete(watermarkMs) && stateGauges.rowsUpdated() != rowsUpdatedAtEpoch)
+                {
+                    emitAll();
+                }
+            }
+            else if (dirtyFlagBytes != 0)
+            {
+                emitDirty();
+            }
+        }
+        catch (final OperatorStateException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new OperatorStateException(description + ": emitting the rows of an epoch failed", ex);
+        }
+        if (firePending)
+        {
+            fireStep(Integer.MAX_VALUE);
+        }
+        rowsUpdatedAtEpoch = stateGauges.rowsUpdated();
+    }
+
+    /**
+     * Micro-batch UPDATE: emits each state entry whose dirty flag is set and clears the flag, in an order that
+     * depends only on the input (so a restored checkpoint emits the same).
+     */
+    abstract void emitDirty();
+
     @Override
     public final void onEndOfStream()
     {
         watermarkMs = Long.MAX_VALUE;
-        if (mode == OutputMode.COMPLETE)
+        if (microBatch)
+        {
+            fireTimeNs = System.nanoTime();
+            if (dirtyFlagBytes != 0)
+            {
+                emitDirty(); // changes after the last epoch, before their windows are dropped below
+            }
+        }
+        if (mode == OutputMode.COMPLETE && microBatch)
+        {
+            if (stateGauges.rowsUpdated() != rowsUpdatedAtEpoch)
+            {
+                emitAll(); // the final table, unless the last epoch emitted it unchanged
+            }
+        }
+        else if (mode == OutputMode.COMPLETE)
         {
             if (!fireComplete(Long.MAX_VALUE))
             {
@@ -432,6 +523,38 @@ abstract class EventTimeAggregateOperator extends Operator
     public final void requireDeterminism()
     {
         deterministic = true;
+    }
+
+    /**
+     * Micro-batch mode (before {@link #open}): records only update state; rows leave at the epoch marker (see
+     * {@link #onEpoch}). In UPDATE mode each state value gets a dirty flag ({@link #DIRTY_FLAG_BYTES}) before its
+     * accumulators, so the state is that much wider (a checkpoint of the continuous pipeline does not fit it).
+     *
+     * @throws IllegalStateException if called after open.
+     */
+    @Override
+    public final void microBatch()
+    {
+        if (microBatch)
+        {
+            return;
+        }
+        if (output() != null)
+        {
+            throw new IllegalStateException(description + ": microBatch() must be called before open()");
+        }
+        microBatch = true;
+        if (mode == OutputMode.UPDATE)
+        {
+            dirtyFlagBytes = DIRTY_FLAG_BYTES;
+            stateValueLengthBytes += DIRTY_FLAG_BYTES;
+        }
+    }
+
+    /** @return true once {@link #microBatch()} was called. */
+    final boolean isMicroBatch()
+    {
+        return microBatch;
     }
 
     /** @return true once {@link #requireDeterminism()} was called. */

@@ -33,12 +33,17 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
     private static final int START = 0;
     private static final int END = 8;
     private static final int ACC = 16;
+    /** Micro-batch UPDATE: the dirty flag's offset in a session value (the accumulators follow it). */
+    private static final int DIRTY = ACC;
 
     private OffHeapHashTable keys;
     private OffHeapHashTable ids;
     private OffHeapHashTable sessions;
     private final UnsafeBuffer sessionKey = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
-    private final int sessionLength;
+    private int sessionLength;
+    /** Offset of the accumulators in a session value: after the dirty flag in micro-batch UPDATE mode. */
+    private int acc = ACC;
+    private final DirtySessionEmitter dirtyEmitter = new DirtySessionEmitter();
     private long nextId;
 
     SessionAggregateOperator(final Schema input, final WindowSpec spec, final String[] keyColumns,
@@ -53,6 +58,8 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
     public void open(final Output output)
     {
         super.open(output);
+        sessionLength = stateValueLengthBytes;
+        acc = ACC + dirtyFlagBytes;
         if (keys == null)
         {
             keys = newTable(stateKeyLengthBytes, 16, INITIAL_CAPACITY);
@@ -136,14 +143,18 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
             final int s = sessions.getOrInsert(sessionKey, 0);
             sessionBuffer.putLong(s + START, newStart);
             sessionBuffer.putLong(s + END, newEnd);
-            layout.init(sessionBuffer, s + ACC);
-            layout.accumulate(sessionBuffer, s + ACC, record);
+            layout.init(sessionBuffer, s + acc);
+            layout.accumulate(sessionBuffer, s + acc, record);
             stateGauges.rowUpdated();
             keys.valueBuffer().putLong(keyEntry + 8, n + 1);
             windowOpened(newEnd, id);
-            if (mode == OutputMode.UPDATE)
+            if (dirtyFlagBytes != 0)
             {
-                emit(newStart, newEnd, key, 0, sessionBuffer, s + ACC, record.ingestTimeNs());
+                sessionBuffer.putLong(s + DIRTY, 1L);
+            }
+            else if (mode == OutputMode.UPDATE)
+            {
+                emit(newStart, newEnd, key, 0, sessionBuffer, s + acc, record.ingestTimeNs());
             }
             return;
         }
@@ -163,7 +174,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
                 final long end = sessionBuffer.getLong(s + END);
                 hullStart = Math.min(hullStart, start);
                 hullEnd = Math.max(hullEnd, end);
-                layout.merge(sessionBuffer, t + ACC, sessionBuffer, s + ACC, start < sessionBuffer.getLong(t + START));
+                layout.merge(sessionBuffer, t + acc, sessionBuffer, s + acc, start < sessionBuffer.getLong(t + START));
                 windowMoved(end, id);
                 removeSession(id, i, n);
                 n--;
@@ -172,7 +183,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         t = findSession(id, target);
         sessionBuffer.putLong(t + START, hullStart);
         sessionBuffer.putLong(t + END, hullEnd);
-        layout.accumulate(sessionBuffer, t + ACC, record);
+        layout.accumulate(sessionBuffer, t + acc, record);
         stateGauges.rowUpdated();
         keys.valueBuffer().putLong(keyEntry + 8, n);
         if (hullEnd != oldEnd)
@@ -180,9 +191,13 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
             windowMoved(oldEnd, id);
             windowOpened(hullEnd, id);
         }
-        if (mode == OutputMode.UPDATE)
+        if (dirtyFlagBytes != 0)
         {
-            emit(hullStart, hullEnd, key, 0, sessionBuffer, t + ACC, record.ingestTimeNs());
+            sessionBuffer.putLong(t + DIRTY, 1L);
+        }
+        else if (mode == OutputMode.UPDATE)
+        {
+            emit(hullStart, hullEnd, key, 0, sessionBuffer, t + acc, record.ingestTimeNs());
         }
     }
 
@@ -226,7 +241,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
             {
                 if (emit)
                 {
-                    emit(sessionBuffer.getLong(s + START), endMs, groupKey, idEntry, sessionBuffer, s + ACC,
+                    emit(sessionBuffer.getLong(s + START), endMs, groupKey, idEntry, sessionBuffer, s + acc,
                         fireTimeNs);
                 }
                 removeSession(id, i, n);
@@ -276,6 +291,28 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         {
             throw new IllegalStateException(describe() + ": snapshot or restore before open (or after close); " +
                 "open the operator first");
+        }
+    }
+
+    @Override
+    void emitDirty()
+    {
+        sessions.forEach(dirtyEmitter); // table order: copied byte for byte by a checkpoint
+    }
+
+    /** Micro-batch UPDATE: emits a session changed since the last epoch and clears its flag. */
+    private final class DirtySessionEmitter implements OffHeapHashTable.EntryConsumer
+    {
+        @Override
+        public void accept(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
+        {
+            if (buffer.getLong(valueOffset + DIRTY) != 0)
+            {
+                buffer.putLong(valueOffset + DIRTY, 0L);
+                final int idEntry = ids.find(id(buffer.getLong(keyOffset)), 0); // a session key starts with its key id
+                emit(buffer.getLong(valueOffset + START), buffer.getLong(valueOffset + END), ids.valueBuffer(),
+                    idEntry, buffer, valueOffset + acc, fireTimeNs);
+            }
         }
     }
 

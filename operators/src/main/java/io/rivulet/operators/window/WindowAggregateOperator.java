@@ -45,6 +45,9 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     private OffHeapHashTable[] pool = new OffHeapHashTable[8];
     private int pooled;
     private final RowEmitter rowEmitter = new RowEmitter();
+    private final DirtyRowEmitter dirtyEmitter = new DirtyRowEmitter();
+    /** Micro-batch UPDATE: the open window ids, sorted at each epoch; grows with the open windows. */
+    private long[] dirtyIds = new long[16];
     private OffHeapHashTable closing;
     private boolean closingEmits;
 
@@ -97,19 +100,25 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         layout.copyKey(record, key, 0);
         final int offset = table.getOrInsert(key, 0);
         final UnsafeBuffer values = table.valueBuffer();
+        final int dirtyFlag = dirtyFlagBytes;
+        final int acc = offset + dirtyFlag;
         if (table.wasInserted())
         {
-            layout.init(values, offset);
+            layout.init(values, acc);
             if (mode == OutputMode.COMPLETE)
             {
                 windowOpened(endMs, id); // complete mode emits again when a window past the watermark gets a new row
             }
         }
-        layout.accumulate(values, offset, record);
+        layout.accumulate(values, acc, record);
         stateGauges.rowUpdated();
-        if (mode == OutputMode.UPDATE)
+        if (dirtyFlag != 0)
         {
-            emit(startMs, endMs, key, 0, values, offset, record.ingestTimeNs());
+            values.putLong(offset, 1L); // micro-batch UPDATE: emitted once at the epoch's end
+        }
+        else if (mode == OutputMode.UPDATE)
+        {
+            emit(startMs, endMs, key, 0, values, acc, record.ingestTimeNs());
         }
     }
 
@@ -196,6 +205,31 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
             return saturatedAdd(id * slide, spec.sizeMs);
         }
         return (id + 1) * slide + (spec.sizeMs - slide); // the start is below MIN, (id + 1) * slide is not
+    }
+
+    @Override
+    void emitDirty()
+    {
+        // window id order: the id map's iteration order is not restored by a checkpoint, window ids are
+        long[] ids = dirtyIds;
+        int n = 0;
+        for (final Long2ObjectHashMap<OffHeapHashTable>.KeyIterator it = openWindows.keySet().iterator();
+            it.hasNext(); )
+        {
+            if (n == ids.length)
+            {
+                ids = dirtyIds = java.util.Arrays.copyOf(ids, n * 2);
+            }
+            ids[n++] = it.nextLong();
+        }
+        java.util.Arrays.sort(ids, 0, n);
+        for (int i = 0; i < n; i++)
+        {
+            final long id = ids[i];
+            dirtyEmitter.startMs = windowStart(id);
+            dirtyEmitter.endMs = windowEnd(id);
+            openWindows.get(id).forEach(dirtyEmitter);
+        }
     }
 
     @Override
@@ -365,7 +399,24 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         @Override
         public void accept(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
         {
-            emit(startMs, endMs, buffer, keyOffset, buffer, valueOffset, fireTimeNs);
+            emit(startMs, endMs, buffer, keyOffset, buffer, valueOffset + dirtyFlagBytes, fireTimeNs);
+        }
+    }
+
+    /** Micro-batch UPDATE: emits an entry changed since the last epoch and clears its flag. */
+    private final class DirtyRowEmitter implements OffHeapHashTable.EntryConsumer
+    {
+        long startMs;
+        long endMs;
+
+        @Override
+        public void accept(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
+        {
+            if (buffer.getLong(valueOffset) != 0)
+            {
+                buffer.putLong(valueOffset, 0L);
+                emit(startMs, endMs, buffer, keyOffset, buffer, valueOffset + DIRTY_FLAG_BYTES, fireTimeNs);
+            }
         }
     }
 }

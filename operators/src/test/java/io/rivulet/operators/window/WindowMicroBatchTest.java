@@ -1,0 +1,225 @@
+package io.rivulet.operators.window;
+
+import io.rivulet.operators.CollectingOutput;
+import io.rivulet.operators.Operator;
+import io.rivulet.operators.Output;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.internal.SnapshotReader;
+import io.rivulet.ringbuffer.internal.SnapshotWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Window and session aggregation in micro-batch mode ({@link Operator#microBatch()}), driven on the test thread:
+ * records only update state, and the epoch marker is where rows leave (UPDATE: each changed (window, key) once
+ * with its latest value; APPEND: the windows the watermark closed; COMPLETE: the table), before the marker and
+ * before the watermark held back meanwhile.
+ */
+class WindowMicroBatchTest
+{
+    private static final Schema EVENTS = Schema.builder().int64("key").int64("v").timestamp("ts").build();
+    private static final LongField KEY = EVENTS.longField("key");
+    private static final LongField V = EVENTS.longField("v");
+    private static final LongField TS = EVENTS.longField("ts");
+
+    private final RecordFlyweight record = new RecordFlyweight(EVENTS)
+        .wrap(new UnsafeBuffer(new byte[EVENTS.recordLengthBytes()]), 0);
+    private final CollectingOutput out = new CollectingOutput();
+    /** What arrived, in order: "row", "wm <ms>", "epoch <id>". */
+    private final List<String> events = new ArrayList<>();
+    private final List<Operator> operators = new ArrayList<>();
+
+    @AfterEach
+    void close()
+    {
+        operators.forEach(Operator::close);
+    }
+
+    private Operator microBatch(final WindowSpec window, final OutputMode mode)
+    {
+        final Operator op = WindowOperators.aggregate(EVENTS, window, new String[]{"key"},
+            new Aggregate[]{Aggregate.count(), Aggregate.sum("v")}, mode, 0, null);
+        operators.add(op);
+        op.microBatch();
+        op.open(new Output()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight r)
+            {
+                out.onRecord(r);
+                events.add("row");
+            }
+
+            @Override
+            public void onWatermark(final long watermarkMs)
+            {
+                out.onWatermark(watermarkMs);
+                events.add("wm " + watermarkMs);
+            }
+
+            @Override
+            public void onEpoch(final long epochId)
+            {
+                out.onEpoch(epochId);
+                events.add("epoch " + epochId);
+            }
+
+            @Override
+            public void onEndOfStream()
+            {
+                out.onEndOfStream();
+            }
+        });
+        return op;
+    }
+
+    private void send(final Operator op, final long key, final long v, final long ts)
+    {
+        record.setLong(KEY, key).setLong(V, v).setLong(TS, ts);
+        op.onRecord(record);
+    }
+
+    @Test
+    void shouldEmitEachChangedKeyOncePerEpochWithItsLatestValueInUpdateMode()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
+        send(op, 1, 10, 100);
+        send(op, 1, 20, 200);
+        send(op, 2, 5, 300);
+        send(op, 1, 1, 1_500);
+        assertEquals(List.of(), out.rows, "records only update state between epochs");
+        op.onEpoch(1);
+        assertEquals(List.of(
+            List.of(0L, 1_000L, 1L, 2L, 30L),
+            List.of(0L, 1_000L, 2L, 1L, 5L),
+            List.of(1_000L, 2_000L, 1L, 1L, 1L)), sorted(out.rows));
+        assertEquals("epoch 1", events.get(events.size() - 1), "the rows come before their epoch's marker");
+        out.rows.clear();
+
+        send(op, 1, 7, 400);
+        send(op, 1, 8, 450);
+        op.onEpoch(2);
+        assertEquals(List.of(List.of(0L, 1_000L, 1L, 4L, 45L)), out.rows, "only what changed, once, latest value");
+        out.rows.clear();
+
+        op.onEpoch(3);
+        assertEquals(List.of(), out.rows, "nothing changed: nothing emitted");
+        assertEquals(List.of(1L, 2L, 3L), out.epochs);
+    }
+
+    @Test
+    void shouldEmitTheLastChangesOfAWindowTheWatermarkClosedBeforeDroppingItInUpdateMode()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
+        send(op, 1, 10, 100);
+        op.onWatermark(1_200); // closes [0, 1000)
+        send(op, 1, 99, 900); // late, exactly as in continuous mode
+        assertEquals(List.of(), out.watermarks, "the watermark waits for the epoch's rows");
+        op.onEpoch(1);
+        assertEquals(List.of(List.of(0L, 1_000L, 1L, 1L, 10L)), out.rows);
+        assertEquals(List.of("row", "wm 1200", "epoch 1"), events);
+        assertEquals(1, op.lateRecordsDropped());
+        op.onEpoch(2);
+        assertEquals(1, out.rows.size(), "the closed window is gone");
+    }
+
+    @Test
+    void shouldEmitClosedWindowsAtTheEpochInAppendMode()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.APPEND);
+        send(op, 1, 10, 100);
+        send(op, 2, 3, 200);
+        send(op, 1, 4, 1_100);
+        op.onWatermark(1_000); // closes [0, 1000)
+        send(op, 1, 5, 1_200);
+        assertEquals(List.of(), out.rows, "the firing waits for the epoch");
+        op.onEpoch(1);
+        assertEquals(List.of(List.of(0L, 1_000L, 1L, 1L, 10L), List.of(0L, 1_000L, 2L, 1L, 3L)), sorted(out.rows));
+        assertEquals(List.of("row", "row", "wm 1000", "epoch 1"), events);
+        op.onEpoch(2);
+        assertEquals(2, out.rows.size(), "an open window is not emitted in APPEND mode");
+        op.onEndOfStream();
+        assertEquals(List.of(1_000L, 2_000L, 1L, 2L, 9L), out.rows.get(2));
+    }
+
+    @Test
+    void shouldEmitTheTableOncePerEpochInCompleteMode()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.COMPLETE);
+        send(op, 1, 10, 100);
+        send(op, 1, 5, 1_100);
+        op.onEpoch(1);
+        assertEquals(2, out.rows.size());
+        send(op, 2, 1, 150);
+        op.onEpoch(2);
+        assertEquals(5, out.rows.size(), "the whole table, changed rows and unchanged ones");
+        op.onEpoch(3);
+        assertEquals(5, out.rows.size(), "an unchanged table is not emitted again");
+        op.onEndOfStream();
+        assertEquals(5, out.rows.size(), "nor at end of stream");
+    }
+
+    @Test
+    void shouldEmitAMergedSessionOncePerEpochInUpdateMode()
+    {
+        final Operator op = microBatch(WindowSpec.session("ts", 100), OutputMode.UPDATE);
+        send(op, 1, 1, 1_000);
+        send(op, 1, 1, 1_180);
+        send(op, 1, 1, 1_090); // bridges [1000, 1100) and [1180, 1280) into [1000, 1280)
+        send(op, 2, 1, 1_000);
+        op.onEpoch(1);
+        assertEquals(List.of(List.of(1_000L, 1_100L, 2L, 1L, 1L), List.of(1_000L, 1_280L, 1L, 3L, 3L)),
+            sorted(out.rows));
+        send(op, 1, 1, 1_250);
+        op.onEpoch(2);
+        assertEquals(List.of(1_000L, 1_350L, 1L, 4L, 4L), out.rows.get(2));
+        assertEquals(3, out.rows.size());
+    }
+
+    @Test
+    void shouldRestoreUnemittedChangesFromASnapshot()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
+        send(op, 1, 10, 100);
+        op.onEpoch(1);
+        send(op, 1, 5, 200);
+        send(op, 2, 7, 300);
+        final SnapshotWriter snapshot = new SnapshotWriter(256);
+        op.snapshotState(snapshot);
+        out.rows.clear();
+
+        final Operator restored = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
+        restored.restoreState(new SnapshotReader(snapshot.buffer(), 0, snapshot.length()));
+        restored.onEpoch(2);
+        assertEquals(List.of(List.of(0L, 1_000L, 1L, 2L, 15L), List.of(0L, 1_000L, 2L, 1L, 7L)), sorted(out.rows),
+            "the dirty flags are part of the state");
+    }
+
+    @Test
+    void shouldRefuseMicroBatchAfterOpen()
+    {
+        final Operator op = WindowOperators.aggregate(EVENTS, WindowSpec.tumbling("ts", 1_000), new String[]{"key"},
+            new Aggregate[]{Aggregate.count()}, OutputMode.UPDATE, 0, null);
+        operators.add(op);
+        op.open(out);
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, op::microBatch);
+        assertTrue(ex.getMessage().contains("before open"), ex.getMessage());
+    }
+
+    private static List<List<Object>> sorted(final List<List<Object>> rows)
+    {
+        final List<List<Object>> copy = new ArrayList<>(rows);
+        copy.sort(java.util.Comparator.comparing(Object::toString));
+        return copy;
+    }
+}
