@@ -87,6 +87,11 @@ final class InspectCommand implements Callable<Integer>
             throw new CliException(path + " is one checkpoint file; give its directory (" + path.toAbsolutePath()
                 .getParent() + ") to see it next to the others", 1);
         }
+        if (!Files.isDirectory(path))
+        {
+            throw new CliException(path + " is a file, not a journal or checkpoint directory; give the directory",
+                1);
+        }
         if (CheckpointReport.isCheckpointDirectory(path) && !Files.exists(path.resolve(Journal.SCHEMA_FILE_NAME)))
         {
             if (timeColumn != null)
