@@ -115,6 +115,15 @@ final class CheckpointReport
         line(out, "files", infos.size() + " (" + valid + " valid)");
         line(out, "newest valid", newest == null ? "none: recovery would start from the source's start" :
             "epoch " + newest.epoch() + " (" + newest.file().getFileName() + "): recovery restores this one");
+        String pipeline = newest == null ? null : newest.pipelineDescription();
+        for (int i = 0; i < infos.size() && pipeline == null; i++)
+        {
+            pipeline = infos.get(i).pipelineDescription();
+        }
+        if (pipeline != null)
+        {
+            line(out, "pipeline", indent(pipeline));
+        }
         final long temps = tempFiles(dir);
         if (temps > 0)
         {
@@ -155,9 +164,11 @@ final class CheckpointReport
                 pad(out, nameWidth - names.get(i).length() + 2);
                 out.append(lengths[i]).append(" bytes\n");
             }
-            if (info.pipelineDescription() != null)
+            if (info.pipelineDescription() != null && !info.pipelineDescription().equals(pipeline))
             {
-                line(out, "  pipeline", info.pipelineDescription().replace("\n", "\n" + " ".repeat(15)));
+                // recovery refuses a checkpoint of another pipeline shape: show the shape that wrote this one
+                line(out, "  pipeline", indent(info.pipelineDescription()) + "\n" + " ".repeat(15) +
+                    "(not the pipeline above)");
             }
         }
         return out.toString();
@@ -227,6 +238,11 @@ final class CheckpointReport
             out.append('}');
         }
         return out.append("]}\n").toString();
+    }
+
+    private static String indent(final String multiLine)
+    {
+        return multiLine.replace("\n", "\n" + " ".repeat(15));
     }
 
     private static void line(final StringBuilder out, final String name, final String value)

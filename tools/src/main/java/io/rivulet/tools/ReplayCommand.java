@@ -103,7 +103,7 @@ final class ReplayCommand implements Callable<Integer>
             p.awaitCompletion(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
             final CheckpointMetrics ckpt = p.checkpointMetrics();
             final StringBuilder out = new StringBuilder(256);
-            out.append("replayed ").append(inputRecords).append(" records of ").append(input).append(" through '")
+            out.append("replayed ").append(input).append(" (").append(inputRecords).append(" records) through '")
                 .append(sample.sampleName()).append("' into ").append(output).append(": ")
                 .append(sink.lastSequence() - outputsBefore).append(" new outputs, last seq ")
                 .append(sink.lastSequence());

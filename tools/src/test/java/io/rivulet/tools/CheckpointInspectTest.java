@@ -70,6 +70,7 @@ class CheckpointInspectTest
             "checkpoints    " + ckpt,
             "files          3 (3 valid)",
             "newest valid   epoch 2 (checkpoint-0000000000000000002.ckpt): recovery restores this one",
+            "pipeline       withWatermark(ts) -> window(sym)",
             "",
             "epoch 2  checkpoint-0000000000000000002.ckpt  valid  <- newest valid",
             "  created      2026-11-27T10:00:02.000Z",
@@ -79,7 +80,6 @@ class CheckpointInspectTest
             "  state        2 sections, 124 bytes",
             "    0:window  100 bytes",
             "    0:dedup   24 bytes",
-            "  pipeline     withWatermark(ts) -> window(sym)",
             "",
             "epoch 1  checkpoint-0000000000000000001.ckpt  valid\n")), result.out());
         assertTrue(result.out().contains("epoch 0  checkpoint-0000000000000000000.ckpt  valid\n" +
@@ -98,6 +98,7 @@ class CheckpointInspectTest
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("files          3 (2 valid)\n" +
             "newest valid   epoch 1 (checkpoint-0000000000000000001.ckpt): recovery restores this one\n" +
+            "pipeline       withWatermark(ts) -> window(sym)\n" +
             "temp files     1 (checkpoint-*.ckpt.tmp: an interrupted write, ignored; recovery deletes it)\n"),
             result.out());
         assertTrue(result.out().matches("(?s).*\nepoch 2  checkpoint-0000000000000000002\\.ckpt  INVALID: checksum " +
@@ -117,6 +118,26 @@ class CheckpointInspectTest
             "\"sinkSequences\":[7],\"sections\":[{\"name\":\"0:window\",\"bytes\":100},{\"name\":\"0:dedup\"," +
             "\"bytes\":24}],\"pipeline\":\"withWatermark(ts) -> window(sym)\"}"), json.out());
         assertTrue(json.out().endsWith("}]}\n"), json.out());
+    }
+
+    @Test
+    void shouldShowThePipelineOnceAndACheckpointOfAnotherPipelineWithItsOwn()
+    {
+        final Path ckpt = dir.resolve("ckpt");
+        final CheckpointStore store = CheckpointStore.open(ckpt, 3);
+        final UnsafeBuffer none = new UnsafeBuffer(new byte[0]);
+        store.write(new CheckpointData(1, T0_MS, "old", "stage 0: where(qty > 1)\nsink", new long[]{-2 - 5L},
+            new long[]{0}, List.of(new CheckpointData.Section("s", none, 0, 0))));
+        store.write(new CheckpointData(2, T0_MS, "new", "stage 0: dedup(id)\nsink", new long[]{9}, new long[]{3},
+            List.of()));
+        final CliHarness.Result result = run("inspect", ckpt.toString());
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("\npipeline       stage 0: dedup(id)\n               sink\n\nepoch 2 "),
+            result.out());
+        assertTrue(result.out().contains("  source 0     at index 5\n  sink seq     0\n  state        1 section, " +
+            "0 bytes\n    s  0 bytes\n  pipeline     stage 0: where(qty > 1)\n               sink\n" +
+            "               (not the pipeline above)\n"), result.out());
+        assertEquals(1, result.out().split("dedup\\(id\\)", -1).length - 1, "the pipeline is shown once");
     }
 
     @Test

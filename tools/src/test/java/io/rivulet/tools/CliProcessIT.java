@@ -92,7 +92,7 @@ class CliProcessIT
             "windows", "--checkpoints", ckpt.toString(), "--checkpoint-every", "1000");
         assertEquals("", replay.err());
         assertEquals(0, replay.status());
-        assertTrue(replay.out().startsWith("replayed 100000 records of " + in + " through 'windows' into " + out +
+        assertTrue(replay.out().startsWith("replayed " + in + " (100000 records) through 'windows' into " + out +
             ": "), replay.out());
         ReplayCommandTest.runSampleInProcess("windows", in, dir.resolve("reference"));
         final CliHarness.Result tailed = rivulet("tail", out.toString(), "--from-start", "--format", "csv",

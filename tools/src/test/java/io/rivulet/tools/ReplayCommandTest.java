@@ -57,8 +57,8 @@ class ReplayCommandTest
             "--pipeline", "windows");
         assertEquals("", result.err());
         assertEquals(0, result.status());
-        final Matcher summary = Pattern.compile("replayed 20000 records of " + Pattern.quote(in.toString()) +
-            " through 'windows' into " + Pattern.quote(dir.resolve("out").toString()) +
+        final Matcher summary = Pattern.compile("replayed " + Pattern.quote(in.toString()) +
+            " \\(20000 records\\) through 'windows' into " + Pattern.quote(dir.resolve("out").toString()) +
             ": (\\d+) new outputs, last seq (\\d+); (\\d+) late records dropped" + NL).matcher(result.out());
         assertTrue(summary.matches(), result.out());
         assertEquals(summary.group(1), summary.group(2));
