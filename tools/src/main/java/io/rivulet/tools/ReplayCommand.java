@@ -8,6 +8,8 @@ import io.rivulet.engine.PipelineFailedException;
 import io.rivulet.engine.Sink;
 import io.rivulet.engine.Sinks;
 import io.rivulet.engine.Sources;
+import io.rivulet.journal.CheckpointInfo;
+import io.rivulet.journal.CheckpointStore;
 import io.rivulet.journal.Journal;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
@@ -160,10 +162,18 @@ final class ReplayCommand implements Callable<Integer>
         }
         if (Files.exists(output.resolve(Journal.SCHEMA_FILE_NAME)))
         {
-            if (checkpoints == null && existingOutputs() > 0)
+            final long outputs = existingOutputs();
+            if (checkpoints == null && outputs > 0)
             {
-                throw new CliException("--to " + output + " already holds " + existingOutputs() + " records: give " +
+                throw new CliException("--to " + output + " already holds " + outputs + " records: give " +
                     "a new output journal, or --checkpoints DIR to make the replay resumable", 2);
+            }
+            if (checkpoints != null && outputs > 0 && !hasValidCheckpoint())
+            {
+                // a fresh run would number its outputs after the existing ones: every result would be there twice
+                throw new CliException("--to " + output + " already holds " + outputs + " records, but " +
+                    checkpoints + " holds no checkpoint to resume from: give a new output journal, or the " +
+                    "checkpoint directory of the replay that wrote it", 2);
             }
             return;
         }
@@ -179,6 +189,13 @@ final class ReplayCommand implements Callable<Integer>
         {
             throw new CliException("--to " + output + ": cannot list it: " + e.getMessage(), 1);
         }
+    }
+
+    private boolean hasValidCheckpoint()
+    {
+        // open() would create a missing directory; list() only reads
+        return Files.isDirectory(checkpoints) &&
+            CheckpointStore.open(checkpoints, 1).list().stream().anyMatch(CheckpointInfo::valid);
     }
 
     private long existingOutputs()

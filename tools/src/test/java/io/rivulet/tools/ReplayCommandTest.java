@@ -155,6 +155,15 @@ class ReplayCommandTest
             "\\d+ records: give a new output journal, or --checkpoints DIR to make the replay resumable" + NL),
             twice.err());
 
+        final CliHarness.Result noCheckpoint = run("replay", trades.toString(), "--to", out.toString(),
+            "--pipeline", "windows", "--checkpoints", dir.resolve("new-ckpt").toString());
+        assertEquals(2, noCheckpoint.status());
+        assertTrue(noCheckpoint.err().matches("rivulet replay: --to " + Pattern.quote(out.toString()) + " already " +
+            "holds \\d+ records, but " + Pattern.quote(dir.resolve("new-ckpt").toString()) + " holds no checkpoint " +
+            "to resume from: give a new output journal, or the checkpoint directory of the replay that wrote it" +
+            NL), noCheckpoint.err());
+        assertTrue(Files.notExists(dir.resolve("new-ckpt")), "nothing created on a mistake");
+
         Files.createDirectories(dir.resolve("other"));
         Files.writeString(dir.resolve("other").resolve("notes.txt"), "x");
         assertEquals(new CliHarness.Result(2, "", "rivulet replay: --to " + dir.resolve("other") + " is a " +
@@ -164,6 +173,19 @@ class ReplayCommandTest
         assertEquals(new CliHarness.Result(2, "", "rivulet replay: --checkpoint-every needs --checkpoints DIR" +
             NL), run("replay", trades.toString(), "--to", dir.resolve("o2").toString(), "--pipeline", "windows",
             "--checkpoint-every", "10"));
+
+        final Path checkpoints = dir.resolve("ckpt");
+        assertEquals(0, run("replay", trades.toString(), "--to", dir.resolve("o3").toString(), "--pipeline",
+            "windows", "--checkpoints", checkpoints.toString()).status());
+        final Path events = dir.resolve("events");
+        CliHarness.writeSampleEvents(events, 100);
+        final CliHarness.Result otherPipeline = run("replay", events.toString(), "--to", dir.resolve("o4").toString(),
+            "--pipeline", "pattern", "--checkpoints", checkpoints.toString());
+        assertEquals(1, otherPipeline.status());
+        assertTrue(otherPipeline.err().startsWith("rivulet replay: Pipeline 'replay-pattern': the checkpoint in " +
+            checkpoints.toAbsolutePath() + " (epoch ") && otherPipeline.err().contains(" was written by another " +
+            "pipeline, so it cannot be restored into this one.") && otherPipeline.err().indexOf('\n') ==
+            otherPipeline.err().length() - 1, otherPipeline.err());
 
         final CliHarness.Result noTo = run("replay", trades.toString(), "--pipeline", "windows");
         assertEquals(2, noTo.status());
