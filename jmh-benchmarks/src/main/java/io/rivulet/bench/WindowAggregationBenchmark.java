@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,10 +27,13 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One event per operation through withWatermark(100 ms) -> keyed tumbling 1 s window count + sum (append mode)
- * -> a sink consuming every emitted row, on one thread: events/µs and, with {@code -prof gc}, allocation per
- * event. The event is generated in the operation (as a source would), see {@link WindowWorkload}. Event time
- * keeps advancing across iterations, so windows keep closing and rows keep flowing.
+ * One event per operation through withWatermark(100 ms) -> keyed window count + sum (append mode) -> a sink
+ * consuming every emitted row, on one thread: events/µs and, with {@code -prof gc}, allocation per event. The
+ * keyed aggregate over each window type ({@code -p window=}): {@code tumbling} 1 s, {@code sliding} 4 s every
+ * 1 s (each event updates 4 windows), {@code session} with a 300 ms gap (a key sees an event about every 500 ms
+ * of event time, so most sessions hold one or two). The event is generated in the operation (as a source would),
+ * see {@link WindowWorkload}. Event time keeps advancing across iterations, so windows keep closing and rows keep
+ * flowing.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +43,10 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class WindowAggregationBenchmark
 {
+    /** The window type: tumbling, sliding or session. */
+    @Param({"tumbling", "sliding", "session"})
+    public String window;
+
     private RecordFlyweight event;
     private Operator head;
     private long index;
@@ -54,7 +62,14 @@ public class WindowAggregationBenchmark
         event = new RecordFlyweight(WindowWorkload.EVENTS).wrap(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(WindowWorkload.EVENTS.recordLengthBytes(), 8)), 0);
         final Operator watermark = Operators.withWatermark(WindowWorkload.EVENTS, "ts", WindowWorkload.DISORDER_MS);
-        final Operator window = WindowOperators.aggregate(WindowWorkload.EVENTS, WindowSpec.tumbling("ts", 1000),
+        final WindowSpec spec = switch (this.window)
+        {
+            case "tumbling" -> WindowSpec.tumbling("ts", 1000);
+            case "sliding" -> WindowSpec.sliding("ts", 4000, 1000);
+            case "session" -> WindowSpec.session("ts", 300);
+            default -> throw new IllegalArgumentException("window: tumbling, sliding or session, got " + this.window);
+        };
+        final Operator window = WindowOperators.aggregate(WindowWorkload.EVENTS, spec,
             new String[]{"key"}, new Aggregate[]{Aggregate.count(), Aggregate.sum("value")}, OutputMode.APPEND, 0,
             null);
         final LongField count = window.outputSchema().longField("count");

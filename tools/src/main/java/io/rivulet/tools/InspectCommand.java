@@ -1,5 +1,6 @@
 package io.rivulet.tools;
 
+import io.rivulet.journal.CheckpointDescriptor;
 import io.rivulet.journal.Journal;
 import io.rivulet.journal.JournalKind;
 import io.rivulet.journal.JournalReader;
@@ -23,13 +24,16 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * {@code rivulet inspect <journal>}: what a journal holds, from its schema file and its queue: schema, kind, roll
- * cycle, cycle files, record count, first and last index (and output sequence), first and last record time (of
- * its time column) and size on disk. Reads two records; never writes.
+ * {@code rivulet inspect <journal | checkpoint-dir>}: what a journal holds, from its schema file and its queue:
+ * schema, kind, roll cycle, cycle files, record count, first and last index (and output sequence), first and last
+ * record time (of its time column) and size on disk; reads two records. For a checkpoint directory, every
+ * checkpoint file and whether it validates ({@link CheckpointReport}). Never writes.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Describe a journal: schema, kind, roll cycle, files, record count, index and time range, size.",
-        "Exit status: 0 ok, 1 the journal is missing or unreadable, 2 usage."})
+        "Or a checkpoint directory: each checkpoint's epoch, time, source positions, sink sequence, state sections " +
+            "and validity (checksum ok or why not), the newest valid one (what recovery restores) marked.",
+        "Exit status: 0 ok, 1 the path is missing or neither a journal nor a checkpoint directory, 2 usage."})
 final class InspectCommand implements Callable<Integer>
 {
     /** The output formats of {@code inspect}. */
@@ -44,7 +48,8 @@ final class InspectCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<journal>", description = "the journal's directory")
+    @Parameters(index = "0", paramLabel = "<journal | checkpoint-dir>",
+        description = "a journal's directory, or a pipeline's checkpoint directory (checkpointLocation)")
     Path path;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -73,6 +78,38 @@ final class InspectCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        if (!Files.exists(path))
+        {
+            throw new CliException("no journal or checkpoint directory at " + path + ": the path does not exist", 1);
+        }
+        if (CheckpointDescriptor.epochOf(path.getFileName().toString()) >= 0 && Files.isRegularFile(path))
+        {
+            throw new CliException(path + " is one checkpoint file; give its directory (" + path.toAbsolutePath()
+                .getParent() + ") to see it next to the others", 1);
+        }
+        if (!Files.isDirectory(path))
+        {
+            throw new CliException(path + " is a file, not a journal or checkpoint directory; give the directory",
+                1);
+        }
+        if (CheckpointReport.isCheckpointDirectory(path) && !Files.exists(path.resolve(Journal.SCHEMA_FILE_NAME)))
+        {
+            if (timeColumn != null)
+            {
+                throw new CliException("--time-column: " + path + " is a checkpoint directory, which has no " +
+                    "columns; the option is for journals", 2);
+            }
+            final String report = format == Format.JSON ? CheckpointReport.json(path) : CheckpointReport.text(path);
+            spec.commandLine().getOut().print(report);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        if (Files.isDirectory(path) && !Files.exists(path.resolve(Journal.SCHEMA_FILE_NAME)))
+        {
+            throw new CliException(path + " is neither a Rivulet journal (it has no '" + Journal.SCHEMA_FILE_NAME +
+                "' file) nor a checkpoint directory (it has no " + CheckpointDescriptor.FILE_PREFIX + "*" +
+                CheckpointDescriptor.FILE_SUFFIX + " files)", 1);
+        }
         try (Journal journal = JournalFiles.open(path))
         {
             final Schema schema = journal.schema();

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /**
- * The {@code rivulet} command line: {@code rivulet demo}, {@code sample}, and the journal tools {@code tail} and
- * {@code inspect}. User mistakes (a bad option, a missing journal, a bad {@code --where}) print one line on stderr
+ * The {@code rivulet} command line: {@code rivulet demo}, {@code sample}, and the journal tools {@code tail},
+ * {@code inspect} (journals and checkpoint directories) and {@code replay}. User mistakes (a bad option, a missing journal, a bad {@code --where}) print one line on stderr
  * and exit with status 2 (usage) or 1 (the journal cannot be read), never with a stack trace.
  */
 @Command(
@@ -17,7 +17,7 @@ import java.io.PrintWriter;
     versionProvider = RivuletCli.Version.class,
     description = "Rivulet: low-latency stream processing on off-heap rings sequenced by the LMAX Disruptor.",
     subcommands = {DemoCommand.class, SampleCommand.class, TailCommand.class, InspectCommand.class,
-        CommandLine.HelpCommand.class})
+        ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class RivuletCli
 {
     /**

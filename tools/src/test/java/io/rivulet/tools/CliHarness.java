@@ -1,6 +1,8 @@
 package io.rivulet.tools;
 
 import io.rivulet.journal.Journal;
+import io.rivulet.engine.samples.PatternSample;
+import io.rivulet.engine.samples.WindowedTradesSample;
 import io.rivulet.journal.JournalWriter;
 import io.rivulet.ringbuffer.DecimalField;
 import io.rivulet.ringbuffer.LongField;
@@ -69,6 +71,50 @@ final class CliHarness
         try (Journal journal = Journal.at(dir).schema(TRADES).open())
         {
             return appendTrades(journal.writer(), 0, count);
+        }
+    }
+
+    /**
+     * Writes {@code count} trades of {@link WindowedTradesSample#INPUT} as the sample generates them: 10 per
+     * event-time millisecond, up to 200 ms out of order, every 1000th 3 s late.
+     */
+    static void writeSampleTrades(final Path dir, final int count)
+    {
+        final Schema schema = WindowedTradesSample.INPUT;
+        final String[] symbols = {"AAPL", "MSFT", "IBM"};
+        try (Journal journal = Journal.at(dir).schema(schema).open())
+        {
+            final JournalWriter writer = journal.writer();
+            for (long i = 0; i < count; i++)
+            {
+                final long disorderMs = (i * 7919) % 200 + (i % 1000 == 999 ? 3_000 : 0);
+                writer.claim().setSymbol(schema.symbolField("sym"), symbols[(int)(i % 3)])
+                    .setInt(schema.intField("qty"), 1 + (int)(i % 100))
+                    .setDouble(schema.doubleField("px"), 100 + (i % 50) / 10.0)
+                    .setLong(schema.longField("ts"), 1_700_000_000_000L + i / 10 - disorderMs);
+                writer.commit();
+            }
+        }
+    }
+
+    /** Writes {@code count} events of {@link PatternSample#INPUT} as the sample generates them. */
+    static void writeSampleEvents(final Path dir, final int count)
+    {
+        final Schema schema = PatternSample.INPUT;
+        final long[] values = {2, 10, 5, 7};
+        final String[] keys = {"K1", "K2", "K3", "K4", "K5", "K6", "K7"};
+        try (Journal journal = Journal.at(dir).schema(schema).open())
+        {
+            final JournalWriter writer = journal.writer();
+            for (long i = 0; i < count; i++)
+            {
+                final int k = (int)(i % keys.length);
+                final long round = i / keys.length;
+                writer.claim().setSymbol(schema.symbolField("key"), keys[k])
+                    .setLong(schema.longField("value"), values[(int)((round * (k + 1)) % values.length)])
+                    .setLong(schema.longField("ts"), 1_700_000_000_000L + i);
+                writer.commit();
+            }
         }
     }
 }

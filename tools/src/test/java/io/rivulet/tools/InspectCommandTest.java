@@ -131,11 +131,16 @@ class InspectCommandTest
     @Test
     void shouldGiveOneLineAndANonZeroStatusForMistakes() throws IOException
     {
-        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: no journal at " + dir.resolve("nope") +
-            ": the path does not exist" + System.lineSeparator()), run("inspect", dir.resolve("nope").toString()));
+        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: no journal or checkpoint directory at " +
+            dir.resolve("nope") + ": the path does not exist" + System.lineSeparator()),
+            run("inspect", dir.resolve("nope").toString()));
         Files.writeString(dir.resolve("notes.txt"), "x");
-        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: " + dir + " is not a Rivulet journal: it has " +
-            "no 'schema' file" + System.lineSeparator()), run("inspect", dir.toString()));
+        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: " + dir + " is neither a Rivulet journal (it " +
+            "has no 'schema' file) nor a checkpoint directory (it has no checkpoint-*.ckpt files)" +
+            System.lineSeparator()), run("inspect", dir.toString()));
+        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: " + dir.resolve("notes.txt") + " is a file, " +
+            "not a journal or checkpoint directory; give the directory" + System.lineSeparator()),
+            run("inspect", dir.resolve("notes.txt").toString()));
         final Path journal = dir.resolve("trades");
         CliHarness.writeTrades(journal, 1);
         assertEquals(new CliHarness.Result(2, "", "rivulet inspect: --time-column: the journal has no column " +

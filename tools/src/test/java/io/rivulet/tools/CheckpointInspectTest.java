@@ -1,0 +1,178 @@
+package io.rivulet.tools;
+
+import io.rivulet.journal.CheckpointData;
+import io.rivulet.journal.CheckpointDescriptor;
+import io.rivulet.journal.CheckpointStore;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.rivulet.tools.CliHarness.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code rivulet inspect} of a checkpoint directory written through {@link CheckpointStore}, in-process. */
+class CheckpointInspectTest
+{
+    private static final String NL = System.lineSeparator();
+    private static final long T0_MS = CliHarness.T0_MS;
+
+    @TempDir
+    Path dir;
+
+    private static CheckpointData checkpoint(final long epoch, final long position, final long sequence)
+    {
+        final UnsafeBuffer window = new UnsafeBuffer(new byte[100]);
+        final UnsafeBuffer dedup = new UnsafeBuffer(new byte[24]);
+        window.putLong(0, epoch);
+        return new CheckpointData(epoch, T0_MS + epoch * 1000, "fp", "withWatermark(ts) -> window(sym)",
+            new long[]{position}, new long[]{sequence},
+            List.of(new CheckpointData.Section("0:window", window, 0, 100),
+                new CheckpointData.Section("0:dedup", dedup, 0, 24)));
+    }
+
+    private Path threeCheckpoints()
+    {
+        final Path ckpt = dir.resolve("ckpt");
+        final CheckpointStore store = CheckpointStore.open(ckpt, 3);
+        store.write(checkpoint(0, -1, 0));
+        store.write(checkpoint(1, 41, 7));
+        store.write(checkpoint(2, 99, 12));
+        return ckpt;
+    }
+
+    private static void flipByte(final Path file, final long offset) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            final int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0x5a);
+        }
+    }
+
+    @Test
+    void shouldListEachCheckpointAndMarkTheNewestValid()
+    {
+        final Path ckpt = threeCheckpoints();
+        final CliHarness.Result result = run("inspect", ckpt.toString());
+        assertEquals("", result.err());
+        assertEquals(0, result.status());
+        final long size = ckpt.resolve(CheckpointDescriptor.fileName(2)).toFile().length();
+        assertTrue(result.out().startsWith(String.join("\n",
+            "checkpoints    " + ckpt,
+            "files          3 (3 valid)",
+            "newest valid   epoch 2 (checkpoint-0000000000000000002.ckpt): recovery restores this one",
+            "pipeline       withWatermark(ts) -> window(sym)",
+            "",
+            "epoch 2  checkpoint-0000000000000000002.ckpt  valid  <- newest valid",
+            "  created      2026-11-27T10:00:02.000Z",
+            "  size         " + size + " bytes",
+            "  source 0     after index 99",
+            "  sink seq     12",
+            "  state        2 sections, 124 bytes",
+            "    0:window  100 bytes",
+            "    0:dedup   24 bytes",
+            "",
+            "epoch 1  checkpoint-0000000000000000001.ckpt  valid\n")), result.out());
+        assertTrue(result.out().contains("epoch 0  checkpoint-0000000000000000000.ckpt  valid\n" +
+            "  created      2026-11-27T10:00:00.000Z\n"), result.out());
+        assertTrue(result.out().contains("  source 0     from the start\n  sink seq     0\n"), result.out());
+    }
+
+    @Test
+    void shouldShowWhyTheNewestIsCorruptAndFindThePreviousValidOne() throws IOException
+    {
+        final Path ckpt = threeCheckpoints();
+        final Path newest = ckpt.resolve(CheckpointDescriptor.fileName(2));
+        flipByte(newest, Files.size(newest) - 40); // in a section body: the header still reads
+        Files.writeString(ckpt.resolve(CheckpointDescriptor.fileName(3) + CheckpointDescriptor.TEMP_SUFFIX), "torn");
+        final CliHarness.Result result = run("inspect", ckpt.toString());
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("files          3 (2 valid)\n" +
+            "newest valid   epoch 1 (checkpoint-0000000000000000001.ckpt): recovery restores this one\n" +
+            "pipeline       withWatermark(ts) -> window(sym)\n" +
+            "temp files     1 (checkpoint-*.ckpt.tmp: an interrupted write, ignored; recovery deletes it)\n"),
+            result.out());
+        assertTrue(result.out().matches("(?s).*\nepoch 2  checkpoint-0000000000000000002\\.ckpt  INVALID: checksum " +
+            "mismatch \\(stored 0x[0-9a-f]+, computed 0x[0-9a-f]+\\)\n  created      2026-11-27T10:00:02\\.000Z\n.*"),
+            result.out());
+        assertTrue(result.out().contains("epoch 1  checkpoint-0000000000000000001.ckpt  valid  <- newest valid\n"),
+            result.out());
+
+        final CliHarness.Result json = run("inspect", ckpt.toString(), "--format", "json");
+        assertEquals(0, json.status());
+        assertTrue(json.out().startsWith("{\"checkpoints\":\"" + ckpt + "\",\"newestValidEpoch\":1,\"tempFiles\":1," +
+            "\"files\":[{\"file\":\"checkpoint-0000000000000000002.ckpt\",\"epoch\":2,\"valid\":false,\"problem\":" +
+            "\"checksum mismatch (stored 0x"), json.out());
+        assertTrue(json.out().contains("{\"file\":\"checkpoint-0000000000000000001.ckpt\",\"epoch\":1,\"valid\":true," +
+            "\"problem\":null,\"created\":\"2026-11-27T10:00:01.000Z\",\"sizeBytes\":" +
+            ckpt.resolve(CheckpointDescriptor.fileName(1)).toFile().length() + ",\"sourcePositions\":[41]," +
+            "\"sinkSequences\":[7],\"sections\":[{\"name\":\"0:window\",\"bytes\":100},{\"name\":\"0:dedup\"," +
+            "\"bytes\":24}],\"pipeline\":\"withWatermark(ts) -> window(sym)\"}"), json.out());
+        assertTrue(json.out().endsWith("}]}\n"), json.out());
+    }
+
+    @Test
+    void shouldShowThePipelineOnceAndACheckpointOfAnotherPipelineWithItsOwn()
+    {
+        final Path ckpt = dir.resolve("ckpt");
+        final CheckpointStore store = CheckpointStore.open(ckpt, 3);
+        final UnsafeBuffer none = new UnsafeBuffer(new byte[0]);
+        store.write(new CheckpointData(1, T0_MS, "old", "stage 0: where(qty > 1)\nsink", new long[]{-2 - 5L},
+            new long[]{0}, List.of(new CheckpointData.Section("s", none, 0, 0))));
+        store.write(new CheckpointData(2, T0_MS, "new", "stage 0: dedup(id)\nsink", new long[]{9}, new long[]{3},
+            List.of()));
+        final CliHarness.Result result = run("inspect", ckpt.toString());
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("\npipeline       stage 0: dedup(id)\n               sink\n\nepoch 2 "),
+            result.out());
+        assertTrue(result.out().contains("  source 0     at index 5\n  sink seq     0\n  state        1 section, " +
+            "0 bytes\n    s  0 bytes\n  pipeline     stage 0: where(qty > 1)\n               sink\n" +
+            "               (not the pipeline above)\n"), result.out());
+        assertEquals(1, result.out().split("dedup\\(id\\)", -1).length - 1, "the pipeline is shown once");
+    }
+
+    @Test
+    void shouldSayWhenNoCheckpointIsValid() throws IOException
+    {
+        final Path ckpt = dir.resolve("ckpt");
+        CheckpointStore.open(ckpt, 3).write(checkpoint(5, 1, 1));
+        Files.write(ckpt.resolve(CheckpointDescriptor.fileName(5)), new byte[]{1, 2, 3});
+        final CliHarness.Result result = run("inspect", ckpt.toString());
+        assertEquals(0, result.status());
+        assertTrue(result.out().contains("files          1 (0 valid)\n" +
+            "newest valid   none: recovery would start from the source's start\n\n" +
+            "epoch 5  checkpoint-0000000000000000005.ckpt  INVALID: truncated or not a checkpoint: only 3 bytes\n" +
+            "  created      -\n  size         3 bytes\n  state        0 sections, 0 bytes\n"), result.out());
+    }
+
+    @Test
+    void shouldGiveOneLineAndANonZeroStatusForPathsThatAreNeither() throws IOException
+    {
+        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: no journal or checkpoint directory at " +
+            dir.resolve("nope") + ": the path does not exist" + NL), run("inspect", dir.resolve("nope").toString()));
+        Files.createDirectories(dir.resolve("empty"));
+        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: " + dir.resolve("empty") + " is neither a " +
+            "Rivulet journal (it has no 'schema' file) nor a checkpoint directory (it has no checkpoint-*.ckpt " +
+            "files)" + NL), run("inspect", dir.resolve("empty").toString()));
+        final Path ckpt = threeCheckpoints();
+        final Path file = ckpt.resolve(CheckpointDescriptor.fileName(1));
+        assertEquals(new CliHarness.Result(1, "", "rivulet inspect: " + file + " is one checkpoint file; give its " +
+            "directory (" + ckpt.toAbsolutePath() + ") to see it next to the others" + NL),
+            run("inspect", file.toString()));
+        assertEquals(new CliHarness.Result(2, "", "rivulet inspect: --time-column: " + ckpt + " is a checkpoint " +
+            "directory, which has no columns; the option is for journals" + NL),
+            run("inspect", ckpt.toString(), "--time-column", "ts"));
+        final CliHarness.Result help = run("inspect", "--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("<journal | checkpoint-dir>"), help.out());
+    }
+}
