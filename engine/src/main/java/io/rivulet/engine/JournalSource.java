@@ -40,6 +40,11 @@ public final class JournalSource extends Source
     private int from = FROM_START;
     private long fromIndex;
     private boolean tailing;
+    /** Open while the source runs (on the thread that runs it: its own, or its stage's). */
+    private Journal journal;
+    private JournalReader reader;
+    private JournalTail tail;
+    private CheckpointBarriers barriers;
 
     private JournalSource(final Schema schema, final Path dir)
     {
@@ -203,64 +208,125 @@ public final class JournalSource extends Source
     }
 
     @Override
+    boolean canRunOnStageThread()
+    {
+        return true;
+    }
+
+    /** Runs the steps on the source's own thread, idling per the wait mode between polls that find nothing. */
+    @Override
     void produce(final SourceContext ctx)
     {
-        try (Journal journal = Journal.at(dir).schema(schema()).open(); JournalReader reader = journal.reader())
+        try
         {
-            final long lastIndexAtStart = journal.lastIndex();
-            final CheckpointBarriers barriers = checkpoints == null ? null :
-                new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
-            if (barriers != null)
+            while (!ctx.isEnded() && !ctx.isStopping())
             {
-                final String missing = SourcePosition.seek(reader, resumePosition);
-                if (missing != null)
-                {
-                    throw new IllegalStateException("Sources.journal(" + dir + "): the checkpoint resumes after " +
-                        missing + ", which the journal no longer holds (its last is " + lastIndexAtStart + "; " +
-                        "retention may have deleted the cycle, or the journal was replaced). Keep input cycles " +
-                        "at least as long as checkpoints, or start fresh.");
-                }
+                ctx.idle(produceSome(ctx, JournalTail.POLL_LIMIT));
             }
-            else
+        }
+        finally
+        {
+            closeSteps();
+        }
+    }
+
+    /**
+     * One poll of up to {@code limit} entries; the first call opens the journal and positions the reader (on the
+     * thread that runs the source). A checkpoint barrier may follow the poll, and end of stream once a finite
+     * source has read the last entry there was when it started.
+     *
+     * @return entries read, 0 if none was new.
+     */
+    @Override
+    int produceSome(final SourceContext ctx, final int limit)
+    {
+        if (reader == null)
+        {
+            if (!open(ctx))
             {
-                switch (from)
-                {
-                    case FROM_INDEX:
-                        if (!reader.moveToIndex(fromIndex))
-                        {
-                            throw new IllegalArgumentException("Sources.journal(" + dir + ").fromIndex(" + fromIndex +
-                                " = 0x" + Long.toHexString(fromIndex) + "): the journal holds no such index (its last " +
-                                "is " + lastIndexAtStart + " = 0x" + Long.toHexString(lastIndexAtStart) + "; older " +
-                                "cycles may have been deleted by retention); give an index a record carried " +
-                                "(sourceIndex()) or JournalWriter.commit() returned");
-                        }
-                        break;
-                    case FROM_END:
-                        reader.toEnd();
-                        break;
-                    default:
-                        reader.toStart();
-                        break;
-                }
+                ctx.endOfStream(); // an empty journal: nothing to replay
+                return 0;
             }
-            final JournalTail tail = new JournalTail(ctx, false, tailing ? Long.MAX_VALUE : lastIndexAtStart);
-            if (!tailing && lastIndexAtStart < 0)
+        }
+        final JournalTail tail = this.tail;
+        final long publishedBefore = tail.published;
+        final int read = reader.poll(tail, limit);
+        if (barriers != null)
+        {
+            barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
+        }
+        if ((tail.done || (read == 0 && !tailing)) && !ctx.isStopping())
+        {
+            ctx.endOfStream(); // every entry up to the last at start has been read
+        }
+        return read;
+    }
+
+    /** @return false if a finite source has nothing to read (an empty journal). */
+    private boolean open(final SourceContext ctx)
+    {
+        journal = Journal.at(dir).schema(schema()).open();
+        reader = journal.reader();
+        final long lastIndexAtStart = journal.lastIndex();
+        barriers = checkpoints == null ? null : new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+        if (barriers != null)
+        {
+            final String missing = SourcePosition.seek(reader, resumePosition);
+            if (missing != null)
             {
-                return; // an empty journal: nothing to replay (run() ends the stream)
+                throw new IllegalStateException("Sources.journal(" + dir + "): the checkpoint resumes after " +
+                    missing + ", which the journal no longer holds (its last is " + lastIndexAtStart + "; " +
+                    "retention may have deleted the cycle, or the journal was replaced). Keep input cycles " +
+                    "at least as long as checkpoints, or start fresh.");
             }
-            while (!tail.done && !ctx.isStopping())
+        }
+        else
+        {
+            switch (from)
             {
-                final long publishedBefore = tail.published;
-                final int read = reader.poll(tail, JournalTail.POLL_LIMIT);
-                if (barriers != null)
-                {
-                    barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
-                }
-                if (read == 0 && !tailing)
-                {
-                    return; // every entry up to the last at start has been read
-                }
-                ctx.idle(read);
+                case FROM_INDEX:
+                    if (!reader.moveToIndex(fromIndex))
+                    {
+                        throw new IllegalArgumentException("Sources.journal(" + dir + ").fromIndex(" + fromIndex +
+                            " = 0x" + Long.toHexString(fromIndex) + "): the journal holds no such index (its last " +
+                            "is " + lastIndexAtStart + " = 0x" + Long.toHexString(lastIndexAtStart) + "; older " +
+                            "cycles may have been deleted by retention); give an index a record carried " +
+                            "(sourceIndex()) or JournalWriter.commit() returned");
+                    }
+                    break;
+                case FROM_END:
+                    reader.toEnd();
+                    break;
+                default:
+                    reader.toStart();
+                    break;
+            }
+        }
+        tail = new JournalTail(ctx, false, tailing ? Long.MAX_VALUE : lastIndexAtStart);
+        return tailing || lastIndexAtStart >= 0;
+    }
+
+    @Override
+    void closeSteps()
+    {
+        final JournalReader r = reader;
+        final Journal j = journal;
+        reader = null;
+        journal = null;
+        tail = null;
+        barriers = null;
+        try
+        {
+            if (r != null)
+            {
+                r.close();
+            }
+        }
+        finally
+        {
+            if (j != null)
+            {
+                j.close();
             }
         }
     }
