@@ -217,7 +217,7 @@ class SourceOnStageThreadTest extends ThreadLeakCheck
             final JournalSink sink = Sinks.journal(out);
             final Pipeline p = track(windowed(Sources.journal(in).tailing(), sink).checkpointLocation(ckpt)
                 .checkpointInterval(Duration.ofMillis(2)).sourceOnStageThread(true).start());
-            final long target = stop * 30_000L;
+            final long target = stop * 12_000L;
             await(() -> sink.lastSequence() >= target && p.checkpointMetrics().committedEpoch() >= 2 ||
                 p.failure() != null, "output " + target);
             assertEquals(null, p.failure());
