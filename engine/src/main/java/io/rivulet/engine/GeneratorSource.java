@@ -73,6 +73,9 @@ final class GeneratorSource extends Source
     {
         final int recordLength = schema().recordLengthBytes();
         final long end = Math.min(count, nextRecord + limit);
+        // one clock read per step, not per record: a step takes microseconds, and an ingest time read before
+        // the commit is what commit(long) asks for (latency is then counted from the step's start)
+        final long stepNs = System.nanoTime();
         int published = 0;
         for (long i = nextRecord; i < end; i++)
         {
@@ -84,7 +87,7 @@ final class GeneratorSource extends Source
             record.buffer().setMemory(record.offset(), recordLength, (byte)0);
             nextRecord = i + 1; // before the call: a record that throws is aborted, not retried
             generator.generate(i, record); // if it throws, Source.step aborts the claim
-            ctx.commit();
+            ctx.commit(stepNs);
             published++;
         }
         if (nextRecord == count)

@@ -19,14 +19,16 @@ import java.nio.file.Path;
  * }</pre>
  * Each record carries its journal index as {@link io.rivulet.ringbuffer.RecordFlyweight#sourceIndex()}.
  * <p>
- * <b>Ingest time.</b> A record's ingest time is {@link System#nanoTime()} when the source thread copies it into
- * the pipeline's ring, not the time stored in the journal entry: the journal may have been written by another
+ * <b>Ingest time.</b> A record's ingest time is {@link System#nanoTime()} when the source polls it from the journal
+ * to copy it into the pipeline's ring (one clock read per poll of up to 256 entries), not the time stored in the
+ * journal entry: the journal may have been written by another
  * process or an earlier run, whose {@code nanoTime} means nothing here. So the pipeline's latency metrics
  * measure ring to sink; the journal hop is not in them. ({@link Sources#journaled} keeps the journal's time,
  * since its entries are written by this JVM.)
  * <p>
- * Threading: the pipeline runs the source on a thread of its own ({@code rivulet-<pipeline>-source-<i>}), which
- * opens the journal, polls it and closes it when the source ends or the pipeline stops. Any number of sources,
+ * Threading: the pipeline runs the source on a thread of its own ({@code rivulet-<pipeline>-source-<i>}), or with
+ * {@link PipelineBuilder#sourceOnStageThread} on its stage's thread; that thread opens the journal, polls it and
+ * closes it when the source ends or the pipeline stops. Any number of sources,
  * in this process or others, may read one journal while one writer appends. Configure it before building the
  * pipeline. Per record: one bulk copy from the journal's memory into the ring slot, no allocation.
  */
@@ -250,6 +252,7 @@ public final class JournalSource extends Source
         }
         final JournalTail tail = this.tail;
         final long publishedBefore = tail.published;
+        tail.pollTimeNs = System.nanoTime();
         final int read = reader.poll(tail, limit);
         if (barriers != null)
         {

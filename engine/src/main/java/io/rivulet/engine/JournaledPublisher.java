@@ -30,7 +30,8 @@ import java.nio.file.Path;
  * The app's thread writes the journal ({@link JournalWriter}, allocation-free: fill an off-heap scratch record,
  * one bulk copy on commit); the pipeline's source thread tails it and copies each entry into the ring. So the app
  * never waits on the pipeline: when the ring is full the journal absorbs the backlog (the source thread waits,
- * not the app). Use from one thread at a time (hand it over between claims with a happens-before edge, as
+ * not the app). With {@link PipelineBuilder#sourceOnStageThread} the stage thread tails the journal itself (one
+ * hand-over fewer). Use from one thread at a time (hand it over between claims with a happens-before edge, as
  * {@link PublisherSource}).
  * <p>
  * <b>What the pipeline reads.</b> Every entry appended after this publisher was created (and before

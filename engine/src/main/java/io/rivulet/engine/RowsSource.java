@@ -180,6 +180,7 @@ final class RowsSource extends Source
     {
         final int length = schema().recordLengthBytes();
         final int end = (int)Math.min(rowCount, (long)nextRow + limit);
+        final long stepNs = System.nanoTime(); // one clock read per step, as GeneratorSource
         int published = 0;
         for (int i = nextRow; i < end; i++)
         {
@@ -189,7 +190,7 @@ final class RowsSource extends Source
                 return published;
             }
             record.buffer().putBytes(record.offset(), encoded, i * length, length);
-            ctx.commit();
+            ctx.commit(stepNs);
             nextRow = i + 1;
             published++;
         }
