@@ -259,14 +259,14 @@ public final class PipelineBuilder
     /**
      * Runs the pipeline's source on its first stage's thread instead of a thread of its own (Flink's source
      * chaining): the stage alternates between publishing a batch of records (at most a quarter of the ring, up
-     * to {@value PhysicalPlanner#SOURCE_STEP_LIMIT}) into its input ring and processing them, so records stay in
+     * to 256) into its input ring and processing them, so records stay in
      * the core's cache and never cross cores, and the pipeline uses one thread less. Outputs, end of stream,
      * checkpoints, errors and {@link Pipeline#close()} behave as with a source thread; a tailing journal with
      * nothing new idles per the {@link #waitMode}.
      * <p>
      * Applies to a single source that never blocks between records: {@link Sources#journal}, the journal tail of
      * {@link Sources#journaled}, {@link Sources#rows} and an unpaced {@link Sources#generator}, with a ring of at
-     * least {@value PhysicalPlanner#MIN_RING_FOR_SOURCE_ON_STAGE} slots. Other pipelines (a join's two sources,
+     * least 8 slots. Other pipelines (a join's two sources,
      * {@link Sources#feed}, {@link Sources#publisher}, a paced generator) keep their threads; the plan text
      * ({@link Pipeline#explain()}) says which applies. Trade-off: the source's work now takes the stage's core, so
      * a source that is slower than the chain (parsing, say) no longer runs in parallel with it. Default false.
