@@ -17,6 +17,8 @@ final class GeneratorSource extends Source
     private final long recordsPerSecond;
     private final long count;
     private final RecordGenerator generator;
+    /** Next record to generate, when run in steps on the stage thread. */
+    private long nextRecord;
 
     GeneratorSource(final Schema schema, final long recordsPerSecond, final long count,
         final RecordGenerator generator)
@@ -57,6 +59,42 @@ final class GeneratorSource extends Source
             ctx.commit();
         }
         ctx.endOfStream();
+    }
+
+    /** An unpaced generator never waits between records; a paced one keeps its thread to keep its pace. */
+    @Override
+    boolean canRunOnStageThread()
+    {
+        return recordsPerSecond <= 0;
+    }
+
+    @Override
+    int produceSome(final SourceContext ctx, final int limit)
+    {
+        final int recordLength = schema().recordLengthBytes();
+        final long end = Math.min(count, nextRecord + limit);
+        // one clock read per step, not per record: a step takes microseconds, and an ingest time read before
+        // the commit is what commit(long) asks for (latency is then counted from the step's start)
+        final long stepNs = System.nanoTime();
+        int published = 0;
+        for (long i = nextRecord; i < end; i++)
+        {
+            final RecordFlyweight record = ctx.claim();
+            if (record == null)
+            {
+                return published;
+            }
+            record.buffer().setMemory(record.offset(), recordLength, (byte)0);
+            nextRecord = i + 1; // before the call: a record that throws is aborted, not retried
+            generator.generate(i, record); // if it throws, Source.step aborts the claim
+            ctx.commit(stepNs);
+            published++;
+        }
+        if (nextRecord == count)
+        {
+            ctx.endOfStream();
+        }
+        return published;
     }
 
     private static void awaitSendTime(final SourceContext ctx, final long sendTimeNs)

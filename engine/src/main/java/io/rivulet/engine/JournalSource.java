@@ -19,14 +19,16 @@ import java.nio.file.Path;
  * }</pre>
  * Each record carries its journal index as {@link io.rivulet.ringbuffer.RecordFlyweight#sourceIndex()}.
  * <p>
- * <b>Ingest time.</b> A record's ingest time is {@link System#nanoTime()} when the source thread copies it into
- * the pipeline's ring, not the time stored in the journal entry: the journal may have been written by another
+ * <b>Ingest time.</b> A record's ingest time is {@link System#nanoTime()} when the source polls it from the journal
+ * to copy it into the pipeline's ring (one clock read per poll of up to 256 entries), not the time stored in the
+ * journal entry: the journal may have been written by another
  * process or an earlier run, whose {@code nanoTime} means nothing here. So the pipeline's latency metrics
  * measure ring to sink; the journal hop is not in them. ({@link Sources#journaled} keeps the journal's time,
  * since its entries are written by this JVM.)
  * <p>
- * Threading: the pipeline runs the source on a thread of its own ({@code rivulet-<pipeline>-source-<i>}), which
- * opens the journal, polls it and closes it when the source ends or the pipeline stops. Any number of sources,
+ * Threading: the pipeline runs the source on a thread of its own ({@code rivulet-<pipeline>-source-<i>}), or with
+ * {@link PipelineBuilder#sourceOnStageThread} on its stage's thread; that thread opens the journal, polls it and
+ * closes it when the source ends or the pipeline stops. Any number of sources,
  * in this process or others, may read one journal while one writer appends. Configure it before building the
  * pipeline. Per record: one bulk copy from the journal's memory into the ring slot, no allocation.
  */
@@ -40,6 +42,12 @@ public final class JournalSource extends Source
     private int from = FROM_START;
     private long fromIndex;
     private boolean tailing;
+    /** Open while the source runs (on the thread that runs it: its own, or its stage's). */
+    private Journal journal;
+    private JournalReader reader;
+    private JournalTail tail;
+    /** {@link #tailing} unless a trigger's epochs by count (availableNow, once) stop at the last entry at start. */
+    private boolean tailingNow;
 
     private JournalSource(final Schema schema, final Path dir)
     {
@@ -136,9 +144,7 @@ public final class JournalSource extends Source
 
     /**
      * Keeps reading entries as they are appended, until the pipeline is closed (continuous); between polls that
-     * find nothing new the source thread idles per the pipeline's {@link io.rivulet.ringbuffer.WaitMode}. Under
-     * {@link Trigger#availableNow(long)} or {@link Trigger#once()} it still stops after the entry that was last at
-     * start.
+     * find nothing new the source thread idles per the pipeline's {@link io.rivulet.ringbuffer.WaitMode}.
      *
      * @return this.
      */
@@ -216,68 +222,138 @@ public final class JournalSource extends Source
     }
 
     @Override
+    boolean canRunOnStageThread()
+    {
+        return true;
+    }
+
+    /** Runs the steps on the source's own thread, idling per the wait mode between polls that find nothing. */
+    @Override
     void produce(final SourceContext ctx)
     {
-        try (Journal journal = Journal.at(dir).schema(schema()).open(); JournalReader reader = journal.reader())
+        try
         {
-            final long lastIndexAtStart = journal.lastIndex();
-            // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
-            final CheckpointBarriers barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
-                new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
-            this.barriers = barriers;
-            if (checkpoints != null)
+            while (!ctx.isEnded() && !ctx.isStopping())
             {
-                final String missing = SourcePosition.seek(reader, resumePosition);
-                if (missing != null)
-                {
-                    throw new IllegalStateException("Sources.journal(" + dir + "): the checkpoint resumes after " +
-                        missing + ", which the journal no longer holds (its last is " + lastIndexAtStart + "; " +
-                        "retention may have deleted the cycle, or the journal was replaced). Keep input cycles " +
-                        "at least as long as checkpoints, or start fresh.");
-                }
+                ctx.idle(produceSome(ctx, JournalTail.POLL_LIMIT));
             }
-            else
+        }
+        finally
+        {
+            closeSteps();
+        }
+    }
+
+    /**
+     * One poll of up to {@code limit} entries; the first call opens the journal and positions the reader (on the
+     * thread that runs the source). A checkpoint barrier may follow the poll, and end of stream once a finite
+     * source has read the last entry there was when it started.
+     *
+     * @return entries read, 0 if none was new.
+     */
+    @Override
+    int produceSome(final SourceContext ctx, final int limit)
+    {
+        if (reader == null)
+        {
+            if (!open(ctx))
             {
-                switch (from)
-                {
-                    case FROM_INDEX:
-                        if (!reader.moveToIndex(fromIndex))
-                        {
-                            throw new IllegalArgumentException("Sources.journal(" + dir + ").fromIndex(" + fromIndex +
-                                " = 0x" + Long.toHexString(fromIndex) + "): the journal holds no such index (its last " +
-                                "is " + lastIndexAtStart + " = 0x" + Long.toHexString(lastIndexAtStart) + "; older " +
-                                "cycles may have been deleted by retention); give an index a record carried " +
-                                "(sourceIndex()) or JournalWriter.commit() returned");
-                        }
-                        break;
-                    case FROM_END:
-                        reader.toEnd();
-                        break;
-                    default:
-                        reader.toStart();
-                        break;
-                }
+                endOfStream(ctx); // an empty journal: nothing to replay
+                return 0;
             }
-            // availableNow/once: what the journal holds at start, even when tailing
-            final boolean tailing = this.tailing && !ctx.endsEpochsByCount();
-            final JournalTail tail = new JournalTail(ctx, false, tailing ? Long.MAX_VALUE : lastIndexAtStart);
-            if (!tailing && lastIndexAtStart < 0)
+        }
+        final JournalTail tail = this.tail;
+        final long publishedBefore = tail.published;
+        tail.pollTimeNs = System.nanoTime();
+        final int read = reader.poll(tail, limit);
+        if (barriers != null)
+        {
+            barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
+        }
+        if ((tail.done || (read == 0 && !tailingNow)) && !ctx.isStopping())
+        {
+            endOfStream(ctx); // every entry up to the last at start has been read
+        }
+        return read;
+    }
+
+    private void endOfStream(final SourceContext ctx)
+    {
+        if (barriers != null)
+        {
+            barriers.finish(); // the state after end of stream is checkpointed too
+        }
+        ctx.endOfStream();
+    }
+
+    /** @return false if a finite source has nothing to read (an empty journal). */
+    private boolean open(final SourceContext ctx)
+    {
+        journal = Journal.at(dir).schema(schema()).open();
+        reader = journal.reader();
+        final long lastIndexAtStart = journal.lastIndex();
+        // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
+        barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
+            new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+        tailingNow = tailing && !ctx.endsEpochsByCount(); // availableNow/once: what the journal holds at start
+        if (checkpoints != null)
+        {
+            final String missing = SourcePosition.seek(reader, resumePosition);
+            if (missing != null)
             {
-                return; // an empty journal: nothing to replay (run() ends the stream)
+                throw new IllegalStateException("Sources.journal(" + dir + "): the checkpoint resumes after " +
+                    missing + ", which the journal no longer holds (its last is " + lastIndexAtStart + "; " +
+                    "retention may have deleted the cycle, or the journal was replaced). Keep input cycles " +
+                    "at least as long as checkpoints, or start fresh.");
             }
-            while (!tail.done && !ctx.isStopping())
+        }
+        else
+        {
+            switch (from)
             {
-                final long publishedBefore = tail.published;
-                final int read = reader.poll(tail, JournalTail.POLL_LIMIT);
-                if (barriers != null)
-                {
-                    barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
-                }
-                if (read == 0 && !tailing)
-                {
-                    return; // every entry up to the last at start has been read
-                }
-                ctx.idle(read);
+                case FROM_INDEX:
+                    if (!reader.moveToIndex(fromIndex))
+                    {
+                        throw new IllegalArgumentException("Sources.journal(" + dir + ").fromIndex(" + fromIndex +
+                            " = 0x" + Long.toHexString(fromIndex) + "): the journal holds no such index (its last " +
+                            "is " + lastIndexAtStart + " = 0x" + Long.toHexString(lastIndexAtStart) + "; older " +
+                            "cycles may have been deleted by retention); give an index a record carried " +
+                            "(sourceIndex()) or JournalWriter.commit() returned");
+                    }
+                    break;
+                case FROM_END:
+                    reader.toEnd();
+                    break;
+                default:
+                    reader.toStart();
+                    break;
+            }
+        }
+        tail = new JournalTail(ctx, false, tailingNow ? Long.MAX_VALUE : lastIndexAtStart);
+        return tailingNow || lastIndexAtStart >= 0;
+    }
+
+    @Override
+    void closeSteps()
+    {
+        final JournalReader r = reader;
+        final Journal j = journal;
+        reader = null;
+        journal = null;
+        tail = null;
+        barriers = null;
+        try
+        {
+            if (r != null)
+            {
+                r.close();
+            }
+        }
+        finally
+        {
+            if (j != null)
+            {
+                j.close();
             }
         }
     }

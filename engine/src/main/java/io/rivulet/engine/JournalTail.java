@@ -19,6 +19,8 @@ final class JournalTail implements JournalHandler
     private final long lastIndexToEmit;
     /** Journal index of the last record committed to the ring; -1 before the first. */
     long lastEmittedIndex = -1;
+    /** {@link System#nanoTime()} before the current poll: the ingest time of its records unless the journal's. */
+    long pollTimeNs;
     /** Records committed to the ring so far. */
     long published;
     /** True once the entry at {@link #lastIndexToEmit} (or a later one) was reached, or the pipeline stopped. */
@@ -26,7 +28,8 @@ final class JournalTail implements JournalHandler
 
     /**
      * @param journalIngestTime true: a record keeps the ingest time the journal entry holds (written by this
-     *                          JVM); false: it is stamped with {@link System#nanoTime()} as it enters the ring.
+     *                          JVM); false: it is stamped with {@link #pollTimeNs}, the clock read before the poll
+     *                          that copies it into the ring (one read per poll, not per record).
      * @param lastIndexToEmit   the last journal index to emit (finite replay), {@link Long#MAX_VALUE} to tail.
      */
     JournalTail(final SourceContext ctx, final boolean journalIngestTime, final long lastIndexToEmit)
@@ -55,7 +58,7 @@ final class JournalTail implements JournalHandler
             return;
         }
         slot.copyFrom(record); // one putBytes of the record length
-        ctx.commit(journalIngestTime ? ingestTimeNs : System.nanoTime(), index);
+        ctx.commit(journalIngestTime ? ingestTimeNs : pollTimeNs, index);
         lastEmittedIndex = index;
         published++;
         if (index == lastIndexToEmit)

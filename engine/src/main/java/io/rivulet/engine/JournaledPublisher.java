@@ -30,7 +30,8 @@ import java.nio.file.Path;
  * The app's thread writes the journal ({@link JournalWriter}, allocation-free: fill an off-heap scratch record,
  * one bulk copy on commit); the pipeline's source thread tails it and copies each entry into the ring. So the app
  * never waits on the pipeline: when the ring is full the journal absorbs the backlog (the source thread waits,
- * not the app). Use from one thread at a time (hand it over between claims with a happens-before edge, as
+ * not the app). With {@link PipelineBuilder#sourceOnStageThread} the stage thread tails the journal itself (one
+ * hand-over fewer). Use from one thread at a time (hand it over between claims with a happens-before edge, as
  * {@link PublisherSource}).
  * <p>
  * <b>What the pipeline reads.</b> Every entry appended after this publisher was created (and before
@@ -57,6 +58,10 @@ public final class JournaledPublisher extends Source implements AutoCloseable
     private boolean ended;
     /** Journal index of the last entry of the stream once it ended, -1 if none was written; NOT_ENDED before. */
     private volatile long endIndex = NOT_ENDED;
+    /** The pipeline's side, open while the source runs (on the thread that runs it: its own, or its stage's). */
+    private Journal tailed;
+    private JournalReader reader;
+    private JournalTail tail;
 
     private JournaledPublisher(final Journal journal)
     {
@@ -237,44 +242,107 @@ public final class JournaledPublisher extends Source implements AutoCloseable
     }
 
     @Override
+    boolean canRunOnStageThread()
+    {
+        return true;
+    }
+
+    /** Runs the steps on the source's own thread, idling per the wait mode between polls that find nothing. */
+    @Override
     void produce(final SourceContext ctx)
     {
-        try (Journal tailed = Journal.at(dir).schema(schema()).open(); JournalReader reader = tailed.reader())
+        try
         {
-            // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
-            final CheckpointBarriers barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
-                new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
-            this.barriers = barriers;
-            if (checkpoints != null)
+            while (!ctx.isEnded() && !ctx.isStopping())
             {
-                final String missing = SourcePosition.seek(reader, resumePosition);
-                if (missing != null)
-                {
-                    throw new IllegalStateException(this + ": the checkpoint resumes after " + missing + ", which " +
-                        "the journal no longer holds (retention may have deleted the cycle, or the journal was " +
-                        "replaced). Keep journal cycles at least as long as checkpoints, or start fresh.");
-                }
+                ctx.idle(produceSome(ctx, JournalTail.POLL_LIMIT));
             }
-            else if (startAfterIndex >= 0 && !reader.moveAfterIndex(startAfterIndex))
+        }
+        finally
+        {
+            closeSteps();
+        }
+    }
+
+    /**
+     * One poll of up to {@code limit} entries; the first call opens the journal for reading and positions the
+     * reader (on the thread that runs the source). A checkpoint barrier may follow the poll, and end of stream
+     * once the app ended the stream and every entry up to its last was read.
+     *
+     * @return entries read, 0 if none was new.
+     */
+    @Override
+    int produceSome(final SourceContext ctx, final int limit)
+    {
+        if (reader == null)
+        {
+            open(ctx);
+        }
+        final JournalTail tail = this.tail;
+        final long end = endIndex; // read before the poll: an entry committed before the end is seen
+        final long publishedBefore = tail.published;
+        final int read = reader.poll(tail, limit);
+        if (barriers != null)
+        {
+            barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
+        }
+        if (read == 0 && end != NOT_ENDED && tail.lastEmittedIndex >= end && !ctx.isStopping())
+        {
+            if (barriers != null)
             {
-                throw new IllegalStateException(this + ": the journal no longer holds index " + startAfterIndex +
-                    ", its last entry when the publisher was created; was it deleted or rewritten meanwhile?");
+                barriers.finish(); // the state after end of stream is checkpointed too
             }
-            final JournalTail tail = new JournalTail(ctx, true, Long.MAX_VALUE);
-            while (!tail.done && !ctx.isStopping())
+            ctx.endOfStream();
+        }
+        return read;
+    }
+
+    private void open(final SourceContext ctx)
+    {
+        tailed = Journal.at(dir).schema(schema()).open();
+        reader = tailed.reader();
+        // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
+        barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
+            new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+        if (checkpoints != null)
+        {
+            final String missing = SourcePosition.seek(reader, resumePosition);
+            if (missing != null)
             {
-                final long end = endIndex; // read before the poll: an entry committed before the end is seen
-                final long publishedBefore = tail.published;
-                final int read = reader.poll(tail, JournalTail.POLL_LIMIT);
-                if (barriers != null)
-                {
-                    barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
-                }
-                if (read == 0 && end != NOT_ENDED && tail.lastEmittedIndex >= end)
-                {
-                    return; // run() publishes end of stream
-                }
-                ctx.idle(read);
+                throw new IllegalStateException(this + ": the checkpoint resumes after " + missing + ", which " +
+                    "the journal no longer holds (retention may have deleted the cycle, or the journal was " +
+                    "replaced). Keep journal cycles at least as long as checkpoints, or start fresh.");
+            }
+        }
+        else if (startAfterIndex >= 0 && !reader.moveAfterIndex(startAfterIndex))
+        {
+            throw new IllegalStateException(this + ": the journal no longer holds index " + startAfterIndex +
+                ", its last entry when the publisher was created; was it deleted or rewritten meanwhile?");
+        }
+        tail = new JournalTail(ctx, true, Long.MAX_VALUE);
+    }
+
+    @Override
+    void closeSteps()
+    {
+        final JournalReader r = reader;
+        final Journal j = tailed;
+        reader = null;
+        tailed = null;
+        tail = null;
+        barriers = null;
+        try
+        {
+            if (r != null)
+            {
+                r.close();
+            }
+        }
+        finally
+        {
+            if (j != null)
+            {
+                j.close();
             }
         }
     }

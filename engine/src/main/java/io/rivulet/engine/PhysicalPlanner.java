@@ -26,6 +26,11 @@ import java.util.Map;
  */
 final class PhysicalPlanner
 {
+    /** Records a source run on the stage thread publishes per duty cycle at most: a few L1-sized batches. */
+    static final int SOURCE_STEP_LIMIT = 256;
+    /** Smallest ring a source can run on its stage's thread with: a step's records plus two markers. */
+    static final int MIN_RING_FOR_SOURCE_ON_STAGE = 8;
+
     private PhysicalPlanner()
     {
     }
@@ -33,7 +38,7 @@ final class PhysicalPlanner
     static PhysicalPlan plan(final String name, final RecordStream.PipelinePlan logical, final Sink sink,
         final Schema outputSchema, final WaitMode waitMode, final int ringCapacity, final boolean recordLatency,
         final long idleTimeoutNs, final ErrorPolicy errorPolicy, final PipelineRuntime runtime,
-        final CheckpointSettings checkpoints, final Trigger trigger)
+        final CheckpointSettings checkpoints, final Trigger trigger, final boolean sourceOnStageThread)
     {
         final List<Source> sources = logical.sources;
         final PhysicalPlan plan = new PhysicalPlan(sources, logical.fanIn,
@@ -63,6 +68,10 @@ final class PhysicalPlanner
             for (int i = 0; i < sources.size(); i++)
             {
                 sources.get(i).bind(plan.rings.get(0), runtime, i);
+            }
+            if (sourceOnStageThread)
+            {
+                runSourceOnStageThread(plan, ringCapacity);
             }
             if (checkpoints != null)
             {
@@ -94,6 +103,30 @@ final class PhysicalPlanner
             }
             throw ex;
         }
+    }
+
+    /**
+     * A single source that can run in steps moves onto stage 0's thread; a fan-in stage, a blocking source (a
+     * user feed, the app's publisher, a paced generator) or a ring too small to hold a step keeps today's
+     * threads.
+     */
+    private static void runSourceOnStageThread(final PhysicalPlan plan, final int ringCapacity)
+    {
+        if (plan.sources.size() != 1 || ringCapacity < MIN_RING_FOR_SOURCE_ON_STAGE)
+        {
+            return;
+        }
+        final Source source = plan.sources.get(0);
+        if (!source.ownsThread() || !source.canRunOnStageThread())
+        {
+            return;
+        }
+        // one step fills at most a quarter of the ring (one poll's batch) plus a barrier and an end of stream,
+        // so it never waits on a full ring, whose consumer is this very thread
+        final int stepLimit = Math.min(SOURCE_STEP_LIMIT, ringCapacity / 4);
+        source.onStageThread = true;
+        plan.agents.get(0).runSource(source, stepLimit);
+        plan.text = plan.text.replaceFirst("\n", " (on stage 0's thread)\n");
     }
 
     private static void wire(final String name, final RecordStream.PipelinePlan logical, final PhysicalPlan plan,

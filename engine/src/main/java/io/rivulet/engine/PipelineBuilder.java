@@ -55,6 +55,7 @@ public final class PipelineBuilder
     private long checkpointEveryRecords;
     private int checkpointsRetained = DEFAULT_CHECKPOINTS_RETAINED;
     private boolean startFresh;
+    private boolean sourceOnStageThread;
 
     PipelineBuilder(final RecordStream.PipelinePlan plan, final Sink sink, final Schema outputSchema)
     {
@@ -277,6 +278,30 @@ public final class PipelineBuilder
     }
 
     /**
+     * Runs the pipeline's source on its first stage's thread instead of a thread of its own (Flink's source
+     * chaining): the stage alternates between publishing a batch of records (at most a quarter of the ring, up
+     * to 256) into its input ring and processing them, so records stay in
+     * the core's cache and never cross cores, and the pipeline uses one thread less. Outputs, end of stream,
+     * checkpoints, errors and {@link Pipeline#close()} behave as with a source thread; a tailing journal with
+     * nothing new idles per the {@link #waitMode}.
+     * <p>
+     * Applies to a single source that never blocks between records: {@link Sources#journal}, the journal tail of
+     * {@link Sources#journaled}, {@link Sources#rows} and an unpaced {@link Sources#generator}, with a ring of at
+     * least 8 slots. Other pipelines (a join's two sources,
+     * {@link Sources#feed}, {@link Sources#publisher}, a paced generator) keep their threads; the plan text
+     * ({@link Pipeline#explain()}) says which applies. Trade-off: the source's work now takes the stage's core, so
+     * a source that is slower than the chain (parsing, say) no longer runs in parallel with it. Default false.
+     *
+     * @param sourceOnStageThread true to run the source on the first stage's thread when it can.
+     * @return this.
+     */
+    public PipelineBuilder sourceOnStageThread(final boolean sourceOnStageThread)
+    {
+        this.sourceOnStageThread = sourceOnStageThread;
+        return this;
+    }
+
+    /**
      * @param progressIntervalMs time between progress reports ({@link Pipeline#lastProgress()},
      *                           {@link Pipeline#addProgressListener}), ms; 0 turns them off (no progress thread).
      *                           Default {@value #DEFAULT_PROGRESS_INTERVAL_MS}.
@@ -325,7 +350,8 @@ public final class PipelineBuilder
             new CheckpointSettings(checkpointDir, checkpointIntervalNs, checkpointEveryRecords, checkpointsRetained,
             startFresh, checkpointSettingGiven);
         final PhysicalPlan physical = PhysicalPlanner.plan(name, plan, sink, outputSchema, waitMode, ringCapacity,
-            recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime, checkpoints, trigger);
+            recordLatency, TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs), errorPolicy, runtime, checkpoints, trigger,
+            sourceOnStageThread);
         runtime.attach(physical);
         return new Pipeline(runtime, physical, progressIntervalMs);
     }

@@ -80,7 +80,7 @@ final class PipelineRuntime implements ErrorHandler
     }
 
     /**
-     * Starts one thread per stage, then the sources' own threads.
+     * Starts one thread per stage, then the sources' own threads (not for a source run on its stage's thread).
      */
     void start()
     {
@@ -100,7 +100,7 @@ final class PipelineRuntime implements ErrorHandler
             {
                 plan.checkpoints.start();
             }
-            final int sourceThreads = (int)plan.sources.stream().filter(Source::ownsThread).count();
+            final int sourceThreads = (int)plan.sources.stream().filter(PipelineRuntime::hasOwnThread).count();
             final Thread[] all = new Thread[plan.agents.size() + sourceThreads];
             int t = 0;
             for (final StageAgent agent : plan.agents)
@@ -111,7 +111,7 @@ final class PipelineRuntime implements ErrorHandler
             for (int i = 0; i < plan.sources.size(); i++)
             {
                 final Source source = plan.sources.get(i);
-                if (source.ownsThread())
+                if (hasOwnThread(source))
                 {
                     all[t++] = new Thread(() -> runSource(source), "rivulet-" + name + "-source-" + i);
                 }
@@ -124,6 +124,11 @@ final class PipelineRuntime implements ErrorHandler
                 thread.start();
             }
         }
+    }
+
+    private static boolean hasOwnThread(final Source source)
+    {
+        return source.ownsThread() && !source.onStageThread;
     }
 
     private void runSource(final Source source)

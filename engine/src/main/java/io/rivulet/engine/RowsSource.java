@@ -22,6 +22,8 @@ final class RowsSource extends Source
 {
     private final UnsafeBuffer encoded;
     private final int rowCount;
+    /** Next row to publish, when run in steps on the stage thread. */
+    private int nextRow;
 
     RowsSource(final Schema schema, final List<?> rows)
     {
@@ -165,6 +167,38 @@ final class RowsSource extends Source
     boolean ownsThread()
     {
         return true;
+    }
+
+    @Override
+    boolean canRunOnStageThread()
+    {
+        return true;
+    }
+
+    @Override
+    int produceSome(final SourceContext ctx, final int limit)
+    {
+        final int length = schema().recordLengthBytes();
+        final int end = (int)Math.min(rowCount, (long)nextRow + limit);
+        final long stepNs = System.nanoTime(); // one clock read per step, as GeneratorSource
+        int published = 0;
+        for (int i = nextRow; i < end; i++)
+        {
+            final RecordFlyweight record = ctx.claim();
+            if (record == null)
+            {
+                return published;
+            }
+            record.buffer().putBytes(record.offset(), encoded, i * length, length);
+            ctx.commit(stepNs);
+            nextRow = i + 1;
+            published++;
+        }
+        if (nextRow == rowCount)
+        {
+            ctx.endOfStream();
+        }
+        return published;
     }
 
     @Override

@@ -22,6 +22,8 @@ public abstract class Source
     long resumePosition;
     /** Set by a replayable source's produce loop when it checkpoints. */
     CheckpointBarriers barriers;
+    /** Set by the planner when the source runs on its first stage's thread ({@link #step}), not its own. */
+    boolean onStageThread;
 
     Source(final Schema schema, final String description)
     {
@@ -129,6 +131,66 @@ public abstract class Source
             }
             ctx.endOfStream();
         }
+    }
+
+    /**
+     * @return true if the source can be driven in steps ({@link #produceSome}) on its first stage's thread
+     * instead of a thread of its own: it never blocks between records (a journal, a generator, rows), unlike a
+     * user's {@link SourceFunction} loop or the application's thread.
+     */
+    boolean canRunOnStageThread()
+    {
+        return false;
+    }
+
+    /**
+     * Runs one step of the source on its stage's thread; only if {@link #canRunOnStageThread()}. Same contract as
+     * {@link #run()}: a failing step leaves no claim open, and a claim left open fails the pipeline.
+     *
+     * @param limit records the step may publish at most (it may add a checkpoint barrier and an end of stream).
+     * @return work done (records published, or entries consumed): 0 if the source had nothing to do now.
+     * @throws Exception the source's failure, which fails the pipeline.
+     */
+    final int step(final int limit) throws Exception
+    {
+        final SourceContext ctx = context;
+        final int work;
+        try
+        {
+            work = produceSome(ctx, limit);
+        }
+        catch (final Throwable t)
+        {
+            ctx.abortOpenClaim();
+            throw t;
+        }
+        if (ctx.abortOpenClaim())
+        {
+            throw new IllegalStateException("Source " + description + " returned from a step with a claimed " +
+                "record neither committed nor aborted; end every claim with commit() or abort()");
+        }
+        return work;
+    }
+
+    /**
+     * One step on the stage's thread: publishes up to {@code limit} records through {@code ctx}, never waiting
+     * for more input; calls {@link SourceContext#endOfStream()} when the stream is done (unless stopping). The
+     * first step opens what the source reads; {@link #closeSteps()} closes it.
+     *
+     * @return work done, 0 if nothing was available (the stage then idles per the wait mode).
+     * @throws Exception to fail the pipeline.
+     */
+    int produceSome(final SourceContext ctx, final int limit) throws Exception
+    {
+        throw new UnsupportedOperationException(description + " cannot run on a stage thread");
+    }
+
+    /**
+     * Releases what {@link #produceSome} opened; on the stage's thread, once the source ended, failed or the
+     * pipeline stopped. Idempotent.
+     */
+    void closeSteps()
+    {
     }
 
     /**

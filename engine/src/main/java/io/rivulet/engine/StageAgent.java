@@ -81,6 +81,10 @@ final class StageAgent implements Agent, SlotHandler
     private long nextEpochId = 1;
     /** A record or watermark arrived since the last epoch: no empty epochs. */
     private boolean inputSinceEpoch;
+    /** A source run on this thread ({@link #runSource}); null when it has none or once it is done. */
+    private Source fusedSource;
+    private SourceContext fusedContext;
+    private int fusedStepLimit;
     private long lastIngestNs;
     private int polls;
 
@@ -133,7 +137,75 @@ final class StageAgent implements Agent, SlotHandler
     @Override
     public void onClose()
     {
-        runtime.onThreadExit();
+        try
+        {
+            closeFusedSource();
+        }
+        finally
+        {
+            runtime.onThreadExit();
+        }
+    }
+
+    /**
+     * Runs {@code source} on this stage's thread (before the stage starts): each duty cycle publishes up to
+     * {@code stepLimit} records into the input ring and then polls them, so records never cross cores. The
+     * ring must hold {@code stepLimit} records and two markers (a barrier, an end of stream): the producer is
+     * this thread, so a full ring would wait for itself.
+     */
+    void runSource(final Source source, final int stepLimit)
+    {
+        this.fusedSource = source;
+        this.fusedContext = source.context;
+        this.fusedStepLimit = stepLimit;
+    }
+
+    /** Produce only into a drained ring (never more than it holds), then hand what is there to the chain. */
+    private int doFusedWork()
+    {
+        int produced = 0;
+        final Source source = fusedSource;
+        if (source != null && consumer.isDrained())
+        {
+            try
+            {
+                produced = source.step(fusedStepLimit);
+            }
+            catch (final Throwable t)
+            {
+                runtime.onError(t); // first, so the source's failure is the cause, not a failure to close it
+                closeFusedSource();
+                throw new AgentTerminationException(true);
+            }
+            if (fusedContext.isEnded() || fusedContext.isStopping())
+            {
+                closeFusedSource(); // the end of stream (if any) is in the ring: the chain drains it
+            }
+        }
+        final int polled = consumer.pollNow(this);
+        final int work = produced + Math.max(0, polled);
+        if (source != null)
+        {
+            fusedContext.idle(work); // a tailing journal with nothing new idles per the wait mode
+        }
+        return work;
+    }
+
+    private void closeFusedSource()
+    {
+        final Source source = fusedSource;
+        if (source != null)
+        {
+            fusedSource = null;
+            try
+            {
+                source.closeSteps();
+            }
+            catch (final Throwable t)
+            {
+                runtime.onError(t);
+            }
+        }
     }
 
     @Override
@@ -144,7 +216,7 @@ final class StageAgent implements Agent, SlotHandler
             throw new AgentTerminationException(true);
         }
         lastIngestNs = 0;
-        final int work = consumer.poll(this);
+        final int work = fusedContext == null ? consumer.poll(this) : doFusedWork();
         // Reading the clock on every poll would tax the hot path for the tick's sake. A polled record's ingest
         // time is a clock read the producer already paid for: never later than now, so it never ticks early.
         // It can be old behind a backlog, so every 16th poll reads the real clock.

@@ -430,9 +430,10 @@ class ExactlyOnceTest extends ThreadLeakCheck
         final Pipeline p = track(Pipeline.from(Sources.journal(in).tailing()).to(sink)
             .checkpointLocation(tempDir.resolve("ckpt")).checkpointEvery(1_000).checkpointInterval(Duration.ZERO)
             .start());
-        // by count only: the records after the last full 1000 wait for more input, so their epoch stays open
+        // by count only: the records after the last barrier wait for more input, so their epoch may stay open (a
+        // barrier delayed by a checkpoint still being written may also land after the last record: then it closes)
         await(() -> seen.size() == 50_000 && !committed.isEmpty() &&
-            committed.get(committed.size() - 1) == seen.get(seen.size() - 1)[0] - 1, "every record and a commit");
+            committed.get(committed.size() - 1) >= seen.get(seen.size() - 1)[0] - 1, "every record and a commit");
         p.close();
         for (int i = 0; i < seen.size(); i++)
         {

@@ -39,6 +39,8 @@ import static io.rivulet.bench.LatencyRig.ratio;
  *   <li>(b) the engine: {@code Sources.journaled} (app thread appends to the input journal) &rarr; source thread
  *   tails it into the ring &rarr; stage thread runs the fused 3-operator chain (where, select, filter) &rarr;
  *   {@code Sinks.journal} appends to the output journal. Latency is taken right after the output append.</li>
+ *   <li>(c) the same engine pipeline with the journal tail fused into the stage thread
+ *   ({@code sourceOnStageThread(true)}): the stage thread tails the input journal itself, one hop fewer.</li>
  * </ul>
  * Both are measured from the app's commit ({@code nanoTime} before the append; for the engine, the ingest time the
  * input journal entry carries) and from the scheduled send time (coordinated omission), into HdrHistograms, after
@@ -99,12 +101,14 @@ public final class JournalLatencyBenchmark
             Runtime.getRuntime().availableProcessors(), root);
         final Result baseline = new Result();
         final Result engine = new Result();
+        final Result fused = new Result();
         final long warmupRecords = warmupSeconds * ratePerSecond;
         if (warmupRecords > 0)
         {
             final Result discarded = new Result();
             runBareHop(discarded, warmupRecords, warmupRecords);
-            runEngine(discarded, warmupRecords, warmupRecords);
+            runEngine(discarded, warmupRecords, warmupRecords, false);
+            runEngine(discarded, warmupRecords, warmupRecords, true);
         }
         final long roundRecords = Math.max(1, measureSeconds * ratePerSecond / ROUNDS);
         final long settleRecords = ratePerSecond / 2;
@@ -113,22 +117,35 @@ public final class JournalLatencyBenchmark
         {
             final Result b = new Result();
             final Result e = new Result();
+            final Result f = new Result();
             runBareHop(b, settleRecords, settleRecords + roundRecords);
-            runEngine(e, settleRecords, settleRecords + roundRecords);
+            runEngine(e, settleRecords, settleRecords + roundRecords, false);
+            runEngine(f, settleRecords, settleRecords + roundRecords, true);
             baseline.add(b);
             engine.add(e);
-            perRound.append(String.format("  round %d p50/p99 us: bare hop %.2f/%.2f, engine %.2f/%.2f%n", round + 1,
+            fused.add(f);
+            perRound.append(String.format("  round %d p50/p99 us: bare hop %.2f/%.2f, engine %.2f/%.2f, " +
+                "fused %.2f/%.2f%n", round + 1,
                 b.actual.getValueAtPercentile(50) / 1000.0, b.actual.getValueAtPercentile(99) / 1000.0,
-                e.actual.getValueAtPercentile(50) / 1000.0, e.actual.getValueAtPercentile(99) / 1000.0));
+                e.actual.getValueAtPercentile(50) / 1000.0, e.actual.getValueAtPercentile(99) / 1000.0,
+                f.actual.getValueAtPercentile(50) / 1000.0, f.actual.getValueAtPercentile(99) / 1000.0));
         }
         System.out.println("latency in us        |        from actual publish time         |" +
             "      from scheduled send time (CO-corrected)");
         System.out.println("config               |    p50    p90    p99  p99.9      max |    p50    p90    p99  p99.9      max");
         baseline.print("chronicle 1 hop");
         engine.print("journal+engine+out");
+        fused.print("same, tail fused");
         System.out.print(perRound);
-        System.out.printf("%nengine / bare hop: p50 %+.2f us, p90 %+.2f us, p99 x%.2f, p99.9 x%.2f " +
-            "(goals: engine p50 <= 3 us, p99 <= 1.5x the bare hop)%n",
+        System.out.println();
+        compare("engine", engine, baseline);
+        compare("fused ", fused, baseline);
+    }
+
+    private static void compare(final String name, final Result engine, final Result baseline)
+    {
+        System.out.printf("%s / bare hop: p50 %+.2f us, p90 %+.2f us, p99 x%.2f, p99.9 x%.2f " +
+            "(goals: engine p50 <= 3 us, p99 <= 1.5x the bare hop)%n", name,
             (engine.actual.getValueAtPercentile(50) - baseline.actual.getValueAtPercentile(50)) / 1000.0,
             (engine.actual.getValueAtPercentile(90) - baseline.actual.getValueAtPercentile(90)) / 1000.0,
             ratio(engine.actual, baseline.actual, 99), ratio(engine.actual, baseline.actual, 99.9));
@@ -210,7 +227,8 @@ public final class JournalLatencyBenchmark
         }
     }
 
-    private void runEngine(final Result result, final long warmup, final long total)
+    private void runEngine(final Result result, final long warmup, final long total,
+        final boolean sourceOnStageThread)
     {
         final Path in = nextDir("in");
         final Path out = nextDir("out");
@@ -247,7 +265,8 @@ public final class JournalLatencyBenchmark
                 }
             };
             try (Pipeline pipeline = stream.filter(TradeRecords.positiveNotional(selected)).to(measured)
-                .name("journal-latency").waitMode(waitMode).recordLatency(false).start())
+                .name("journal-latency").waitMode(waitMode).recordLatency(false)
+                .sourceOnStageThread(sourceOnStageThread).start())
             {
                 pace(total, ratePerSecond, (i, scheduledNs) ->
                 {

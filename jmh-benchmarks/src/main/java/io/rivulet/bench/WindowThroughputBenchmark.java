@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The keyed tumbling window workload ({@link WindowWorkload}: N events, 100k keys, up to 100 ms out of order)
- * computed four ways in the same run, so the figures share the machine's mood:
+ * computed five ways in the same run, so the figures share the machine's mood:
  * <ol>
  *   <li>baseline: a plain single-threaded Java loop, {@code HashMap<Long, long[]>} per window;</li>
  *   <li>baseline: the same loop over a primitive map (Agrona {@code Long2LongHashMap} into count/sum arrays);</li>
  *   <li>the engine with a source it drives ({@code Sources.generator}, on a source thread of its own);</li>
+ *   <li>the same with the source fused into the stage thread ({@code sourceOnStageThread(true)}: one thread,
+ *   records never cross cores);</li>
  *   <li>the engine with the application's thread publishing ({@code Sources.publisher}: claim, fill, commit).</li>
  * </ol>
  * Every variant computes the same rows: watermark = max(ts) - 100 - 1 after each event, a window [s, s + 1000)
@@ -72,16 +74,19 @@ public final class WindowThroughputBenchmark
             System.out.printf("run %d: cross-core ping-pong one way %.0f ns%n", run, pingPongOneWayNs());
             final Result hashMap = plainLoop(events, false);
             final Result primitive = plainLoop(events, true);
-            final Result generator = engine(events, false);
-            final Result app = engine(events, true);
-            if (hashMap.rows != primitive.rows || hashMap.rows != generator.rows || hashMap.rows != app.rows)
+            final Result generator = engine(events, false, false);
+            final Result fused = engine(events, false, true);
+            final Result app = engine(events, true, false);
+            if (hashMap.rows != primitive.rows || hashMap.rows != generator.rows || hashMap.rows != app.rows ||
+                hashMap.rows != fused.rows)
             {
                 throw new IllegalStateException("variants disagree on the rows: " + hashMap.rows + ", " +
-                    primitive.rows + ", " + generator.rows + ", " + app.rows);
+                    primitive.rows + ", " + generator.rows + ", " + fused.rows + ", " + app.rows);
             }
             print("plain loop, HashMap<Long, long[]>", hashMap, primitive);
             print("plain loop, primitive map (baseline)", primitive, primitive);
             print("engine, source it drives (generator)", generator, primitive);
+            print("engine, source fused (stage thread)", fused, primitive);
             print("engine, app thread publishing", app, primitive);
         }
     }
@@ -261,7 +266,7 @@ public final class WindowThroughputBenchmark
     }
 
     /** The workload through the engine: withWatermark(100 ms) -> tumbling 1 s count + sum by key -> sink. */
-    private static Result engine(final long events, final boolean appPublishes)
+    private static Result engine(final long events, final boolean appPublishes, final boolean sourceOnStageThread)
     {
         final PublisherSource publisher = appPublishes ? Sources.publisher(WindowWorkload.EVENTS) : null;
         final Source source = appPublishes ? publisher :
@@ -281,7 +286,7 @@ public final class WindowThroughputBenchmark
                 counted[0] += r.getLong(count);
             })
             .name("windows").waitMode(WaitMode.YIELDING).recordLatency(false).ringCapacity(16384)
-            .progressInterval(0).start())
+            .progressInterval(0).sourceOnStageThread(sourceOnStageThread).start())
         {
             if (appPublishes)
             {

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * (the median of the runs, and every run). Both count the stream's first N events; both generate them with the
  * same {@link NexmarkGenerator} code: the engine on its source thread(s) while the stage thread runs the query, the
  * reference in its own loop on one thread. Each run's results are cross-checked: row count and the sum of the
- * query's check column must be equal.
+ * query's check column must be equal. The single-source queries also run with the source fused into the stage
+ * thread ({@code sourceOnStageThread(true)}: one thread, no cross-core hand-off per event), in the same runs.
  */
 public final class NexmarkBenchmark
 {
@@ -84,33 +85,45 @@ public final class NexmarkBenchmark
         final NexmarkGenerator generator = new NexmarkGenerator(seed);
         System.out.printf(Locale.ROOT, "Nexmark, %,d events (persons : auctions : bids = 2 : 6 : 92), seed %d, " +
             "%d runs each, engine and plain-Java reference alternating%n", events, seed, runs);
-        System.out.printf(Locale.ROOT, "%-4s %-78s %14s %14s %7s %12s%n", "query", "", "Rivulet ev/s",
-            "plain Java ev/s", "ratio", "result rows");
+        System.out.printf(Locale.ROOT, "%-4s %-78s %14s %14s %7s %14s %7s %12s%n", "query", "", "Rivulet ev/s",
+            "plain Java ev/s", "ratio", "fused ev/s", "ratio", "result rows");
         for (final NexmarkQuery q : queries)
         {
             final double[] engine = new double[runs];
+            final double[] fused = new double[runs];
             final double[] plain = new double[runs];
+            boolean fusable = true;
             final List<String> detail = new ArrayList<>();
             long rows = 0;
             for (int run = 0; run < runs; run++)
             {
-                final Run e = runEngine(q, generator, events);
+                final Run e = runEngine(q, generator, events, false);
+                final Run f = fusable ? runEngine(q, generator, events, true) : null;
+                fusable = f != null;
                 final Run p = runReference(q, generator, events);
-                if (e.rows != p.rows || e.checksum != p.checksum)
+                for (final Run r : fusable ? new Run[]{e, f} : new Run[]{e})
                 {
-                    throw new IllegalStateException(q.name() + ": the engine gave " + e.rows + " rows (check " +
-                        e.checksum + "), the reference " + p.rows + " (check " + p.checksum + ")");
+                    if (r.rows != p.rows || r.checksum != p.checksum)
+                    {
+                        throw new IllegalStateException(q.name() + ": the engine gave " + r.rows + " rows (check " +
+                            r.checksum + "), the reference " + p.rows + " (check " + p.checksum + ")");
+                    }
                 }
                 engine[run] = e.eventsPerSecond;
+                fused[run] = fusable ? f.eventsPerSecond : Double.NaN;
                 plain[run] = p.eventsPerSecond;
                 rows = e.rows;
-                detail.add(String.format(Locale.ROOT, "%.2f/%.2f", e.eventsPerSecond / 1e6, p.eventsPerSecond / 1e6));
+                detail.add(fusable ? String.format(Locale.ROOT, "%.2f/%.2f/%.2f", e.eventsPerSecond / 1e6,
+                    f.eventsPerSecond / 1e6, p.eventsPerSecond / 1e6) :
+                    String.format(Locale.ROOT, "%.2f/-/%.2f", e.eventsPerSecond / 1e6, p.eventsPerSecond / 1e6));
             }
             final double engineMedian = median(engine);
             final double plainMedian = median(plain);
-            System.out.printf(Locale.ROOT, "%-4s %-78s %12.2f M %12.2f M %6.2fx %12d   runs (M ev/s, engine/plain): %s%n",
-                q.name(), q.description(), engineMedian / 1e6, plainMedian / 1e6, engineMedian / plainMedian, rows,
-                String.join(" ", detail));
+            final String fusedText = fusable ? String.format(Locale.ROOT, "%12.2f M %6.2fx", median(fused) / 1e6,
+                median(fused) / plainMedian) : String.format(Locale.ROOT, "%14s %7s", "(2 sources)", "-");
+            System.out.printf(Locale.ROOT, "%-4s %-78s %12.2f M %12.2f M %6.2fx %s %12d   runs (M ev/s, " +
+                "engine/fused/plain): %s%n", q.name(), q.description(), engineMedian / 1e6, plainMedian / 1e6,
+                engineMedian / plainMedian, fusedText, rows, String.join(" ", detail));
         }
     }
 
@@ -121,7 +134,9 @@ public final class NexmarkBenchmark
         return sorted[sorted.length / 2];
     }
 
-    private static Run runEngine(final NexmarkQuery q, final NexmarkGenerator generator, final long events)
+    /** @return the run, or null if {@code sourceOnStageThread} and the query cannot fuse (a join's two sources). */
+    private static Run runEngine(final NexmarkQuery q, final NexmarkGenerator generator, final long events,
+        final boolean sourceOnStageThread)
     {
         final long[] rows = new long[1];
         final long[] checksum = new long[1];
@@ -135,8 +150,13 @@ public final class NexmarkBenchmark
             })
             .name("nexmark-" + q.name()).waitMode(WaitMode.YIELDING).recordLatency(false).ringCapacity(16384)
             .idleTimeout(0) // finite generators: a starved source thread is slow, not idle
-            .start())
+            .sourceOnStageThread(sourceOnStageThread).build())
         {
+            if (sourceOnStageThread && !p.explain().contains("(on stage 0's thread)"))
+            {
+                return null;
+            }
+            p.start();
             if (!p.awaitCompletion(30, TimeUnit.MINUTES))
             {
                 throw new IllegalStateException(q.name() + " did not complete");

@@ -470,6 +470,37 @@ public final class SlotRing
             {
                 return 0;
             }
+            return handle(handler, next, available);
+        }
+
+        /**
+         * As {@link #poll}, but never waits: hands over what is published now, if anything. For a thread that
+         * is its ring's producer too (a source run on its stage's thread), which must never wait for itself.
+         *
+         * @param handler receives each slot.
+         * @return slots handled (0 if none was available), or -1 once the ring is halted and empty.
+         */
+        public int pollNow(final SlotHandler handler)
+        {
+            final long next = sequence.get() + 1;
+            final long available = sequencer.getHighestPublishedSequence(next, sequencer.getCursor());
+            if (available < next)
+            {
+                return halted ? -1 : 0;
+            }
+            return handle(handler, next, available);
+        }
+
+        /**
+         * @return true if every published slot has been handled (the producer has the whole ring).
+         */
+        public boolean isDrained()
+        {
+            return sequence.get() >= sequencer.getCursor();
+        }
+
+        private int handle(final SlotHandler handler, final long next, final long available)
+        {
             final long last = Math.min(available, next + maxBatch - 1);
             final UnsafeBuffer buffer = SlotRing.this.buffer;
             if (conflator != null)

@@ -37,6 +37,32 @@ class SlotRingTest extends RingTestSupport
         assertEquals("Ring capacity must be a power of two >= 2, got " + capacity, ex.getMessage());
     }
 
+    /** The thread that produces into a ring may also consume it with pollNow: it never waits for itself. */
+    @ParameterizedTest
+    @EnumSource(WaitMode.class)
+    void shouldPollWhatIsPublishedWithoutWaitingOnTheProducersThread(final WaitMode waitMode)
+    {
+        final SlotRing ring = SlotRing.create(8, 8, waitMode, false, 0); // a poll() here would wait forever
+        final SlotRing.Consumer consumer = ring.consumer();
+        final List<Long> seen = new ArrayList<>();
+        final SlotHandler handler = (buffer, offset, endOfBatch) ->
+            seen.add(buffer.getLong(offset + SlotDescriptor.MARKER_VALUE_OFFSET));
+        assertTrue(consumer.isDrained());
+        assertEquals(0, consumer.pollNow(handler), "nothing published: returns at once");
+        for (long v = 0; v < 3; v++)
+        {
+            assertTrue(ring.publishMarker(SlotDescriptor.TYPE_WATERMARK, 0, v));
+        }
+        assertFalse(consumer.isDrained());
+        assertEquals(2, consumer.pollNow(handler), "a quarter of the ring per poll");
+        assertFalse(consumer.isDrained());
+        assertEquals(1, consumer.pollNow(handler));
+        assertTrue(consumer.isDrained());
+        assertEquals(List.of(0L, 1L, 2L), seen);
+        ring.halt();
+        assertEquals(-1, consumer.pollNow(handler), "halted and empty");
+    }
+
     @Test
     void shouldAcceptSmallestCapacityAndEmptyRecord()
     {
