@@ -1,0 +1,145 @@
+package io.rivulet.bench;
+
+import io.rivulet.engine.Pipeline;
+import io.rivulet.engine.PipelineMetrics;
+import io.rivulet.engine.Sink;
+import io.rivulet.engine.Sources;
+import io.rivulet.engine.Trigger;
+import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.OutputMode;
+import io.rivulet.operators.window.WindowSpec;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.WaitMode;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Continuous vs micro-batch on the same pipeline definitions, alternating in one run (the generator source and the
+ * {@link WindowWorkload} events of {@code ./rivulet bench windows}):
+ * <ol>
+ *   <li>keyed UPDATE aggregation where every event changes its key's row (one 1-hour window, count + sum by key,
+ *   100k keys): continuous emits a row per event, {@code processingTime(100 ms)} each changed key once per
+ *   epoch;</li>
+ *   <li>the append-mode 1 s tumbling window workload;</li>
+ *   <li>the latency each mode gives its rows (ingest to sink, HdrHistogram).</li>
+ * </ol>
+ * <pre>
+ *   ./rivulet bench microbatch [events (20000000)] [runs (2)]
+ * </pre>
+ */
+public final class MicroBatchBenchmark
+{
+    private MicroBatchBenchmark()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final long events;
+        final int runs;
+        try
+        {
+            events = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;
+            runs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+            if (events < 1 || runs < 1)
+            {
+                throw new NumberFormatException("must be positive");
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            System.err.println("usage: ./rivulet bench microbatch [events (20000000)] [runs (2)]: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.out.printf("Continuous vs processingTime(100 ms), %,d events, %d keys, generator source%n", events,
+            WindowWorkload.KEYS);
+        for (final OutputMode mode : new OutputMode[]{OutputMode.UPDATE, OutputMode.APPEND})
+        {
+            double continuousSum = 0;
+            double batchSum = 0;
+            for (int run = 1; run <= runs; run++)
+            {
+                final Result continuous = run(events, mode, Trigger.continuous());
+                final Result batch = run(events, mode, Trigger.processingTime(Duration.ofMillis(100)));
+                continuousSum += continuous.eventsPerSecond;
+                batchSum += batch.eventsPerSecond;
+                System.out.printf("%s run %d: continuous %s%n", label(mode), run, continuous);
+                System.out.printf("%s run %d: micro-batch %s (%.2fx)%n", label(mode), run, batch,
+                    batch.eventsPerSecond / continuous.eventsPerSecond);
+            }
+            System.out.printf("%s: micro-batch %.2fx continuous (mean over %d runs)%n", label(mode),
+                batchSum / continuousSum, runs);
+        }
+    }
+
+    private static String label(final OutputMode mode)
+    {
+        return mode == OutputMode.UPDATE ? "UPDATE, one 1 h window (every event changes its key's row)" :
+            "APPEND, 1 s tumbling windows";
+    }
+
+    private static final class Result
+    {
+        double eventsPerSecond;
+        long rows;
+        long epochs;
+        long maxRowsPerEpoch;
+        Histogram latencyNs;
+
+        @Override
+        public String toString()
+        {
+            return String.format("%.2f M events/s, %,d rows in %,d epochs (max %,d per epoch), latency us p50 %.1f " +
+                "p99 %.1f p99.9 %.1f max %.1f", eventsPerSecond / 1e6, rows, epochs, maxRowsPerEpoch,
+                latencyNs.getValueAtPercentile(50) / 1e3, latencyNs.getValueAtPercentile(99) / 1e3,
+                latencyNs.getValueAtPercentile(99.9) / 1e3, latencyNs.getMaxValue() / 1e3);
+        }
+    }
+
+    private static Result run(final long events, final OutputMode mode, final Trigger trigger)
+    {
+        final Result result = new Result();
+        final long[] rowsInEpoch = new long[1];
+        final Sink sink = new Sink()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight record)
+            {
+                result.rows++;
+                rowsInEpoch[0]++;
+            }
+
+            @Override
+            public void onEpoch(final long epochId)
+            {
+                result.epochs++;
+                result.maxRowsPerEpoch = Math.max(result.maxRowsPerEpoch, rowsInEpoch[0]);
+                rowsInEpoch[0] = 0;
+            }
+        };
+        final WindowSpec window = mode == OutputMode.UPDATE ? WindowSpec.tumbling("ts", 3_600_000) :
+            WindowSpec.tumbling("ts", 1_000);
+        final long startNs = System.nanoTime();
+        try (Pipeline p = Pipeline.from(Sources.generator(WindowWorkload.EVENTS, 0, events, WindowWorkload::fill))
+            .withWatermark("ts", WindowWorkload.DISORDER_MS)
+            .groupBy(window, "key").outputMode(mode)
+            .agg(Aggregate.count(), Aggregate.sum("value"))
+            .to(sink)
+            .name("microbatch").waitMode(WaitMode.YIELDING).ringCapacity(16384).progressInterval(0)
+            .trigger(trigger).start())
+        {
+            if (!p.awaitCompletion(10, TimeUnit.MINUTES) || p.failure() != null)
+            {
+                throw new IllegalStateException("benchmark pipeline did not complete: " + p.failure(), p.failure());
+            }
+            result.eventsPerSecond = events / ((System.nanoTime() - startNs) / 1e9);
+            final PipelineMetrics m = p.metrics();
+            result.latencyNs = m.latencyNs();
+        }
+        result.maxRowsPerEpoch = Math.max(result.maxRowsPerEpoch, rowsInEpoch[0]);
+        return result;
+    }
+}
