@@ -67,7 +67,7 @@ class TailProcessTest
 
                 final Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
                 assertEquals(0, kill.waitFor());
-                // generous: once, on a CPU shared with a benchmark, the JVM took over 20 s to run its shutdown hooks
+                // generous: once, on a CPU shared with a benchmark, tail took over 20 s to exit (cause not found)
                 assertTrue(process.waitFor(60, TimeUnit.SECONDS), "tail ended after SIGINT");
                 stdout.join(10_000);
                 stderr.join(10_000);
