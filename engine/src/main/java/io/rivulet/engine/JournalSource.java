@@ -229,19 +229,9 @@ public final class JournalSource extends Source
 
     /** Runs the steps on the source's own thread, idling per the wait mode between polls that find nothing. */
     @Override
-    void produce(final SourceContext ctx)
+    void produce(final SourceContext ctx) throws Exception
     {
-        try
-        {
-            while (!ctx.isEnded() && !ctx.isStopping())
-            {
-                ctx.idle(produceSome(ctx, JournalTail.POLL_LIMIT));
-            }
-        }
-        finally
-        {
-            closeSteps();
-        }
+        runSteps(ctx, JournalTail.POLL_LIMIT);
     }
 
     /**
@@ -258,32 +248,16 @@ public final class JournalSource extends Source
         {
             if (!open(ctx))
             {
-                endOfStream(ctx); // an empty journal: nothing to replay
+                endStream(ctx); // an empty journal: nothing to replay
                 return 0;
             }
         }
-        final JournalTail tail = this.tail;
-        final long publishedBefore = tail.published;
-        tail.pollTimeNs = System.nanoTime();
-        final int read = reader.poll(tail, limit);
-        if (barriers != null)
-        {
-            barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
-        }
+        final int read = tail.poll(reader, limit, barriers);
         if ((tail.done || (read == 0 && !tailingNow)) && !ctx.isStopping())
         {
-            endOfStream(ctx); // every entry up to the last at start has been read
+            endStream(ctx); // every entry up to the last at start has been read
         }
         return read;
-    }
-
-    private void endOfStream(final SourceContext ctx)
-    {
-        if (barriers != null)
-        {
-            barriers.finish(); // the state after end of stream is checkpointed too
-        }
-        ctx.endOfStream();
     }
 
     /** @return false if a finite source has nothing to read (an empty journal). */
@@ -292,9 +266,7 @@ public final class JournalSource extends Source
         journal = Journal.at(dir).schema(schema()).open();
         reader = journal.reader();
         final long lastIndexAtStart = journal.lastIndex();
-        // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
-        barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
-            new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+        barriers = newCheckpointBarriers(ctx);
         tailingNow = tailing && !ctx.endsEpochsByCount(); // availableNow/once: what the journal holds at start
         if (checkpoints != null)
         {

@@ -39,6 +39,27 @@ final class JournalTail implements JournalHandler
         this.lastIndexToEmit = lastIndexToEmit;
     }
 
+    /**
+     * Polls up to {@code limit} entries into the ring, then lets the checkpoint barriers (if any) see what the poll
+     * published: a barrier goes between polls, never between a record and its position.
+     *
+     * @return entries read, 0 if none was new.
+     */
+    int poll(final JournalReader reader, final int limit, final CheckpointBarriers barriers)
+    {
+        final long publishedBefore = published;
+        if (!journalIngestTime)
+        {
+            pollTimeNs = System.nanoTime(); // one clock read per poll stamps every record of it
+        }
+        final int read = reader.poll(this, limit);
+        if (barriers != null)
+        {
+            barriers.afterPoll((int)(published - publishedBefore), lastEmittedIndex);
+        }
+        return read;
+    }
+
     @Override
     public void onRecord(final long index, final long ingestTimeNs, final long sequence, final RecordFlyweight record)
     {

@@ -249,19 +249,9 @@ public final class JournaledPublisher extends Source implements AutoCloseable
 
     /** Runs the steps on the source's own thread, idling per the wait mode between polls that find nothing. */
     @Override
-    void produce(final SourceContext ctx)
+    void produce(final SourceContext ctx) throws Exception
     {
-        try
-        {
-            while (!ctx.isEnded() && !ctx.isStopping())
-            {
-                ctx.idle(produceSome(ctx, JournalTail.POLL_LIMIT));
-            }
-        }
-        finally
-        {
-            closeSteps();
-        }
+        runSteps(ctx, JournalTail.POLL_LIMIT);
     }
 
     /**
@@ -278,21 +268,11 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         {
             open(ctx);
         }
-        final JournalTail tail = this.tail;
         final long end = endIndex; // read before the poll: an entry committed before the end is seen
-        final long publishedBefore = tail.published;
-        final int read = reader.poll(tail, limit);
-        if (barriers != null)
-        {
-            barriers.afterPoll((int)(tail.published - publishedBefore), tail.lastEmittedIndex);
-        }
+        final int read = tail.poll(reader, limit, barriers);
         if (read == 0 && end != NOT_ENDED && tail.lastEmittedIndex >= end && !ctx.isStopping())
         {
-            if (barriers != null)
-            {
-                barriers.finish(); // the state after end of stream is checkpointed too
-            }
-            ctx.endOfStream();
+            endStream(ctx);
         }
         return read;
     }
@@ -301,9 +281,7 @@ public final class JournaledPublisher extends Source implements AutoCloseable
     {
         tailed = Journal.at(dir).schema(schema()).open();
         reader = tailed.reader();
-        // under availableNow/once the trigger's epochs, ended by the context, are the checkpoint barriers
-        barriers = checkpoints == null || ctx.endsEpochsByCount() ? null :
-            new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+        barriers = newCheckpointBarriers(ctx);
         if (checkpoints != null)
         {
             final String missing = SourcePosition.seek(reader, resumePosition);

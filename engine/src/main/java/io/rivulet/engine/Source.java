@@ -125,11 +125,49 @@ public abstract class Source
         }
         if (!ctx.isEnded() && !ctx.isStopping())
         {
-            if (barriers != null)
+            endStream(ctx);
+        }
+    }
+
+    /**
+     * Ends the stream; with checkpoints, the state after end of stream is checkpointed too (see
+     * {@link CheckpointBarriers#finish()}).
+     */
+    final void endStream(final SourceContext ctx)
+    {
+        if (barriers != null)
+        {
+            barriers.finish();
+        }
+        ctx.endOfStream();
+    }
+
+    /**
+     * For a replayable source opening its reader: the barriers it publishes after each poll, or null without
+     * checkpoints, and under availableNow/once, whose epochs (ended by the context) are the checkpoint barriers.
+     */
+    final CheckpointBarriers newCheckpointBarriers(final SourceContext ctx)
+    {
+        return checkpoints == null || ctx.endsEpochsByCount() ? null :
+            new CheckpointBarriers(checkpoints, ctx, 0, resumePosition);
+    }
+
+    /**
+     * The own-thread body of a source driven in steps ({@link #produceSome}): steps until the stream ended or the
+     * pipeline stops, idling per the wait mode after a step that found nothing, then {@link #closeSteps()}.
+     */
+    final void runSteps(final SourceContext ctx, final int limit) throws Exception
+    {
+        try
+        {
+            while (!ctx.isEnded() && !ctx.isStopping())
             {
-                barriers.finish();
+                ctx.idle(produceSome(ctx, limit));
             }
-            ctx.endOfStream();
+        }
+        finally
+        {
+            closeSteps();
         }
     }
 
