@@ -8,17 +8,12 @@ import io.rivulet.ringbuffer.IntField;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
-import net.openhft.chronicle.core.io.AbstractCloseable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -35,43 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link ExactlyOnceCrashTest}.
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ExactlyOnceTest extends ThreadLeakCheck
+class ExactlyOnceTest extends JournalPipelineHarness
 {
     private static final Schema TRADES = Schema.builder().int64("id").int32("qty").timestamp("ts").build();
     private static final LongField ID = TRADES.longField("id");
     private static final IntField QTY = TRADES.intField("qty");
     private static final LongField TS = TRADES.longField("ts");
-
-    @TempDir
-    Path tempDir;
-
-    private final List<Pipeline> pipelines = new ArrayList<>();
-
-    @BeforeEach
-    void traceChronicleResources()
-    {
-        AbstractCloseable.enableCloseableTracing();
-    }
-
-    @AfterEach
-    void closePipelinesAndCheckJournalsClosed()
-    {
-        try
-        {
-            pipelines.forEach(Pipeline::close);
-            AbstractCloseable.assertCloseablesClosed();
-        }
-        finally
-        {
-            AbstractCloseable.disableCloseableTracing();
-        }
-    }
-
-    private Pipeline track(final Pipeline p)
-    {
-        pipelines.add(p);
-        return p;
-    }
 
     private static void append(final Path dir, final long from, final long to)
     {
@@ -514,14 +478,6 @@ class ExactlyOnceTest extends ThreadLeakCheck
 
     private static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(180); // generous: CI may be loaded
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadlineNs)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
+        await(condition, what, 180);
     }
 }

@@ -10,15 +10,10 @@ import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
-import io.rivulet.ringbuffer.internal.SlotDescriptor;
 import io.rivulet.ringbuffer.SymbolField;
 import io.rivulet.ringbuffer.WaitMode;
-import net.openhft.chronicle.core.io.AbstractCloseable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leaked {@code rivulet-*} threads, every test fails on a Chronicle queue, appender or tailer left open.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class JournalPipelineTest extends ThreadLeakCheck
+class JournalPipelineTest extends JournalPipelineHarness
 {
     private static final Schema TRADES = Schema.builder()
         .int64("id").symbol("sym", 8).float64("px").int32("qty").build();
@@ -52,37 +47,6 @@ class JournalPipelineTest extends ThreadLeakCheck
     private static final SymbolField SYM = TRADES.symbolField("sym");
     private static final DoubleField PX = TRADES.doubleField("px");
     private static final IntField QTY = TRADES.intField("qty");
-
-    @TempDir
-    Path tempDir;
-
-    private final List<Pipeline> pipelines = new ArrayList<>();
-
-    @BeforeEach
-    void traceChronicleResources()
-    {
-        AbstractCloseable.enableCloseableTracing();
-    }
-
-    @AfterEach
-    void closePipelinesAndCheckJournalsClosed()
-    {
-        try
-        {
-            pipelines.forEach(Pipeline::close);
-            AbstractCloseable.assertCloseablesClosed();
-        }
-        finally
-        {
-            AbstractCloseable.disableCloseableTracing();
-        }
-    }
-
-    private Pipeline track(final Pipeline p)
-    {
-        pipelines.add(p);
-        return p;
-    }
 
     private static void fill(final RecordFlyweight r, final long i)
     {
@@ -134,16 +98,7 @@ class JournalPipelineTest extends ThreadLeakCheck
 
     private static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadlineNs)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
+        await(condition, what, 60);
     }
 
     @Test

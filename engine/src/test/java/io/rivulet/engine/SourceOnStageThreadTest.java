@@ -10,12 +10,9 @@ import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.WaitMode;
-import net.openhft.chronicle.core.io.AbstractCloseable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -42,43 +39,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * appender or tailer left open, and on leaked {@code rivulet-*} threads.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class SourceOnStageThreadTest extends ThreadLeakCheck
+class SourceOnStageThreadTest extends JournalPipelineHarness
 {
     private static final Schema TRADES = Schema.builder().int64("id").int32("qty").timestamp("ts").build();
     private static final LongField ID = TRADES.longField("id");
     private static final IntField QTY = TRADES.intField("qty");
     private static final LongField TS = TRADES.longField("ts");
-
-    @TempDir
-    Path tempDir;
-
-    private final List<Pipeline> pipelines = new ArrayList<>();
-
-    @BeforeEach
-    void traceChronicleResources()
-    {
-        AbstractCloseable.enableCloseableTracing();
-    }
-
-    @AfterEach
-    void closePipelinesAndCheckJournalsClosed()
-    {
-        try
-        {
-            pipelines.forEach(Pipeline::close);
-            AbstractCloseable.assertCloseablesClosed();
-        }
-        finally
-        {
-            AbstractCloseable.disableCloseableTracing();
-        }
-    }
-
-    private Pipeline track(final Pipeline p)
-    {
-        pipelines.add(p);
-        return p;
-    }
 
     private static void fill(final RecordFlyweight r, final long i)
     {
@@ -104,15 +70,7 @@ class SourceOnStageThreadTest extends ThreadLeakCheck
 
     private static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadlineNs)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
+        await(condition, what, 60);
     }
 
     /** A keyed tumbling window count: event time, state, firing on watermarks and at end of stream. */
