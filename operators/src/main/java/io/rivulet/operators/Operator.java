@@ -1,5 +1,6 @@
 package io.rivulet.operators;
 
+import io.rivulet.operators.internal.state.StateGauges;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.internal.SnapshotReader;
 import io.rivulet.ringbuffer.internal.SnapshotWriter;
@@ -93,13 +94,23 @@ public abstract class Operator implements Output
     }
 
     /**
+     * @return the gauges an operator with keyed state publishes (on its stage ticks) for {@link #stateRows()},
+     * {@link #stateRowsUpdated()} and {@link #stateOffHeapBytes()}; null (the default) without keyed state.
+     */
+    protected StateGauges stateGauges()
+    {
+        return null;
+    }
+
+    /**
      * @return entries held in this operator's keyed state (e.g. (window, key) pairs, remembered keys), as of its
      * last stage tick (at most one tick old while running), or -1 if it keeps no keyed state (the default).
      * Read from any thread; for progress reports.
      */
     public long stateRows()
     {
-        return -1;
+        final StateGauges gauges = stateGauges();
+        return gauges == null ? -1 : gauges.rows();
     }
 
     /**
@@ -108,7 +119,8 @@ public abstract class Operator implements Output
      */
     public long stateRowsUpdated()
     {
-        return 0;
+        final StateGauges gauges = stateGauges();
+        return gauges == null ? 0 : gauges.rowsUpdated();
     }
 
     /**
@@ -117,7 +129,8 @@ public abstract class Operator implements Output
      */
     public long stateOffHeapBytes()
     {
-        return 0;
+        final StateGauges gauges = stateGauges();
+        return gauges == null ? 0 : gauges.offHeapBytes();
     }
 
     /**

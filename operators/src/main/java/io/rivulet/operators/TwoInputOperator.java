@@ -1,5 +1,6 @@
 package io.rivulet.operators;
 
+import io.rivulet.operators.internal.state.StateGauges;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.internal.SnapshotReader;
@@ -206,12 +207,22 @@ public abstract class TwoInputOperator
     }
 
     /**
+     * @return the gauges an operator with keyed state publishes (on its stage ticks) for {@link #stateRows()},
+     * {@link #stateRowsUpdated()} and {@link #stateOffHeapBytes()}; null (the default) without keyed state.
+     */
+    protected StateGauges stateGauges()
+    {
+        return null;
+    }
+
+    /**
      * @return entries held in this operator's state (e.g. buffered records), as of its last stage tick, or -1 if
      * it keeps none (the default). Read from any thread; for progress reports.
      */
     public long stateRows()
     {
-        return -1;
+        final StateGauges gauges = stateGauges();
+        return gauges == null ? -1 : gauges.rows();
     }
 
     /**
@@ -219,7 +230,8 @@ public abstract class TwoInputOperator
      */
     public long stateRowsUpdated()
     {
-        return 0;
+        final StateGauges gauges = stateGauges();
+        return gauges == null ? 0 : gauges.rowsUpdated();
     }
 
     /**
@@ -227,7 +239,8 @@ public abstract class TwoInputOperator
      */
     public long stateOffHeapBytes()
     {
-        return 0;
+        final StateGauges gauges = stateGauges();
+        return gauges == null ? 0 : gauges.offHeapBytes();
     }
 
     /**

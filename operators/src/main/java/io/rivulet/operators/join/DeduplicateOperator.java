@@ -234,21 +234,9 @@ final class DeduplicateOperator extends Operator
     }
 
     @Override
-    public long stateRows()
+    protected final StateGauges stateGauges()
     {
-        return stateGauges.rows();
-    }
-
-    @Override
-    public long stateRowsUpdated()
-    {
-        return stateGauges.rowsUpdated();
-    }
-
-    @Override
-    public long stateOffHeapBytes()
-    {
-        return stateGauges.offHeapBytes();
+        return stateGauges;
     }
 
     /**

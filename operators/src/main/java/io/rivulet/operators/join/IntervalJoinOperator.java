@@ -506,21 +506,9 @@ final class IntervalJoinOperator extends TwoInputOperator
     }
 
     @Override
-    public long stateRows()
+    protected final StateGauges stateGauges()
     {
-        return stateGauges.rows();
-    }
-
-    @Override
-    public long stateRowsUpdated()
-    {
-        return stateGauges.rowsUpdated();
-    }
-
-    @Override
-    public long stateOffHeapBytes()
-    {
-        return stateGauges.offHeapBytes();
+        return stateGauges;
     }
 
     @Override

@@ -351,21 +351,9 @@ public final class KeyedProcessOperator extends Operator implements KeyedContext
     }
 
     @Override
-    public long stateRows()
+    protected final StateGauges stateGauges()
     {
-        return stateGauges.rows();
-    }
-
-    @Override
-    public long stateRowsUpdated()
-    {
-        return stateGauges.rowsUpdated();
-    }
-
-    @Override
-    public long stateOffHeapBytes()
-    {
-        return stateGauges.offHeapBytes();
+        return stateGauges;
     }
 
     @Override

@@ -663,21 +663,9 @@ abstract class EventTimeAggregateOperator extends Operator
     }
 
     @Override
-    public final long stateRows()
+    protected final StateGauges stateGauges()
     {
-        return stateGauges.rows();
-    }
-
-    @Override
-    public final long stateRowsUpdated()
-    {
-        return stateGauges.rowsUpdated();
-    }
-
-    @Override
-    public final long stateOffHeapBytes()
-    {
-        return stateGauges.offHeapBytes();
+        return stateGauges;
     }
 
     @Override
