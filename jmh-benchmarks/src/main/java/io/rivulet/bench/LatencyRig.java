@@ -178,7 +178,7 @@ final class LatencyRig
         }
 
         /** Checks before the run (which takes minutes) that the report can be written where asked. */
-        private static Path writableFile(final String option, final String value)
+        static Path writableFile(final String option, final String value)
         {
             final Path file = Path.of(value).toAbsolutePath();
             if (!Files.isDirectory(file.getParent()) || !Files.isWritable(file.getParent()) ||

@@ -23,10 +23,13 @@ import java.util.concurrent.TimeUnit;
  *   100k keys): continuous emits a row per event, {@code processingTime(100 ms)} each changed key once per
  *   epoch;</li>
  *   <li>the append-mode 1 s tumbling window workload;</li>
- *   <li>the latency each mode gives its rows (ingest to sink, HdrHistogram).</li>
  * </ol>
+ * Unpaced, both modes queue behind a full ring, so the latency printed here is queueing; {@code --paced RATE}
+ * measures latency at a fixed publish rate instead ({@link MicroBatchLatency}, which says what a row's latency
+ * is there).
  * <pre>
  *   ./rivulet bench microbatch [events (20000000)] [runs (2)]
+ *   ./rivulet bench microbatch --paced RATE[,RATE...] [--seconds N] [--warmup N] [--intervals MS[,MS...]]
  * </pre>
  */
 public final class MicroBatchBenchmark
@@ -37,12 +40,26 @@ public final class MicroBatchBenchmark
 
     public static void main(final String[] args)
     {
+        if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0])))
+        {
+            System.out.println(MicroBatchLatency.USAGE);
+            return;
+        }
+        if (args.length > 0 && args[0].startsWith("-"))
+        {
+            MicroBatchLatency.main(args);
+            return;
+        }
         final long events;
         final int runs;
         try
         {
             events = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;
             runs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+            if (args.length > 2)
+            {
+                throw new NumberFormatException("unexpected argument " + args[2]);
+            }
             if (events < 1 || runs < 1)
             {
                 throw new NumberFormatException("must be positive");
@@ -50,7 +67,8 @@ public final class MicroBatchBenchmark
         }
         catch (final NumberFormatException ex)
         {
-            System.err.println("usage: ./rivulet bench microbatch [events (20000000)] [runs (2)]: " + ex.getMessage());
+            System.err.println("rivulet bench microbatch: need [events] [runs] as positive numbers or --paced RATE " +
+                "(try --help): " + ex.getMessage());
             System.exit(2);
             return;
         }
