@@ -6,6 +6,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,6 +113,66 @@ class BenchmarkAllocationTest
         finally
         {
             read.tearDown();
+        }
+    }
+
+    @Test
+    void shouldNotAllocatePerRecordInTheKeyedAggregationUnderAnyTrigger()
+    {
+        for (final String trigger : new String[]{"continuous", "processingTime100ms", "availableNow100k", "once"})
+        {
+            final TriggerPipelineBenchmark pipeline = new TriggerPipelineBenchmark();
+            pipeline.trigger = trigger;
+            pipeline.setUp();
+            try
+            {
+                final String stageName = "rivulet-" + TriggerPipelineBenchmark.PIPELINE_NAME + "-stage-0";
+                final Thread stage = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals(stageName)).findFirst().orElseThrow();
+                final int warmup = 500_000;
+                final int measured = 1_000_000;
+                for (int i = 0; i < warmup; i++)
+                {
+                    pipeline.publish();
+                }
+                await(() -> pipeline.recordsIn() >= warmup, trigger + ": the stage taking in the warm-up");
+                final long stageBefore = allocatedBytes(stage);
+                final long epochsBefore = pipeline.epochs;
+                assertAllocationFree(trigger + ", app thread", pipeline::publish, 0, measured);
+                await(() -> pipeline.recordsIn() >= warmup + measured, trigger + ": the stage taking in the records");
+                if (trigger.startsWith("processingTime"))
+                {
+                    // the rows of the last records leave at the next epoch's end: count that emission too
+                    final long epochsTaken = pipeline.epochs;
+                    await(() -> pipeline.epochs > epochsTaken, trigger + ": an epoch after the records");
+                }
+                final long stageBytes = allocatedBytes(stage) - stageBefore;
+                final String report = trigger + ", stage thread: " + stageBytes + " bytes for " + measured +
+                    " records, " + (pipeline.epochs - epochsBefore) + " epochs, " + pipeline.rows + " rows in all";
+                System.out.println("BenchmarkAllocationTest " + report);
+                assertTrue(stageBytes <= ONE_TIME_BYTES, report);
+                if (trigger.equals("availableNow100k"))
+                {
+                    assertTrue(pipeline.epochs - epochsBefore >= 9, report); // the epochs did end by record count
+                }
+            }
+            finally
+            {
+                pipeline.tearDown();
+            }
+        }
+    }
+
+    private static void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.yield();
         }
     }
 
