@@ -49,9 +49,9 @@ import static io.rivulet.bench.LatencyRig.HIGHEST_NS;
  *   and {@code sum(sched)} since the key's previous row, and records them at their mean send time, once per
  *   record (exact when a key changes once per epoch: at 100k keys, 1 record per key per 100 ms epoch at 1M/s).
  *   Continuous: one record per row, so the same as the row figure.</li>
- *   <li>APPEND: from the scheduled send of the record that closed the window (event time is the scheduled send
- *   time, in order; the first record with {@code ts >= end + 100 ms} moves the watermark past the window's end),
- *   to the sink. Windows closed by the end of the stream are not counted.</li>
+ *   <li>APPEND: from the scheduled send of the record that closed the window (event time follows the scheduled
+ *   send time, in order, at {@link #NS_PER_EVENT_MS}; the first record with {@code ts >= end + 100 ms} moves the
+ *   watermark past the window's end), to the sink. Windows closed by the end of the stream are not counted.</li>
  * </ul>
  * Every configuration starts a fresh pipeline; the first half second of each is not measured.
  */
@@ -68,6 +68,13 @@ final class MicroBatchLatency
     private static final long BASE_MS = 1_699_999_200_000L;
     private static final long DISORDER_MS = WindowWorkload.DISORDER_MS;
     private static final int KEYS = WindowWorkload.KEYS;
+    /**
+     * Wall-clock nanoseconds per millisecond of event time. Not 1 ms: with 1 s windows and 100 ms (or 10 ms) epochs
+     * on the same clock every window would close at the same point of the epoch, and a run would sample one phase
+     * of the wait for the epoch's end; 37 us more per event-time ms moves the window ends 37 ms further along the
+     * epoch grid each window.
+     */
+    private static final long NS_PER_EVENT_MS = 1_037_000;
     private static final int ROUNDS = 2;
     private static final double SETTLE_SECONDS = 0.5;
 
@@ -304,7 +311,7 @@ final class MicroBatchLatency
                 final RecordFlyweight r = source.claim();
                 final long h = WindowWorkload.mix(id);
                 r.setLong(KEY, (h >>> 1) % KEYS).setLong(VALUE, id % 1000)
-                    .setLong(TS, BASE_MS + schedRel / 1_000_000).setLong(SCHED, schedRel);
+                    .setLong(TS, BASE_MS + schedRel / NS_PER_EVENT_MS).setLong(SCHED, schedRel);
                 final long nowNs = System.nanoTime();
                 r.setLong(PUB, nowNs - originNs[0]);
                 source.commit(nowNs);
@@ -387,8 +394,8 @@ final class MicroBatchLatency
             else
             {
                 // watermark = max ts - bound - 1 closes [start, end) at max ts >= end + bound: the first record
-                // sent at or after that event time (ts = BASE_MS + sched / 1 ms) closed it
-                final long closeRelNs = (row.getLong(windowEnd) + DISORDER_MS - BASE_MS) * 1_000_000;
+                // sent at or after that event time (ts = BASE_MS + sched / NS_PER_EVENT_MS) closed it
+                final long closeRelNs = (row.getLong(windowEnd) + DISORDER_MS - BASE_MS) * NS_PER_EVENT_MS;
                 final long dueRelNs = (closeRelNs + periodNs - 1) / periodNs * periodNs;
                 if (dueRelNs >= measureFromRelNs && dueRelNs <= lastSendRelNs)
                 {
