@@ -261,7 +261,7 @@ final class MicroBatchLatency
     }
 
     /** One trigger's accumulated measurements over the rounds. */
-    private static final class Config
+    static final class Config
     {
         final Trigger trigger;
         final Result result = new Result();
@@ -280,7 +280,7 @@ final class MicroBatchLatency
      * One pipeline run of {@code measured} records after a half second of settling, its rows measured into
      * {@code into} (on the stage thread; read after the pipeline completed).
      */
-    private static void runOnce(final long rate, final OutputMode mode, final Trigger trigger, final long measured,
+    static void runOnce(final long rate, final OutputMode mode, final Trigger trigger, final long measured,
         final Config into)
     {
         final long periodNs = 1_000_000_000L / rate;

@@ -30,7 +30,8 @@ class BenchmarkAllocationTest
         return THREADS.getThreadAllocatedBytes(thread.getId());
     }
 
-    private static void assertAllocationFree(final String name, final Runnable op, final int warmup, final int ops)
+    /** @return the bytes the operations allocated. */
+    private static long assertAllocationFree(final String name, final Runnable op, final int warmup, final int ops)
     {
         for (int i = 0; i < warmup; i++)
         {
@@ -43,6 +44,7 @@ class BenchmarkAllocationTest
         }
         final long bytes = allocatedBytes(Thread.currentThread()) - before;
         assertTrue(bytes <= ONE_TIME_BYTES, name + " allocated " + bytes + " bytes in " + ops + " operations");
+        return bytes;
     }
 
     @Test
@@ -138,7 +140,7 @@ class BenchmarkAllocationTest
                 await(() -> pipeline.recordsIn() >= warmup, trigger + ": the stage taking in the warm-up");
                 final long stageBefore = allocatedBytes(stage);
                 final long epochsBefore = pipeline.epochs;
-                assertAllocationFree(trigger + ", app thread", pipeline::publish, 0, measured);
+                final long appBytes = assertAllocationFree(trigger + ", app thread", pipeline::publish, 0, measured);
                 await(() -> pipeline.recordsIn() >= warmup + measured, trigger + ": the stage taking in the records");
                 if (trigger.startsWith("processingTime"))
                 {
@@ -147,7 +149,8 @@ class BenchmarkAllocationTest
                     await(() -> pipeline.epochs > epochsTaken, trigger + ": an epoch after the records");
                 }
                 final long stageBytes = allocatedBytes(stage) - stageBefore;
-                final String report = trigger + ", stage thread: " + stageBytes + " bytes for " + measured +
+                final String report = trigger + ": app thread " + appBytes + " bytes, stage thread " + stageBytes +
+                    " bytes for " + measured +
                     " records, " + (pipeline.epochs - epochsBefore) + " epochs, " + pipeline.rows + " rows in all";
                 System.out.println("BenchmarkAllocationTest " + report);
                 assertTrue(stageBytes <= ONE_TIME_BYTES, report);
