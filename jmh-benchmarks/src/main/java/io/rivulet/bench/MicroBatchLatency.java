@@ -182,6 +182,17 @@ final class MicroBatchLatency
             "rate, %d keys, watermark bound %d ms, wait mode YIELDING, %d cores; per configuration %d s warm-up, then " +
             "%d s measured in %d rounds (triggers take turns)%n", KEYS, DISORDER_MS,
             Runtime.getRuntime().availableProcessors(), warmupSeconds, seconds, ROUNDS);
+        try
+        {
+            // the app and the stage hand records across cores: say which placement the host gave the vCPUs
+            System.out.printf(Locale.ROOT, "cross-core ping-pong one way %.0f ns%n",
+                WindowThroughputBenchmark.pingPongOneWayNs());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return;
+        }
         final Map<String, Histogram> curves = new LinkedHashMap<>();
         for (final long rate : rates)
         {
