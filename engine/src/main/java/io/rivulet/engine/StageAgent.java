@@ -47,6 +47,10 @@ final class StageAgent implements Agent, SlotHandler
     private final String roleName;
     private final SlotRing.Consumer consumer;
     private final RecordFlyweight[] inputs;
+    /** Per input: a flyweight for {@link #prefetch} hints, and whether its chain takes them. */
+    private final RecordFlyweight[] prefetchRecords;
+    private final boolean[] inputPrefetches;
+    private boolean prefetching;
     private final Output[] heads;
     private final PipelineRuntime runtime;
     private final TwoInputOperator fanIn;
@@ -96,10 +100,13 @@ final class StageAgent implements Agent, SlotHandler
         this.roleName = roleName;
         this.consumer = ring.consumer();
         this.inputs = new RecordFlyweight[inputSchemas.length];
+        this.prefetchRecords = new RecordFlyweight[inputSchemas.length];
         for (int i = 0; i < inputs.length; i++)
         {
             inputs[i] = new RecordFlyweight(inputSchemas[i]);
+            prefetchRecords[i] = new RecordFlyweight(inputSchemas[i]);
         }
+        this.inputPrefetches = new boolean[heads.length];
         this.heads = heads;
         this.runtime = runtime;
         this.fanIn = fanIn;
@@ -126,9 +133,47 @@ final class StageAgent implements Agent, SlotHandler
         this.inputsOpen = heads.length;
     }
 
+    /**
+     * Hints a data record to its chain (a lookup operator loads its state line now), with a flyweight of its own:
+     * {@link #onSlot} may still be using the input's. A hint is never worth a failure: whatever it throws is
+     * dropped, and the record meets the same problem, with the error policy, in {@code onSlot}.
+     */
+    @Override
+    public void prefetch(final UnsafeBuffer buffer, final int slotOffset)
+    {
+        if (buffer.getInt(slotOffset + SlotDescriptor.TYPE_OFFSET) != SlotDescriptor.TYPE_DATA)
+        {
+            return;
+        }
+        final int input = buffer.getInt(slotOffset + SlotDescriptor.SOURCE_ID_OFFSET);
+        if (input < 0 || input >= heads.length || !inputPrefetches[input])
+        {
+            return;
+        }
+        try
+        {
+            heads[input].prefetch(prefetchRecords[input].wrap(buffer, SlotDescriptor.recordOffset(slotOffset)));
+        }
+        catch (final RuntimeException ignored)
+        {
+            // only a hint
+        }
+    }
+
+    @Override
+    public boolean prefetches()
+    {
+        return prefetching;
+    }
+
     @Override
     public void onStart()
     {
+        for (int i = 0; i < heads.length; i++)
+        {
+            inputPrefetches[i] = heads[i].prefetches(); // the chains are open by now
+            prefetching |= inputPrefetches[i];
+        }
         final long nowNs = System.nanoTime();
         java.util.Arrays.fill(lastActivityNs, nowNs);
         nextTickNs = nowNs + TICK_INTERVAL_NS;

@@ -36,4 +36,26 @@ public interface Output
     default void onProcessingTime(final long nowMs)
     {
     }
+
+    /**
+     * A hint that {@code record} will reach {@link #onRecord} soon, after the records before it: an output whose
+     * state lookups miss the cache may load what the record will need now. A stage hints the next few records
+     * of its input ring before processing them, so their misses overlap instead of each record waiting for its
+     * own. Must not change state, emit or keep the record (valid only during the call); called only if
+     * {@link #prefetches()}. The default does nothing.
+     *
+     * @param record the record as it will arrive; valid only during the call.
+     */
+    default void prefetch(final RecordFlyweight record)
+    {
+    }
+
+    /**
+     * @return true if {@link #prefetch} does anything (the stage hints only then). Ask after the chain is
+     *         opened: an operator that passes records on unchanged answers as its output does.
+     */
+    default boolean prefetches()
+    {
+        return false;
+    }
 }

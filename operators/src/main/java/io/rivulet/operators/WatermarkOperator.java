@@ -79,6 +79,18 @@ final class WatermarkOperator extends Operator
     }
 
     @Override
+    public void prefetch(final RecordFlyweight record)
+    {
+        output().prefetch(record); // records pass unchanged (event time: the processing-time stamp is not hinted)
+    }
+
+    @Override
+    public boolean prefetches()
+    {
+        return !processingTime && output().prefetches();
+    }
+
+    @Override
     public void onProcessingTime(final long nowMs)
     {
         if (processingTime)

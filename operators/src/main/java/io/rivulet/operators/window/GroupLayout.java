@@ -134,6 +134,23 @@ final class GroupLayout
         return accumulatorLengthBytes;
     }
 
+    /**
+     * @return true if the group key is one 8-byte column: {@link #longKey} then reads it as the table's
+     *         {@code long} key, hashing as the copied bytes would.
+     */
+    boolean isLongKey()
+    {
+        return keyFields.length == 1 && keyFields[0].lengthBytes() == Long.BYTES;
+    }
+
+    /**
+     * @return the group key's 8 bytes as a native-order {@code long}; only if {@link #isLongKey()}.
+     */
+    long longKey(final RecordFlyweight record)
+    {
+        return record.buffer().getLong(record.offset() + keyFields[0].offset());
+    }
+
     void copyKey(final RecordFlyweight record, final MutableDirectBuffer dst, final int dstOffset)
     {
         final DirectBuffer src = record.buffer();

@@ -50,11 +50,18 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     private long[] dirtyIds = new long[16];
     private OffHeapHashTable closing;
     private boolean closingEmits;
+    /** The group key is one 8-byte column: the tables take it as a {@code long}, with no copy into a buffer. */
+    private final boolean longKey;
+    private final UnsafeBuffer prefetchKeyScratch;
+    /** Folds in what {@link #prefetch} loads, so the JIT keeps the load. */
+    private int prefetched;
 
     WindowAggregateOperator(final Schema input, final WindowSpec spec, final String[] keyColumns,
         final Aggregate[] aggregates, final OutputMode mode, final long allowedLatenessMs, final Output lateOutput)
     {
         super("window", input, spec, keyColumns, aggregates, mode, allowedLatenessMs, lateOutput, 0, 0, 1, 0);
+        this.longKey = layout.isLongKey() && stateKeyLengthBytes == Long.BYTES;
+        this.prefetchKeyScratch = new UnsafeBuffer(new byte[stateKeyLengthBytes]);
     }
 
     @Override
@@ -93,12 +100,55 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         }
     }
 
+    /**
+     * Touches the table slot where the record's key will be looked up, in the newest window it falls in if that
+     * window is open already: the stage calls this for a few records ahead, so their cache misses overlap.
+     */
+    @Override
+    public void prefetch(final RecordFlyweight record)
+    {
+        final long id = Math.floorDiv(record.getLong(timeField), spec.slideMs);
+        final int c = (int)id & (CACHE_SIZE - 1);
+        final OffHeapHashTable table = cachedTables[c];
+        if (table != null && cachedIds[c] == id)
+        {
+            if (longKey)
+            {
+                prefetched ^= table.prefetch(layout.longKey(record));
+            }
+            else
+            {
+                layout.copyKey(record, prefetchKeyScratch, 0);
+                prefetched ^= table.prefetch(prefetchKeyScratch, 0);
+            }
+        }
+    }
+
+    @Override
+    public boolean prefetches()
+    {
+        return true;
+    }
+
     private void assign(final long id, final long startMs, final long endMs, final RecordFlyweight record)
     {
         final OffHeapHashTable table = tableFor(id, endMs);
         final UnsafeBuffer key = keyScratch;
-        layout.copyKey(record, key, 0);
-        final int offset = table.getOrInsert(key, 0);
+        final int offset;
+        if (longKey)
+        {
+            final long longKeyValue = layout.longKey(record);
+            offset = table.getOrInsert(longKeyValue);
+            if (mode == OutputMode.UPDATE && dirtyFlagBytes == 0)
+            {
+                key.putLong(0, longKeyValue); // the row's key columns are written from here
+            }
+        }
+        else
+        {
+            layout.copyKey(record, key, 0);
+            offset = table.getOrInsert(key, 0);
+        }
         final UnsafeBuffer values = table.valueBuffer();
         final int dirtyFlag = dirtyFlagBytes;
         final int acc = offset + dirtyFlag;

@@ -16,4 +16,25 @@ public interface SlotHandler
      * @param endOfBatch true for the last slot available in this poll (Disruptor end-of-batch).
      */
     void onSlot(UnsafeBuffer buffer, int slotOffset, boolean endOfBatch);
+
+    /**
+     * A slot that {@link #onSlot} will receive shortly: the consumer hands a group of up to
+     * {@link SlotRing#PREFETCH_GROUP} slots here first, then each to {@code onSlot}, so a handler whose slots
+     * lead to state lookups can load them into cache together (their misses overlap). Must not consume the slot
+     * or throw. Called only if {@link #prefetches()}.
+     *
+     * @param buffer     the ring's memory; valid to read at {@code slotOffset} only during the call.
+     * @param slotOffset offset of the slot; decode with {@link SlotDescriptor}. May be padding.
+     */
+    default void prefetch(final UnsafeBuffer buffer, final int slotOffset)
+    {
+    }
+
+    /**
+     * @return true if {@link #prefetch} does anything; asked on every poll (it may change once, at start).
+     */
+    default boolean prefetches()
+    {
+        return false;
+    }
 }

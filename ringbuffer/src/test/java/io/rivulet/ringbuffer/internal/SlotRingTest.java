@@ -178,6 +178,67 @@ class SlotRingTest extends RingTestSupport
     }
 
     @Test
+    void shouldHintEachGroupOfSlotsBeforeHandlingItWhenTheHandlerPrefetches()
+    {
+        final SlotRing ring = ring(128, WaitMode.BUSY_SPIN, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final RecordFlyweight record = new RecordFlyweight(SCHEMA);
+        final int published = 2 * SlotRing.PREFETCH_GROUP + 3;
+        for (long v = 0; v < published; v++)
+        {
+            final long sequence = ring.claim();
+            writeData(ring, record, sequence, 0, v);
+            ring.publish(sequence);
+        }
+        final List<String> calls = new ArrayList<>();
+        final SlotHandler handler = new SlotHandler()
+        {
+            @Override
+            public void onSlot(final UnsafeBuffer buffer, final int slotOffset, final boolean endOfBatch)
+            {
+                calls.add("slot " + readData(buffer, slotOffset, new RecordFlyweight(SCHEMA)) + (endOfBatch ? "!" : ""));
+            }
+
+            @Override
+            public void prefetch(final UnsafeBuffer buffer, final int slotOffset)
+            {
+                calls.add("hint " + readData(buffer, slotOffset, new RecordFlyweight(SCHEMA)));
+            }
+
+            @Override
+            public boolean prefetches()
+            {
+                return true;
+            }
+        };
+        assertEquals(published, consumer.poll(handler));
+
+        final List<String> expected = new ArrayList<>();
+        for (int groupStart = 0; groupStart < published; groupStart += SlotRing.PREFETCH_GROUP)
+        {
+            final int groupEnd = Math.min(published, groupStart + SlotRing.PREFETCH_GROUP);
+            for (int v = groupStart; v < groupEnd; v++)
+            {
+                expected.add("hint " + v);
+            }
+            for (int v = groupStart; v < groupEnd; v++)
+            {
+                expected.add("slot " + v + (v == published - 1 ? "!" : ""));
+            }
+        }
+        assertEquals(expected, calls);
+        assertEquals(published - 1, consumer.sequence());
+
+        // a single slot is handled without a hint: nothing to overlap its miss with
+        calls.clear();
+        final long sequence = ring.claim();
+        writeData(ring, record, sequence, 0, 99);
+        ring.publish(sequence);
+        assertEquals(1, consumer.poll(handler));
+        assertEquals(List.of("slot 99!"), calls);
+    }
+
+    @Test
     void shouldBlockProducerOnFullRingAndResumeWithoutLossWhenConsumerDrains() throws Exception
     {
         final int capacity = 8;

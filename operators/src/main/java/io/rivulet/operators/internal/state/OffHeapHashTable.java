@@ -374,6 +374,42 @@ public final class OffHeapHashTable implements AutoCloseable
     }
 
     /**
+     * Loads the cache line where the probe for this key starts, so that a lookup of the key shortly after finds
+     * it in cache. Changes nothing. Touching the next few keys in a row, before looking any of them up, lets
+     * their cache misses overlap instead of each lookup waiting for its own: Java has no prefetch instruction,
+     * but independent loads issued back to back are served in parallel.
+     *
+     * @param keyBuffer holding the packed key.
+     * @param keyOffset offset of the key's first byte.
+     * @return the tag found there (a value for the caller to fold into a field, so the load is not dropped).
+     */
+    public int prefetch(final DirectBuffer keyBuffer, final int keyOffset)
+    {
+        return touchHome(hash(keyBuffer, keyOffset));
+    }
+
+    /**
+     * As {@link #prefetch(DirectBuffer, int)} for a {@code long} key (K must be 8; any other K only wastes the load).
+     *
+     * @param key whose lookup will follow.
+     * @return the tag found there, for the caller to fold into a field.
+     */
+    public int prefetch(final long key)
+    {
+        return touchHome(hash(key));
+    }
+
+    private int touchHome(final long hash)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        final int index = StateEntryDescriptor.tag(hash) & mask;
+        return buffer.getInt(index * slotLengthBytes + TAG_OFFSET);
+    }
+
+    /**
      * Finds a {@code long} key (K must be 8). Never grows the table or invalidates earlier offsets; during a
      * resize it may move this key's entry into the current table.
      *
