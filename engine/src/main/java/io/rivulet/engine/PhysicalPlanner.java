@@ -3,6 +3,7 @@ package io.rivulet.engine;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
+import io.rivulet.operators.internal.state.HugePages;
 import io.rivulet.ringbuffer.Field;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.internal.SlotRing;
@@ -64,6 +65,7 @@ final class PhysicalPlanner
             {
                 microBatch(logical);
             }
+            warmUpStateMemory(logical);
             wire(name, logical, plan, outputSchema, waitMode, ringCapacity, idleTimeoutNs, errorPolicy, runtime);
             for (int i = 0; i < sources.size(); i++)
             {
@@ -285,6 +287,36 @@ final class PhysicalPlanner
             catch (final IllegalStateException ex)
             {
                 throw new IllegalStateException(prefix + op.describe() + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    /**
+     * Loads the huge-page binding for keyed state now, on the building thread, if any operator keeps state: its
+     * first use costs a few hundred milliseconds, which a stage thread would otherwise pay at a table's growth.
+     */
+    private static void warmUpStateMemory(final RecordStream.PipelinePlan logical)
+    {
+        for (final RecordStream.StagePlan stage : logical.stages)
+        {
+            for (final Operator op : stage.operators)
+            {
+                if (op.isStateful())
+                {
+                    HugePages.warmUp();
+                    return;
+                }
+            }
+        }
+        for (final List<Operator> chain : logical.inputChains)
+        {
+            for (final Operator op : chain)
+            {
+                if (op.isStateful())
+                {
+                    HugePages.warmUp();
+                    return;
+                }
             }
         }
     }

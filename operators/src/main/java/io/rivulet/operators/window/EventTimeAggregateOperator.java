@@ -214,6 +214,7 @@ abstract class EventTimeAggregateOperator extends Operator
     @Override
     public final void onWatermark(final long watermarkMs)
     {
+        discardHints();
         if (watermarkMs > this.watermarkMs)
         {
             this.watermarkMs = watermarkMs;
@@ -287,6 +288,7 @@ abstract class EventTimeAggregateOperator extends Operator
     @Override
     public final void onEpoch(final long epochId)
     {
+        discardHints();
         if (microBatch)
         {
             endEpoch();
@@ -345,6 +347,7 @@ abstract class EventTimeAggregateOperator extends Operator
     @Override
     public final void onEndOfStream()
     {
+        discardHints();
         watermarkMs = Long.MAX_VALUE;
         if (microBatch)
         {
@@ -486,6 +489,14 @@ abstract class EventTimeAggregateOperator extends Operator
      * rest to {@link #continueClosing}.
      */
     abstract void closeWindow(long endMs, long windowId, boolean emit);
+
+    /**
+     * Forgets state addresses noted by {@code prefetch} and not yet touched: a marker may change which tables
+     * exist, so notes never outlive the records they were taken for.
+     */
+    void discardHints()
+    {
+    }
 
     /** @return true while a window closed by {@link #closeWindow} still has state to emit or drop. */
     boolean closingInProgress()

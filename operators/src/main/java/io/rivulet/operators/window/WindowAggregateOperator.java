@@ -6,6 +6,8 @@ import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.internal.SnapshotReader;
 import io.rivulet.ringbuffer.internal.SnapshotWriter;
+import io.rivulet.ringbuffer.internal.SlotRing;
+import org.agrona.UnsafeApi;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -53,8 +55,16 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     /** The group key is one 8-byte column: the tables take it as a {@code long}, with no copy into a buffer. */
     private final boolean longKey;
     private final UnsafeBuffer prefetchKeyScratch;
-    /** Folds in what {@link #prefetch} loads, so the JIT keeps the load. */
-    private int prefetched;
+    /**
+     * Native addresses of table slots the next records will probe, noted by {@link #prefetch} and loaded all at
+     * once by the next {@link #onRecord}: loads issued back to back are in flight together, where loads spread
+     * over the hints would wait in turn for the CPU's reorder window. Valid only until the next record or marker
+     * (no table is freed or grown in between).
+     */
+    private final long[] hintedAddresses = new long[SlotRing.PREFETCH_GROUP * 2];
+    private int hinted;
+    /** Folds in what the hinted loads read, so the JIT keeps them. */
+    private int touched;
 
     WindowAggregateOperator(final Schema input, final WindowSpec spec, final String[] keyColumns,
         final Aggregate[] aggregates, final OutputMode mode, final long allowedLatenessMs, final Output lateOutput)
@@ -67,6 +77,10 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        if (hinted != 0)
+        {
+            touchHinted();
+        }
         if (firePending)
         {
             continueFiring();
@@ -110,18 +124,37 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         final long id = Math.floorDiv(record.getLong(timeField), spec.slideMs);
         final int c = (int)id & (CACHE_SIZE - 1);
         final OffHeapHashTable table = cachedTables[c];
-        if (table != null && cachedIds[c] == id)
+        if (table != null && cachedIds[c] == id && hinted < hintedAddresses.length)
         {
+            final long address;
             if (longKey)
             {
-                prefetched ^= table.prefetch(layout.longKey(record));
+                address = table.homeAddress(layout.longKey(record));
             }
             else
             {
                 layout.copyKey(record, prefetchKeyScratch, 0);
-                prefetched ^= table.prefetch(prefetchKeyScratch, 0);
+                address = table.homeAddress(prefetchKeyScratch, 0);
             }
+            hintedAddresses[hinted++] = address;
         }
+    }
+
+    private void touchHinted()
+    {
+        int sum = 0;
+        for (int i = 0, n = hinted; i < n; i++)
+        {
+            sum += UnsafeApi.getInt(hintedAddresses[i]);
+        }
+        touched ^= sum;
+        hinted = 0;
+    }
+
+    @Override
+    void discardHints()
+    {
+        hinted = 0;
     }
 
     @Override
@@ -422,6 +455,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     @Override
     public void close()
     {
+        hinted = 0;
         if (closing != null)
         {
             closing.close();

@@ -374,39 +374,39 @@ public final class OffHeapHashTable implements AutoCloseable
     }
 
     /**
-     * Loads the cache line where the probe for this key starts, so that a lookup of the key shortly after finds
-     * it in cache. Changes nothing. Touching the next few keys in a row, before looking any of them up, lets
-     * their cache misses overlap instead of each lookup waiting for its own: Java has no prefetch instruction,
-     * but independent loads issued back to back are served in parallel.
+     * The native address of the slot where the probe for this key starts, for a caller that loads the next few
+     * keys' slots back to back before looking any of them up, so their cache misses overlap (Java has no
+     * prefetch instruction, but independent loads issued together are served in parallel). Changes nothing.
+     * The address is valid only until the table grows, an entry is removed or the table is closed.
      *
      * @param keyBuffer holding the packed key.
      * @param keyOffset offset of the key's first byte.
-     * @return the tag found there (a value for the caller to fold into a field, so the load is not dropped).
+     * @return the address of the slot's tag, readable with {@code UnsafeApi.getInt}.
+     * @throws IllegalStateException if the table is closed.
      */
-    public int prefetch(final DirectBuffer keyBuffer, final int keyOffset)
+    public long homeAddress(final DirectBuffer keyBuffer, final int keyOffset)
     {
-        return touchHome(hash(keyBuffer, keyOffset));
+        checkOpen();
+        return addressOfHome(hash(keyBuffer, keyOffset));
     }
 
     /**
-     * As {@link #prefetch(DirectBuffer, int)} for a {@code long} key (K must be 8; any other K only wastes the load).
+     * As {@link #homeAddress(DirectBuffer, int)} for a {@code long} key (K must be 8).
      *
      * @param key whose lookup will follow.
-     * @return the tag found there, for the caller to fold into a field.
+     * @return the address of the slot's tag.
+     * @throws IllegalStateException if K is not 8 or the table is closed.
      */
-    public int prefetch(final long key)
+    public long homeAddress(final long key)
     {
-        return touchHome(hash(key));
+        checkLongKey();
+        return addressOfHome(hash(key));
     }
 
-    private int touchHome(final long hash)
+    private long addressOfHome(final long hash)
     {
-        if (closed)
-        {
-            return 0;
-        }
         final int index = StateEntryDescriptor.tag(hash) & mask;
-        return buffer.getInt(index * slotLengthBytes + TAG_OFFSET);
+        return buffer.addressOffset() + (long)index * slotLengthBytes + TAG_OFFSET;
     }
 
     /**
@@ -1272,6 +1272,7 @@ public final class OffHeapHashTable implements AutoCloseable
     private static long allocate(final UnsafeBuffer view, final int lengthBytes)
     {
         final long rawAddress = UnsafeApi.allocateMemory((long)lengthBytes + ALIGNMENT);
+        HugePages.advise(rawAddress, (long)lengthBytes + ALIGNMENT); // before anything touches it
         view.wrap((rawAddress + ALIGNMENT - 1) & -ALIGNMENT, lengthBytes);
         return rawAddress;
     }
