@@ -31,6 +31,19 @@ final class FilterOperator extends Operator
         }
     }
 
+    /** Hints pass unfiltered: testing the predicate would cost more than the load a rejected record wastes. */
+    @Override
+    public void prefetch(final RecordFlyweight record)
+    {
+        output().prefetch(record);
+    }
+
+    @Override
+    public boolean prefetches()
+    {
+        return output().prefetches();
+    }
+
     @Override
     public String describe()
     {
