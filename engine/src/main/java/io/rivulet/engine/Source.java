@@ -162,7 +162,17 @@ public abstract class Source
         {
             while (!ctx.isEnded() && !ctx.isStopping())
             {
-                ctx.idle(produceSome(ctx, limit));
+                final int produced;
+                ctx.beginBatch();
+                try
+                {
+                    produced = produceSome(ctx, limit);
+                }
+                finally
+                {
+                    ctx.endBatch(); // committed records are published, also when the step failed
+                }
+                ctx.idle(produced);
             }
         }
         finally
@@ -193,6 +203,7 @@ public abstract class Source
     {
         final SourceContext ctx = context;
         final int work;
+        ctx.beginBatch();
         try
         {
             work = produceSome(ctx, limit);
@@ -201,6 +212,10 @@ public abstract class Source
         {
             ctx.abortOpenClaim();
             throw t;
+        }
+        finally
+        {
+            ctx.endBatch();
         }
         if (ctx.abortOpenClaim())
         {

@@ -325,6 +325,18 @@ public final class SlotRing
     }
 
     /**
+     * Publishes claimed slots {@code lo..hi} (claimed in order by this producer) at once: one cursor store for
+     * a single producer, so the consumer's core takes one cache-line transfer for the batch.
+     *
+     * @param lo first sequence.
+     * @param hi last sequence.
+     */
+    public void publish(final long lo, final long hi)
+    {
+        sequencer.publish(lo, hi);
+    }
+
+    /**
      * Claims, writes and publishes a marker slot.
      *
      * @param type        {@link SlotDescriptor#TYPE_WATERMARK}, {@code TYPE_EPOCH} or {@code TYPE_END_OF_STREAM}.
