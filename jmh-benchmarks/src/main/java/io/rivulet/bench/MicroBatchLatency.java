@@ -36,9 +36,10 @@ import static io.rivulet.bench.LatencyRig.HIGHEST_NS;
  * HdrHistograms.
  * <p>
  * <b>What a row's latency is.</b> The engine's own figure ({@code PipelineMetrics.latencyNs()}) starts at the
- * ingest time an output row carries, and an aggregation's row carries the time it was <i>emitted</i> (the epoch's
- * end, or the window's firing): it measures emit to sink and hides the wait for the epoch or the watermark. So
- * the rows here carry their inputs' times as aggregates, and the sink measures from them:
+ * ingest time an output row carries: a micro-batch UPDATE row carries the commit time of the record that last
+ * changed it, an APPEND row the time the watermark closed its window (its firing in continuous mode). That counts
+ * the wait for the epoch, but not queueing before the commit (coordinated omission) nor the wait for the
+ * watermark. So the rows here carry their inputs' times as aggregates, and the sink measures from them:
  * <ul>
  *   <li>UPDATE, <i>row</i>: from the ingest (publish) of the record that last changed the row ({@code max} of a
  *   publish-time column; times rise with the record id), to the sink. How old the newest input a row shows is when
@@ -241,7 +242,7 @@ final class MicroBatchLatency
         System.out.printf(Locale.ROOT, "%n%s, paced %,d events/s%n", update ?
             "UPDATE, one 1 h window (every event changes its key's row)" : "APPEND, 1 s tumbling windows", rate);
         System.out.println("latency us                  |    p50    p90    p99  p99.9      max |     rows  epochs " +
-            "| engine metric (emit->sink) p50 p99");
+            "| engine metric p50 p99");
         for (final Config c : configs)
         {
             final String name = c.trigger.isContinuous() ? "continuous" :

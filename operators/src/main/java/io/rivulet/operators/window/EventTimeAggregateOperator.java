@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the watermark that closed it, and no single call pauses the stage for a whole window. Records arriving
  * meanwhile for a closed window are late, exactly as without the delay. Complete mode emits the whole state
  * instead, synchronously, and never drops. End of stream closes every window. A fired row's ingest time is the time it
- * fired, so the sink's latency histogram measures firing to sink for window rows. Allocation-free in steady
- * state: tables and the timer queue allocate only when they grow.
+ * fired, so the sink's latency histogram measures firing to sink for window rows (in micro-batch mode see below).
+ * Allocation-free in steady state: tables and the timer queue allocate only when they grow.
  * <p>
  * <b>Checkpoints.</b> Stateful: {@link #snapshotState} writes the watermark, the firing in progress (the held
  * watermark, the closing limit, the window being closed and its drain cursor), the timer queue of window ends
@@ -56,7 +56,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * emits every entry whose dirty flag (a long before its accumulators, set per update) is set, once, and clears
  * it; then the windows the watermark closed are fired in one step (APPEND emits them, UPDATE drops them) and the
  * held watermark goes on; COMPLETE emits the table if it changed. Epochs of a micro-batch trigger are part of
- * the input (by record count under exactly-once), so this holds in deterministic mode too.
+ * the input (by record count under exactly-once), so this holds in deterministic mode too. Rows keep the time
+ * they became due as their ingest time, not the epoch's end, so the sink's latency includes the wait for the
+ * epoch: an UPDATE row carries the ingest time of the last record that changed it (the dirty flag holds it, see
+ * {@link #dirtyFlagOf}), an APPEND row the time the watermark closed its window (as in continuous mode), a
+ * COMPLETE row the epoch's end.
  */
 abstract class EventTimeAggregateOperator extends Operator
 {
@@ -67,7 +71,7 @@ abstract class EventTimeAggregateOperator extends Operator
     static final int FIRE_BUDGET_UNITS = 4096;
     /** A row emitted (or a window closed) costs as much as this many slot visits. */
     static final int ROW_COST_UNITS = 16;
-    /** Width of the dirty flag before the accumulators in micro-batch UPDATE mode. */
+    /** Width of the dirty flag before the accumulators in micro-batch UPDATE mode (see {@link #dirtyFlagOf}). */
     static final int DIRTY_FLAG_BYTES = 8;
     final WindowSpec spec;
     final GroupLayout layout;
@@ -78,8 +82,9 @@ abstract class EventTimeAggregateOperator extends Operator
     /** Grows by {@link #DIRTY_FLAG_BYTES} in micro-batch UPDATE mode ({@link #microBatch()}, before open). */
     int stateValueLengthBytes;
     /**
-     * Micro-batch UPDATE mode: bytes of the dirty flag (a long, 1 = changed since the last epoch) that precede a
-     * state value's accumulators; 0 otherwise. Snapshots copy table memory, so the flag is checkpointed with it.
+     * Micro-batch UPDATE mode: bytes of the dirty flag (a long, {@link #dirtyFlagOf}: 0 = unchanged since the last
+     * epoch, else the ingest time of the last change) that precede a state value's accumulators; 0 otherwise.
+     * Snapshots copy table memory, so the flag is checkpointed with it.
      */
     int dirtyFlagBytes;
     /** Set by {@link #microBatch()}: results leave at epoch markers only. */
@@ -203,6 +208,19 @@ abstract class EventTimeAggregateOperator extends Operator
         }
     }
 
+    /**
+     * The dirty flag of a state entry a record just changed: nonzero, and read back as the emitted row's ingest
+     * time. Any value but 0 means "changed since the last epoch" (a negative {@code nanoTime} included); an ingest
+     * time of exactly 0 is stored as 1 ns, the one value that does not read back exactly. The last change wins
+     * (not the largest time), as the last row continuous mode emits for the entry carries the last record's time.
+     *
+     * @param ingestTimeNs the changing record's ingest time.
+     */
+    static long dirtyFlagOf(final long ingestTimeNs)
+    {
+        return ingestTimeNs != 0 ? ingestTimeNs : 1L;
+    }
+
     final void emit(final long startMs, final long endMs, final UnsafeBuffer keyBuffer, final int groupKeyOffset,
         final UnsafeBuffer accBuffer, final int accOffset, final long ingestTimeNs)
     {
@@ -308,7 +326,11 @@ abstract class EventTimeAggregateOperator extends Operator
      */
     private void endEpoch()
     {
-        fireTimeNs = System.nanoTime();
+        // windows a watermark closed keep the time it closed them: their rows have waited for the epoch since then
+        if (!firePending)
+        {
+            fireTimeNs = System.nanoTime();
+        }
         try
         {
             if (mode == OutputMode.COMPLETE)
@@ -351,7 +373,10 @@ abstract class EventTimeAggregateOperator extends Operator
         watermarkMs = Long.MAX_VALUE;
         if (microBatch)
         {
-            fireTimeNs = System.nanoTime();
+            if (!firePending)
+            {
+                fireTimeNs = System.nanoTime(); // else as in endEpoch
+            }
             if (dirtyFlagBytes != 0)
             {
                 emitDirty(); // changes after the last epoch, before their windows are dropped below
@@ -608,7 +633,9 @@ abstract class EventTimeAggregateOperator extends Operator
     /**
      * Replaces the state with a snapshot of an operator of the same definition, after {@link #open}. The time a
      * firing in progress started is not restored (a {@code nanoTime} of another process means nothing here): its
-     * remaining rows carry the restore time as their ingest time.
+     * remaining rows carry the restore time as their ingest time. Micro-batch UPDATE dirty flags keep the ingest
+     * times they hold (table memory is copied as is); the engine snapshots at an epoch's end, after its rows left,
+     * when no flag is set.
      *
      * @throws IllegalStateException naming the mismatch if the snapshot is of another definition or corrupt.
      */

@@ -150,7 +150,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
             windowOpened(newEnd, id);
             if (dirtyFlagBytes != 0)
             {
-                sessionBuffer.putLong(s + DIRTY, 1L);
+                sessionBuffer.putLong(s + DIRTY, dirtyFlagOf(record.ingestTimeNs()));
             }
             else if (mode == OutputMode.UPDATE)
             {
@@ -193,7 +193,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         }
         if (dirtyFlagBytes != 0)
         {
-            sessionBuffer.putLong(t + DIRTY, 1L);
+            sessionBuffer.putLong(t + DIRTY, dirtyFlagOf(record.ingestTimeNs()));
         }
         else if (mode == OutputMode.UPDATE)
         {
@@ -300,18 +300,22 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         sessions.forEach(dirtyEmitter); // table order: copied byte for byte by a checkpoint
     }
 
-    /** Micro-batch UPDATE: emits a session changed since the last epoch and clears its flag. */
+    /**
+     * Micro-batch UPDATE: emits a session changed since the last epoch, stamped with the ingest time of its last
+     * change (its dirty flag; a session merged by a record carries that record's), and clears the flag.
+     */
     private final class DirtySessionEmitter implements OffHeapHashTable.EntryConsumer
     {
         @Override
         public void accept(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
         {
-            if (buffer.getLong(valueOffset + DIRTY) != 0)
+            final long changedIngestTimeNs = buffer.getLong(valueOffset + DIRTY);
+            if (changedIngestTimeNs != 0)
             {
                 buffer.putLong(valueOffset + DIRTY, 0L);
                 final int idEntry = ids.find(id(buffer.getLong(keyOffset)), 0); // a session key starts with its key id
                 emit(buffer.getLong(valueOffset + START), buffer.getLong(valueOffset + END), ids.valueBuffer(),
-                    idEntry, buffer, valueOffset + acc, fireTimeNs);
+                    idEntry, buffer, valueOffset + acc, changedIngestTimeNs);
             }
         }
     }

@@ -197,7 +197,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         stateGauges.rowUpdated();
         if (dirtyFlag != 0)
         {
-            values.putLong(offset, 1L); // micro-batch UPDATE: emitted once at the epoch's end
+            values.putLong(offset, dirtyFlagOf(record.ingestTimeNs())); // micro-batch UPDATE: emitted at the epoch end
         }
         else if (mode == OutputMode.UPDATE)
         {
@@ -487,7 +487,10 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         }
     }
 
-    /** Micro-batch UPDATE: emits an entry changed since the last epoch and clears its flag. */
+    /**
+     * Micro-batch UPDATE: emits an entry changed since the last epoch, stamped with the ingest time of its last
+     * change (its dirty flag), and clears the flag.
+     */
     private final class DirtyRowEmitter implements OffHeapHashTable.EntryConsumer
     {
         long startMs;
@@ -496,10 +499,11 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         @Override
         public void accept(final UnsafeBuffer buffer, final int keyOffset, final int valueOffset)
         {
-            if (buffer.getLong(valueOffset) != 0)
+            final long changedIngestTimeNs = buffer.getLong(valueOffset);
+            if (changedIngestTimeNs != 0)
             {
                 buffer.putLong(valueOffset, 0L);
-                emit(startMs, endMs, buffer, keyOffset, buffer, valueOffset + DIRTY_FLAG_BYTES, fireTimeNs);
+                emit(startMs, endMs, buffer, keyOffset, buffer, valueOffset + DIRTY_FLAG_BYTES, changedIngestTimeNs);
             }
         }
     }

@@ -85,8 +85,26 @@ class WindowMicroBatchTest
 
     private void send(final Operator op, final long key, final long v, final long ts)
     {
-        record.setLong(KEY, key).setLong(V, v).setLong(TS, ts);
+        send(op, key, v, ts, 0);
+    }
+
+    private void send(final Operator op, final long key, final long v, final long ts, final long ingestTimeNs)
+    {
+        record.setLong(KEY, key).setLong(V, v).setLong(TS, ts).ingestTimeNs(ingestTimeNs);
         op.onRecord(record);
+    }
+
+    /** @return each row's ingest time by its "window_start/key" (rows of a window aggregate: start, end, key, ...). */
+    private java.util.Map<String, Long> ingestTimesByWindowAndKey()
+    {
+        final java.util.Map<String, Long> times = new java.util.TreeMap<>();
+        for (int i = 0; i < out.rows.size(); i++)
+        {
+            final List<Object> row = out.rows.get(i);
+            assertEquals(null, times.put(row.get(0) + "/" + row.get(2), out.ingestTimesNs.get(i)),
+                "one row per (window, key) and epoch");
+        }
+        return times;
     }
 
     @Test
@@ -203,6 +221,103 @@ class WindowMicroBatchTest
         restored.onEpoch(2);
         assertEquals(List.of(List.of(0L, 1_000L, 1L, 2L, 15L), List.of(0L, 1_000L, 2L, 1L, 7L)), sorted(out.rows),
             "the dirty flags are part of the state");
+    }
+
+    @Test
+    void shouldStampAnUpdateRowWithTheIngestTimeOfTheLastRecordThatChangedItInTheEpoch()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
+        send(op, 1, 10, 100, 1_001);
+        send(op, 2, 5, 300, 2_002);
+        send(op, 1, 20, 200, 3_003);
+        send(op, 1, 1, 1_500, 4_004);
+        op.onEpoch(1);
+        assertEquals(java.util.Map.of("0/1", 3_003L, "0/2", 2_002L, "1000/1", 4_004L), ingestTimesByWindowAndKey(),
+            "a row waited in the state since its last change: the sink measures its latency from there");
+        out.rows.clear();
+        out.ingestTimesNs.clear();
+
+        send(op, 1, 7, 400, 9_000);
+        send(op, 1, 8, 450, 8_000); // last, not largest: the row continuous mode would emit last carries this
+        send(op, 2, 1, 310, -5); // nanoTime may be negative
+        send(op, 1, 2, 1_600, 0); // 0 still marks the row changed; it reads back as 1 ns
+        op.onEpoch(2);
+        assertEquals(java.util.Map.of("0/1", 8_000L, "0/2", -5L, "1000/1", 1L), ingestTimesByWindowAndKey());
+        out.rows.clear();
+
+        op.onEpoch(3);
+        assertEquals(List.of(), out.rows, "emitting clears the mark, whatever the ingest time was");
+    }
+
+    @Test
+    void shouldStampEveryWindowARecordChangedWithItsIngestTime()
+    {
+        final Operator op = microBatch(WindowSpec.sliding("ts", 1_000, 500), OutputMode.UPDATE);
+        send(op, 1, 1, 400, 111);
+        send(op, 1, 1, 700, 222); // in [0, 1000) and [500, 1500)
+        op.onEpoch(1);
+        assertEquals(java.util.Map.of("-500/1", 111L, "0/1", 222L, "500/1", 222L), ingestTimesByWindowAndKey());
+    }
+
+    @Test
+    void shouldStampAnUpdatedSessionWithTheIngestTimeOfItsLastChange()
+    {
+        final Operator op = microBatch(WindowSpec.session("ts", 100), OutputMode.UPDATE);
+        send(op, 1, 1, 1_000, 11);
+        send(op, 1, 1, 1_050, 12);
+        send(op, 2, 1, 1_000, 13);
+        send(op, 1, 1, 1_180, 14); // a second session of key 1, [1180, 1280)
+        op.onEpoch(1);
+        assertEquals(java.util.Map.of("1000/1", 12L, "1180/1", 14L, "1000/2", 13L), ingestTimesByWindowAndKey());
+        out.rows.clear();
+        out.ingestTimesNs.clear();
+
+        send(op, 1, 1, 1_140, 15); // bridges [1000, 1150) and [1180, 1280) into [1000, 1280)
+        send(op, 2, 1, 1_020, 0);
+        op.onEpoch(2);
+        assertEquals(java.util.Map.of("1000/1", 15L, "1000/2", 1L), ingestTimesByWindowAndKey());
+        out.rows.clear();
+        op.onEpoch(3);
+        assertEquals(List.of(), out.rows);
+    }
+
+    @Test
+    void shouldRestoreTheIngestTimesOfUnemittedChanges()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
+        send(op, 1, 10, 100, 70);
+        send(op, 2, 7, 300, 80);
+        send(op, 1, 5, 200, 90);
+        final SnapshotWriter snapshot = new SnapshotWriter(256);
+        op.snapshotState(snapshot);
+
+        final Operator restored = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
+        restored.restoreState(new SnapshotReader(snapshot.buffer(), 0, snapshot.length()));
+        restored.onEpoch(1);
+        assertEquals(java.util.Map.of("0/1", 90L, "0/2", 80L), ingestTimesByWindowAndKey());
+    }
+
+    @Test
+    void shouldStampAppendRowsWithTheTimeTheWatermarkClosedTheirWindowNotTheEpochEnd()
+    {
+        final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.APPEND);
+        send(op, 1, 10, 100, 5);
+        send(op, 2, 3, 200, 6);
+        final long beforeNs = System.nanoTime();
+        op.onWatermark(1_000); // closes [0, 1000): the rows are due now, they leave at the epoch
+        final long afterNs = System.nanoTime();
+        send(op, 1, 4, 1_100, 7);
+        while (System.nanoTime() <= afterNs)
+        {
+            Thread.onSpinWait(); // the epoch ends at a later clock reading than the watermark's
+        }
+        op.onEpoch(1);
+        assertEquals(2, out.rows.size());
+        for (final long ingestTimeNs : out.ingestTimesNs)
+        {
+            assertTrue(ingestTimeNs - beforeNs >= 0 && afterNs - ingestTimeNs >= 0,
+                "stamped when the watermark closed the window (" + (ingestTimeNs - afterNs) + " ns after)");
+        }
     }
 
     @Test
