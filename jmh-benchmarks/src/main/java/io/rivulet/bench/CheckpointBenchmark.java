@@ -13,14 +13,10 @@ import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.WaitMode;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What checkpoints cost, through the public API.
@@ -82,7 +78,7 @@ public final class CheckpointBenchmark
         }
         finally
         {
-            deleteTree(work);
+            BenchFiles.deleteTree(work);
         }
     }
 
@@ -142,8 +138,8 @@ public final class CheckpointBenchmark
         }
         finally
         {
-            deleteTree(out);
-            deleteTree(ckpt);
+            BenchFiles.deleteTree(out);
+            BenchFiles.deleteTree(ckpt);
         }
     }
 
@@ -182,9 +178,9 @@ public final class CheckpointBenchmark
             System.out.printf("%,d keys: restore %.1f ms (load, verify CRC32C, copy into the tables; whole build " +
                 "%.1f ms), epoch %d%n", keys, m.restoreNs() / 1e6, buildMs, m.restoredEpoch());
         }
-        deleteTree(input);
-        deleteTree(ckpt);
-        deleteTree(out);
+        BenchFiles.deleteTree(input);
+        BenchFiles.deleteTree(ckpt);
+        BenchFiles.deleteTree(out);
     }
 
     /** All keys into one 1-hour window; a checkpoint once every key is in, and one after every key came again. */
@@ -204,22 +200,6 @@ public final class CheckpointBenchmark
         if (!p.awaitCompletion(30, TimeUnit.MINUTES) || p.failure() != null)
         {
             throw new IllegalStateException("benchmark pipeline did not complete: " + p.failure(), p.failure());
-        }
-    }
-
-    private static void deleteTree(final Path dir)
-    {
-        if (!Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -20,12 +20,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static io.rivulet.bench.LatencyRig.join;
 import static io.rivulet.bench.LatencyRig.pace;
@@ -89,7 +86,7 @@ public final class JournalLatencyBenchmark
         }
         finally
         {
-            delete(root);
+            BenchFiles.deleteTree(root);
         }
     }
 
@@ -208,7 +205,7 @@ public final class JournalLatencyBenchmark
             }
             join(tailerThread);
         }
-        delete(dir);
+        BenchFiles.deleteTree(dir);
     }
 
     private void idle()
@@ -285,34 +282,7 @@ public final class JournalLatencyBenchmark
                 }
             }
         }
-        delete(in);
-        delete(out);
+        BenchFiles.deleteTree(in);
+        BenchFiles.deleteTree(out);
     }
-
-    private static void delete(final Path dir)
-    {
-        if (!Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            files.sorted(Comparator.reverseOrder()).forEach(p ->
-            {
-                try
-                {
-                    Files.delete(p);
-                }
-                catch (final IOException e)
-                {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException(e);
-        }
-    }
-
 }
