@@ -42,34 +42,25 @@ final class GeneratorSource extends Source
         final int recordLength = schema().recordLengthBytes();
         final long periodNs = recordsPerSecond > 0 ? 1_000_000_000L / recordsPerSecond : 0;
         long nextSendNs = System.nanoTime();
-        if (periodNs == 0)
+        // each record is published as it is committed, not batched: the generator is user code, which may be
+        // slow or wait for the sink to see the record before
+        for (long i = 0; i < count; i++)
         {
-            ctx.beginBatch(); // unpaced: no record waits for the next, so records may be published in batches
-        }
-        try
-        {
-            for (long i = 0; i < count; i++)
+            if (periodNs > 0)
             {
-                if (periodNs > 0)
-                {
-                    awaitSendTime(ctx, nextSendNs);
-                    nextSendNs += periodNs;
-                }
-                final RecordFlyweight record = ctx.claim();
-                if (record == null)
-                {
-                    return;
-                }
-                record.buffer().setMemory(record.offset(), recordLength, (byte)0);
-                generator.generate(i, record); // if it throws, Source.run aborts the claim
-                ctx.commit();
+                awaitSendTime(ctx, nextSendNs);
+                nextSendNs += periodNs;
             }
-            ctx.endOfStream();
+            final RecordFlyweight record = ctx.claim();
+            if (record == null)
+            {
+                return;
+            }
+            record.buffer().setMemory(record.offset(), recordLength, (byte)0);
+            generator.generate(i, record); // if it throws, Source.run aborts the claim
+            ctx.commit();
         }
-        finally
-        {
-            ctx.endBatch();
-        }
+        ctx.endOfStream();
     }
 
     /** An unpaced generator never waits between records; a paced one keeps its thread to keep its pace. */

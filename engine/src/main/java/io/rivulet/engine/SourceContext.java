@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SourceContext
 {
+    /** Most records a step holds back before publishing them: a bound on what batching adds to latency. */
+    static final int MAX_BATCH_PUBLISH = 32;
+
     private final String sourceName;
     private final SlotRing ring;
     private final UnsafeBuffer buffer;
@@ -70,16 +73,15 @@ public final class SourceContext
         this.sourceId = sourceId;
         this.record = new RecordFlyweight(schema);
         this.idleStrategy = idleStrategy(ring.waitMode());
-        this.maxPending = Math.max(1, Math.min(MAX_BATCH_PUBLISH, ring.capacity() / 4));
+        // a ring two sources share cannot publish a range: it could hold the other source's unwritten slot
+        this.maxPending = ring.isMultiProducer() ? 1 : Math.max(1, Math.min(MAX_BATCH_PUBLISH, ring.capacity() / 4));
     }
-
-    /** Most records a step holds back before publishing them: a bound on what batching adds to latency. */
-    static final int MAX_BATCH_PUBLISH = 32;
 
     /**
      * From here to {@link #endBatch()}, commits may be held back and published together (Disruptor's batch
-     * publish). For the built-in sources' steps, which never wait between records; never for an application's
-     * or user's feed, whose next record may be far off.
+     * publish). For the built-in sources' steps, which run no user code and never wait between records; never
+     * for an application's or user's feed, or a generator's user code, whose next record may be far off. No-op
+     * on a ring several sources share.
      */
     void beginBatch()
     {

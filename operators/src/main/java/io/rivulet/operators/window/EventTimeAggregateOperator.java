@@ -293,6 +293,7 @@ abstract class EventTimeAggregateOperator extends Operator
     @Override
     public final void onProcessingTime(final long nowMs)
     {
+        discardHints(); // a tick may fire windows: no hint outlives a change of tables
         if (firePending && !deterministic && !microBatch)
         {
             // no record since the last tick: the stage is idle, nothing waits behind the rest of the firing

@@ -456,6 +456,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     public void close()
     {
         hinted = 0;
+        java.util.Arrays.fill(cachedTables, null); // a late hint then finds no table rather than a closed one
         if (closing != null)
         {
             closing.close();

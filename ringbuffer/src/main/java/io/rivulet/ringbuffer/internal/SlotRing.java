@@ -325,15 +325,31 @@ public final class SlotRing
     }
 
     /**
-     * Publishes claimed slots {@code lo..hi} (claimed in order by this producer) at once: one cursor store for
-     * a single producer, so the consumer's core takes one cache-line transfer for the batch.
+     * Publishes claimed slots {@code lo..hi} (claimed in order by the ring's only producer) at once: one cursor
+     * store, so the consumer's core takes one cache-line transfer for the batch. Single-producer rings only: on a
+     * shared ring the range could hold another producer's slot, claimed but not yet written, which this would
+     * publish too.
      *
      * @param lo first sequence.
      * @param hi last sequence.
+     * @throws IllegalStateException on a multi-producer ring.
      */
     public void publish(final long lo, final long hi)
     {
+        if (multiProducer)
+        {
+            throw new IllegalStateException("publish(lo, hi) on a ring several producers share: the range could " +
+                "hold another producer's unwritten slot; publish each slot");
+        }
         sequencer.publish(lo, hi);
+    }
+
+    /**
+     * @return true if several producers may claim slots (a stage fed by more than one source).
+     */
+    public boolean isMultiProducer()
+    {
+        return multiProducer;
     }
 
     /**

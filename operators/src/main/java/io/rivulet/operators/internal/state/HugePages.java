@@ -44,7 +44,9 @@ public final class HugePages
         {
             try
             {
-                return PosixAPI.posix();
+                final PosixAPI posix = PosixAPI.posix();
+                // the library falls back to a no-op binding where it cannot load a native one
+                return posix.getClass().getSimpleName().startsWith("NoOp") ? null : posix;
             }
             catch (final Throwable t)
             {
