@@ -61,6 +61,12 @@ final class SinkOutput implements Output
     @Override
     public void onRecord(final RecordFlyweight record)
     {
+        if (runtime.isStopping())
+        {
+            // close() from a callback (perhaps this sink's, a row ago) promises nothing more is delivered, yet a
+            // window firing or an epoch's flush emits many rows inside one call: they end here, unnumbered
+            return;
+        }
         final long seq = ++sequence;
         if (seq <= suppressUpTo)
         {
@@ -85,6 +91,10 @@ final class SinkOutput implements Output
     @Override
     public void onWatermark(final long watermarkMs)
     {
+        if (runtime.isStopping())
+        {
+            return;
+        }
         lastWatermarkMs.lazySet(watermarkMs);
         try
         {
@@ -99,6 +109,10 @@ final class SinkOutput implements Output
     @Override
     public void onEpoch(final long epochId)
     {
+        if (runtime.isStopping())
+        {
+            return; // its rows may not all have left: the epoch is neither told nor checkpointed
+        }
         try
         {
             sink.onEpoch(epochId);
@@ -158,6 +172,10 @@ final class SinkOutput implements Output
     @Override
     public void onEndOfStream()
     {
+        if (runtime.isStopping())
+        {
+            return; // closed while the end of stream fired the last windows: a closed pipeline does not complete
+        }
         sink.onEndOfStream();
         if (checkpoints != null)
         {

@@ -343,7 +343,7 @@ final class StageAgent implements Agent, SlotHandler
                 try
                 {
                     head.onEpoch(epoch);
-                    if (checkpoints != null)
+                    if (checkpoints != null && !runtime.isStopping()) // stopped mid-epoch: its rows did not all leave
                     {
                         checkpoints.snapshotStage(stageIndex, epoch); // after the chain: its state at the barrier
                     }

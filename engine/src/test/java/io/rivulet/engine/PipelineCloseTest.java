@@ -2,18 +2,25 @@ package io.rivulet.engine;
 
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
+import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.OutputMode;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 import io.rivulet.ringbuffer.SchemaException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import static io.rivulet.operators.Expr.col;
 import static io.rivulet.operators.window.Aggregate.count;
@@ -32,6 +39,8 @@ class PipelineCloseTest extends ThreadLeakCheck
 {
     private static final Schema IDS = Schema.builder().int64("id").int64("value").timestamp("ts").build();
     private static final LongField ID = IDS.longField("id");
+    private static final LongField VALUE = IDS.longField("value");
+    private static final LongField TS = IDS.longField("ts");
 
     private static Source unbounded()
     {
@@ -117,6 +126,51 @@ class PipelineCloseTest extends ThreadLeakCheck
         {
             return "tracked";
         }
+    }
+
+    /**
+     * A window firing or an epoch's flush emits many rows inside one call; a sink that closes the pipeline in the
+     * middle of them gets none after that (it used to get the rest of the firing or of the epoch).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("triggers")
+    void shouldDeliverNoRowOfAFiringAfterTheSinkClosedThePipeline(final String name, final OutputMode mode,
+        final Trigger trigger) throws Exception
+    {
+        final AtomicReference<Pipeline> pipeline = new AtomicReference<>();
+        final AtomicLong delivered = new AtomicLong();
+        final long closeAt = 10;
+        final CountingSink sink = new CountingSink()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight record)
+            {
+                if (delivered.incrementAndGet() == closeAt)
+                {
+                    pipeline.get().close();
+                }
+            }
+        };
+        // 5,000 keys per 1 s window: each firing (or epoch flush) emits thousands of rows in one call
+        final Source source = Sources.generator(IDS, 0, 2_000_000, (i, r) ->
+            r.setLong(ID, i % 5_000).setLong(VALUE, i).setLong(TS, 1_000_000 + i / 10));
+        final Pipeline p = Pipeline.from(source).withWatermark("ts", 0)
+            .groupBy(WindowSpec.tumbling("ts", 1_000), "id").outputMode(mode).agg(Aggregate.count())
+            .to(sink).trigger(trigger).name("close-in-firing").build();
+        pipeline.set(p);
+        p.start();
+        assertTrue(sink.closed.await(30, TimeUnit.SECONDS), "the last thread out did not close the sink");
+        assertEquals(closeAt, delivered.get(), "rows delivered after close()");
+        p.close();
+    }
+
+    static Stream<Arguments> triggers()
+    {
+        return Stream.of(
+            Arguments.of("append, continuous", OutputMode.APPEND, Trigger.continuous()),
+            Arguments.of("append, processingTime", OutputMode.APPEND, Trigger.processingTime(Duration.ofMillis(10))),
+            Arguments.of("update, processingTime", OutputMode.UPDATE, Trigger.processingTime(Duration.ofMillis(10))),
+            Arguments.of("update, availableNow", OutputMode.UPDATE, Trigger.availableNow(100_000)));
     }
 
     @Test
