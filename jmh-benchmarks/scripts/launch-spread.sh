@@ -10,8 +10,12 @@
 # Each checkout must have been built (`mvn -B -DskipTests package`). Compare two builds, e.g. before and after a
 # change: git worktree add --detach /tmp/before <commit>; (cd /tmp/before && mvn -B -q -DskipTests package)
 set -euo pipefail
+usage="usage: jmh-benchmarks/scripts/launch-spread.sh [launches (20)] [events (5000000)] [checkout ...]"
+case "${1:-}" in -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 launches=${1:-20}
 events=${2:-5000000}
+[[ "$launches" =~ ^[1-9][0-9]*$ ]] || { echo "$usage: launches must be a positive number, was '$launches'" >&2; exit 2; }
+[[ "$events" =~ ^[1-9][0-9]*$ ]] || { echo "$usage: events must be a positive number, was '$events'" >&2; exit 2; }
 shift $(( $# > 2 ? 2 : $# ))
 checkouts=("$@")
 [ ${#checkouts[@]} -gt 0 ] || checkouts=("$(cd "$(dirname "$0")/../.." && pwd)")

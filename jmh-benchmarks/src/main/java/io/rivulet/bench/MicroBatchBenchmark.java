@@ -60,15 +60,12 @@ public final class MicroBatchBenchmark
         final int runs;
         try
         {
-            events = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;
-            runs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+            events = args.length > 0 ? WindowThroughputBenchmark.positive("events", args[0]) : 20_000_000L;
+            runs = args.length > 1 ? (int)Math.min(Integer.MAX_VALUE,
+                WindowThroughputBenchmark.positive("runs", args[1])) : 2;
             if (args.length > 2)
             {
                 throw new NumberFormatException("unexpected argument " + args[2]);
-            }
-            if (events < 1 || runs < 1)
-            {
-                throw new NumberFormatException("must be positive");
             }
         }
         catch (final NumberFormatException ex)

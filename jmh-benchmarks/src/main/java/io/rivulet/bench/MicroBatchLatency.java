@@ -103,6 +103,9 @@ final class MicroBatchLatency
         "  --plot writes a self-contained HTML page with the percentile curves";
 
     /** Parses the paced options (args[0] is {@code --paced}) and runs; a bad option: one line, exit 2. */
+    private static final java.util.Set<String> OPTIONS =
+        java.util.Set.of("--paced", "--seconds", "--warmup", "--intervals", "--plot");
+
     static void main(final String[] args)
     {
         long[] rates = null;
@@ -115,6 +118,10 @@ final class MicroBatchLatency
             for (int i = 0; i < args.length; i++)
             {
                 final String arg = args[i];
+                if (!OPTIONS.contains(arg))
+                {
+                    throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
+                }
                 if (i + 1 >= args.length)
                 {
                     throw new IllegalArgumentException(arg + " needs a value (try --help)");

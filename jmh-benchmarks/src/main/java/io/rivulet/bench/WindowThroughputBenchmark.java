@@ -50,20 +50,28 @@ public final class WindowThroughputBenchmark
      */
     public static void main(final String[] args) throws InterruptedException
     {
+        final String usage = "usage: ./rivulet bench windows [events (20000000)] [runs (3)]";
+        if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0])))
+        {
+            System.out.println(usage + "\n  the keyed 1 s tumbling window workload (100k keys, 100 ms disorder): " +
+                "plain-Java loops and the engine (generator thread, source fused, app publishing) side by side, " +
+                "after a cross-core ping-pong probe");
+            return;
+        }
         final long events;
         final int runs;
         try
         {
-            events = args.length > 0 ? Long.parseLong(args[0]) : 20_000_000L;
-            runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-            if (events < 1 || runs < 1)
+            if (args.length > 2)
             {
-                throw new NumberFormatException("must be positive");
+                throw new NumberFormatException("unexpected argument " + args[2]);
             }
+            events = args.length > 0 ? positive("events", args[0]) : 20_000_000L;
+            runs = args.length > 1 ? (int)Math.min(Integer.MAX_VALUE, positive("runs", args[1])) : 3;
         }
         catch (final NumberFormatException ex)
         {
-            System.err.println("usage: ./rivulet bench windows [events (20000000)] [runs (3)]: " + ex.getMessage());
+            System.err.println(usage + ": " + ex.getMessage());
             System.exit(2);
             return;
         }
@@ -89,6 +97,25 @@ public final class WindowThroughputBenchmark
             print("engine, source fused (stage thread)", fused, primitive);
             print("engine, app thread publishing", app, primitive);
         }
+    }
+
+    /** @return {@code text} as a positive number; a message naming the argument otherwise. */
+    static long positive(final String name, final String text)
+    {
+        final long value;
+        try
+        {
+            value = Long.parseLong(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new NumberFormatException(name + " must be a positive whole number, was '" + text + "'");
+        }
+        if (value < 1)
+        {
+            throw new NumberFormatException(name + " must be positive, was " + value);
+        }
+        return value;
     }
 
     private static void print(final String name, final Result r, final Result baseline)
