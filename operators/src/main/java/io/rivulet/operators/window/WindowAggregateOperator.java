@@ -50,6 +50,21 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     private final DirtyRowEmitter dirtyEmitter = new DirtyRowEmitter();
     /** Micro-batch UPDATE: the open window ids, sorted at each epoch; grows with the open windows. */
     private long[] dirtyIds = new long[16];
+    /**
+     * Micro-batch UPDATE: the window and value offset of each row first changed in this epoch, so that the epoch's
+     * end visits those rows instead of every slot of every open table (with small epochs the scan cost more
+     * than the records). Sorted by offset per window they come out in the scan's order, so a run and its replay
+     * from a checkpoint (which scans once) emit the same sequence. Given up for the scan when more rows change
+     * than {@link #MAX_TRACKED_ROWS}, or when offsets may have moved: a table grew, or a window closed.
+     */
+    private static final int MAX_TRACKED_ROWS = 1 << 16;
+    private long[] trackedIds = new long[64];
+    private int[] trackedOffsets = new int[64];
+    private int tracked;
+    private boolean untracked = true;
+    private int[] offsetScratch = new int[64];
+    /** Epochs whose rows were found from the tracked offsets rather than a scan (tests). */
+    int trackedEpochs;
     private OffHeapHashTable closing;
     private boolean closingEmits;
     /** The group key is one 8-byte column: the tables take it as a {@code long}, with no copy into a buffer. */
@@ -166,6 +181,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     private void assign(final long id, final long startMs, final long endMs, final RecordFlyweight record)
     {
         final OffHeapHashTable table = tableFor(id, endMs);
+        final int capacityBefore = table.capacity();
         final UnsafeBuffer key = keyScratch;
         final int offset;
         if (longKey)
@@ -197,12 +213,38 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         stateGauges.rowUpdated();
         if (dirtyFlag != 0)
         {
+            if (table.capacity() != capacityBefore)
+            {
+                untracked = true; // the growth moved the rows tracked so far
+            }
+            else if (values.getLong(offset) == 0 && !untracked)
+            {
+                track(id, offset);
+            }
             values.putLong(offset, dirtyFlagOf(record.ingestTimeNs())); // micro-batch UPDATE: emitted at the epoch end
         }
         else if (mode == OutputMode.UPDATE)
         {
             emit(startMs, endMs, key, 0, values, acc, record.ingestTimeNs());
         }
+    }
+
+    private void track(final long id, final int offset)
+    {
+        final int n = tracked;
+        if (n == MAX_TRACKED_ROWS)
+        {
+            untracked = true;
+            return;
+        }
+        if (n == trackedIds.length)
+        {
+            trackedIds = java.util.Arrays.copyOf(trackedIds, n * 2); // grows to the busiest epoch, then stays
+            trackedOffsets = java.util.Arrays.copyOf(trackedOffsets, n * 2);
+        }
+        trackedIds[n] = id;
+        trackedOffsets[n] = offset;
+        tracked = n + 1;
     }
 
     private OffHeapHashTable tableFor(final long id, final long endMs)
@@ -233,6 +275,7 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     @Override
     void closeWindow(final long endMs, final long id, final boolean emit)
     {
+        untracked = true; // draining its table moves and removes rows
         final OffHeapHashTable table = openWindows.remove(id);
         if (table == null)
         {
@@ -311,7 +354,41 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
             final long id = ids[i];
             dirtyEmitter.startMs = windowStart(id);
             dirtyEmitter.endMs = windowEnd(id);
-            openWindows.get(id).forEach(dirtyEmitter);
+            if (untracked)
+            {
+                openWindows.get(id).forEach(dirtyEmitter);
+            }
+            else
+            {
+                emitTracked(id, openWindows.get(id));
+            }
+        }
+        trackedEpochs += untracked ? 0 : 1;
+        tracked = 0;
+        untracked = false;
+    }
+
+    /** The rows of window {@code id} changed in this epoch, in table order (as {@code forEach} visits them). */
+    private void emitTracked(final long id, final OffHeapHashTable table)
+    {
+        int[] offsets = offsetScratch;
+        int m = 0;
+        for (int j = 0, n = tracked; j < n; j++)
+        {
+            if (trackedIds[j] == id)
+            {
+                if (m == offsets.length)
+                {
+                    offsets = offsetScratch = java.util.Arrays.copyOf(offsets, m * 2);
+                }
+                offsets[m++] = trackedOffsets[j];
+            }
+        }
+        java.util.Arrays.sort(offsets, 0, m);
+        final UnsafeBuffer buffer = table.valueBuffer();
+        for (int j = 0; j < m; j++)
+        {
+            dirtyEmitter.accept(buffer, table.keyOffsetOf(offsets[j]), offsets[j]);
         }
     }
 
@@ -382,6 +459,8 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     {
         close(); // frees what this operator held (a fresh one holds nothing)
         java.util.Arrays.fill(cachedTables, null);
+        tracked = 0;
+        untracked = true; // rows a snapshot taken inside an epoch marked are found by the scan
         final int windows = in.getInt();
         in.expect("open windows (non-negative)", Math.max(0, windows), windows);
         for (int i = 0; i < windows; i++)

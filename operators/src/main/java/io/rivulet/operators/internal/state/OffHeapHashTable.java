@@ -374,6 +374,15 @@ public final class OffHeapHashTable implements AutoCloseable
     }
 
     /**
+     * @param valueOffset an offset a lookup returned, still valid (see the class comment).
+     * @return the offset of that entry's key in {@link #valueBuffer()}.
+     */
+    public int keyOffsetOf(final int valueOffset)
+    {
+        return valueOffset - valueOffsetInSlot + KEY_OFFSET;
+    }
+
+    /**
      * The native address of the slot where the probe for this key starts, for a caller that loads the next few
      * keys' slots back to back before looking any of them up, so their cache misses overlap (Java has no
      * prefetch instruction, but independent loads issued together are served in parallel). Changes nothing.
