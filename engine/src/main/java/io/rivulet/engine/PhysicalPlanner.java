@@ -263,7 +263,6 @@ final class PhysicalPlanner
                 "position. Use a journal: Sources.journal(dir), or Sources.journaled(dir, schema) for records the " +
                 "application publishes.");
         }
-        final List<Operator> all = new ArrayList<>();
         for (final RecordStream.StagePlan stage : logical.stages)
         {
             if (stage.conflateKeys != null)
@@ -272,13 +271,8 @@ final class PhysicalPlanner
                     "consumer runs, which a replay does not reproduce; conflate after the exactly-once output " +
                     "(e.g. in a second pipeline reading the output journal), or drop checkpointLocation.");
             }
-            all.addAll(stage.operators);
         }
-        for (final List<Operator> chain : logical.inputChains)
-        {
-            all.addAll(chain);
-        }
-        for (final Operator op : all)
+        for (final Operator op : operators(logical))
         {
             try
             {
@@ -297,46 +291,37 @@ final class PhysicalPlanner
      */
     private static void warmUpStateMemory(final RecordStream.PipelinePlan logical)
     {
+        for (final Operator op : operators(logical))
+        {
+            if (op.isStateful())
+            {
+                HugePages.warmUp();
+                return;
+            }
+        }
+    }
+
+    /** @return every operator of the plan: the stages' chains, then the inputs' chains before a fan-in. */
+    private static List<Operator> operators(final RecordStream.PipelinePlan logical)
+    {
+        final List<Operator> all = new ArrayList<>();
         for (final RecordStream.StagePlan stage : logical.stages)
         {
-            for (final Operator op : stage.operators)
-            {
-                if (op.isStateful())
-                {
-                    HugePages.warmUp();
-                    return;
-                }
-            }
+            all.addAll(stage.operators);
         }
         for (final List<Operator> chain : logical.inputChains)
         {
-            for (final Operator op : chain)
-            {
-                if (op.isStateful())
-                {
-                    HugePages.warmUp();
-                    return;
-                }
-            }
+            all.addAll(chain);
         }
+        return all;
     }
 
     /** Tells every operator, before it opens, that results leave per epoch. */
     private static void microBatch(final RecordStream.PipelinePlan logical)
     {
-        for (final RecordStream.StagePlan stage : logical.stages)
+        for (final Operator op : operators(logical))
         {
-            for (final Operator op : stage.operators)
-            {
-                op.microBatch();
-            }
-        }
-        for (final List<Operator> chain : logical.inputChains)
-        {
-            for (final Operator op : chain)
-            {
-                op.microBatch();
-            }
+            op.microBatch();
         }
     }
 

@@ -162,17 +162,7 @@ public abstract class Source
         {
             while (!ctx.isEnded() && !ctx.isStopping())
             {
-                final int produced;
-                ctx.beginBatch();
-                try
-                {
-                    produced = produceSome(ctx, limit);
-                }
-                finally
-                {
-                    ctx.endBatch(); // committed records are published, also when the step failed
-                }
-                ctx.idle(produced);
+                ctx.idle(step(limit));
             }
         }
         finally
@@ -192,8 +182,10 @@ public abstract class Source
     }
 
     /**
-     * Runs one step of the source on its stage's thread; only if {@link #canRunOnStageThread()}. Same contract as
-     * {@link #run()}: a failing step leaves no claim open, and a claim left open fails the pipeline.
+     * Runs one step of the source ({@link #produceSome}), on its stage's thread if {@link #canRunOnStageThread()},
+     * or in {@link #runSteps} on its own. Its commits are published in a batch ({@link SourceContext#beginBatch}),
+     * all of them by the time it returns, also when it fails. Same contract as {@link #run()}: a failing step
+     * leaves no claim open, and a claim left open fails the pipeline.
      *
      * @param limit records the step may publish at most (it may add a checkpoint barrier and an end of stream).
      * @return work done (records published, or entries consumed): 0 if the source had nothing to do now.
@@ -215,7 +207,7 @@ public abstract class Source
         }
         finally
         {
-            ctx.endBatch();
+            ctx.endBatch(); // committed records are published, also when the step failed
         }
         if (ctx.abortOpenClaim())
         {
