@@ -57,12 +57,15 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
      * from a checkpoint (which scans once) emit the same sequence. Given up for the scan when more rows change
      * than {@link #MAX_TRACKED_ROWS}, or when offsets may have moved: a table grew, or a window closed.
      */
-    private static final int MAX_TRACKED_ROWS = 1 << 16;
-    private long[] trackedIds = new long[64];
-    private int[] trackedOffsets = new int[64];
+    private static final int MAX_TRACKED_ROWS = 1 << 14;
+    private static final long[] NO_IDS = new long[0];
+    private static final int[] NO_OFFSETS = new int[0];
+    /** Micro-batch UPDATE only: allocated at their full size (256 KB together) when opened, never grown. */
+    private long[] trackedIds = NO_IDS;
+    private int[] trackedOffsets = NO_OFFSETS;
+    private int[] offsetScratch = NO_OFFSETS;
     private int tracked;
     private boolean untracked = true;
-    private int[] offsetScratch = new int[64];
     /** Epochs whose rows were found from the tracked offsets rather than a scan (tests). */
     int trackedEpochs;
     private OffHeapHashTable closing;
@@ -126,6 +129,19 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         if (!assigned)
         {
             late(record);
+        }
+    }
+
+    @Override
+    public void open(final Output output)
+    {
+        super.open(output);
+        if (dirtyFlagBytes != 0)
+        {
+            // micro-batch UPDATE (known before open): the tracking lists at full size now, not grown while running
+            trackedIds = new long[MAX_TRACKED_ROWS];
+            trackedOffsets = new int[MAX_TRACKED_ROWS];
+            offsetScratch = new int[MAX_TRACKED_ROWS];
         }
     }
 
@@ -236,11 +252,6 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
         {
             untracked = true;
             return;
-        }
-        if (n == trackedIds.length)
-        {
-            trackedIds = java.util.Arrays.copyOf(trackedIds, n * 2); // grows to the busiest epoch, then stays
-            trackedOffsets = java.util.Arrays.copyOf(trackedOffsets, n * 2);
         }
         trackedIds[n] = id;
         trackedOffsets[n] = offset;
@@ -371,16 +382,12 @@ final class WindowAggregateOperator extends EventTimeAggregateOperator
     /** The rows of window {@code id} changed in this epoch, in table order (as {@code forEach} visits them). */
     private void emitTracked(final long id, final OffHeapHashTable table)
     {
-        int[] offsets = offsetScratch;
+        final int[] offsets = offsetScratch; // as long as the tracked lists: a window's share always fits
         int m = 0;
         for (int j = 0, n = tracked; j < n; j++)
         {
             if (trackedIds[j] == id)
             {
-                if (m == offsets.length)
-                {
-                    offsets = offsetScratch = java.util.Arrays.copyOf(offsets, m * 2);
-                }
                 offsets[m++] = trackedOffsets[j];
             }
         }
