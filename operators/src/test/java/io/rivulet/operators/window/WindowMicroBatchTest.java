@@ -375,6 +375,73 @@ class WindowMicroBatchTest
         assertEquals(tracked.ingestTimesNs, scanned.ingestTimesNs);
     }
 
+    /**
+     * Tracking an epoch's changed rows allocates nothing while running, however many rows a later epoch changes:
+     * the lists are allocated when the operator opens (growing them in a busier epoch allocated on the stage
+     * thread).
+     */
+    @Test
+    void shouldNotAllocateWhenAnEpochChangesMoreRowsThanTheOnesBefore()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final Operator op = WindowOperators.aggregate(EVENTS, WindowSpec.tumbling("ts", 3_600_000),
+            new String[]{"key"}, new Aggregate[]{Aggregate.count()}, OutputMode.UPDATE, 0, null);
+        operators.add(op);
+        op.microBatch();
+        op.open(new Output()
+        {
+            @Override
+            public void onRecord(final RecordFlyweight row)
+            {
+            }
+
+            @Override
+            public void onWatermark(final long watermarkMs)
+            {
+            }
+
+            @Override
+            public void onEpoch(final long epochId)
+            {
+            }
+
+            @Override
+            public void onEndOfStream()
+            {
+            }
+        });
+        // warm-up: every key in the table in the first epoch (scanned), then small epochs only (tracked)
+        long epoch = 0;
+        for (long k = 0; k < 12_000; k++)
+        {
+            send(op, k, 1, 1_000);
+        }
+        op.onEpoch(++epoch);
+        for (int round = 0; round < 20; round++)
+        {
+            for (long k = 0; k < 10; k++)
+            {
+                send(op, k, 1, 1_000);
+            }
+            op.onEpoch(++epoch);
+        }
+        final long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        long epochs = 0;
+        for (final int changed : new int[]{10, 100, 1_000, 10_000, 12_000, 10, 12_000})
+        {
+            for (long k = 0; k < changed; k++)
+            {
+                send(op, k, 1, 1_000);
+            }
+            op.onEpoch(++epoch);
+            epochs++;
+        }
+        final long bytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertTrue(((WindowAggregateOperator)op).trackedEpochs >= epochs, "epochs tracked");
+        assertTrue(bytes < 1_000, "allocated over " + epochs + " epochs: " + bytes + " B");
+    }
+
     private Operator newMicroBatchUpdate(final CollectingOutput output)
     {
         final Operator op = WindowOperators.aggregate(EVENTS, WindowSpec.tumbling("ts", 10_000), new String[]{"key"},
