@@ -8,6 +8,8 @@ package io.rivulet.engine;
  */
 final class CheckpointBarriers
 {
+    /** The last poll published a barrier (see {@link #publishedInLastPoll()}). */
+    private boolean publishedInLastPoll;
     private final CheckpointCoordinator coordinator;
     private final SourceContext ctx;
     private final int sourceId;
@@ -44,6 +46,7 @@ final class CheckpointBarriers
      */
     void afterPoll(final int published, final long lastIndex)
     {
+        publishedInLastPoll = false;
         if (published > 0)
         {
             recordsSinceBarrier += published;
@@ -68,6 +71,16 @@ final class CheckpointBarriers
             }
             recordsSinceBarrier = 0;
             nextDueNs = System.nanoTime() + intervalNs;
+            publishedInLastPoll = true;
         }
+    }
+
+    /**
+     * @return true if the last {@link #afterPoll} published a barrier: its checkpoint is in flight until the stage
+     *         takes the barrier, which {@link #finish()} would wait for.
+     */
+    boolean publishedInLastPoll()
+    {
+        return publishedInLastPoll;
     }
 }

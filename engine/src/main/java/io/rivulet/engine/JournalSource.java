@@ -255,7 +255,7 @@ public final class JournalSource extends Source
         final int read = tail.poll(reader, limit, barriers);
         if ((tail.done || (read == 0 && !tailingNow)) && !ctx.isStopping())
         {
-            endStream(ctx); // every entry up to the last at start has been read
+            endStreamAfterPoll(ctx); // every entry up to the last at start has been read
         }
         return read;
     }

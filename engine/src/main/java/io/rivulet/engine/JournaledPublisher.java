@@ -272,7 +272,7 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         final int read = tail.poll(reader, limit, barriers);
         if (read == 0 && end != NOT_ENDED && tail.lastEmittedIndex >= end && !ctx.isStopping())
         {
-            endStream(ctx);
+            endStreamAfterPoll(ctx);
         }
         return read;
     }

@@ -143,6 +143,24 @@ public abstract class Source
     }
 
     /**
+     * Ends the stream after a poll of a step ({@link #produceSome}), unless that poll published a checkpoint
+     * barrier: the final checkpoint waits for the one in flight, and on the stage's own thread
+     * ({@code sourceOnStageThread}) only this thread can take that barrier, so it would wait forever. The next
+     * step, once the stage has taken the barrier, ends the stream.
+     *
+     * @return true if the stream ended; false if the next step ends it.
+     */
+    final boolean endStreamAfterPoll(final SourceContext ctx)
+    {
+        if (barriers != null && barriers.publishedInLastPoll())
+        {
+            return false;
+        }
+        endStream(ctx);
+        return true;
+    }
+
+    /**
      * For a replayable source opening its reader: the barriers it publishes after each poll, or null without
      * checkpoints, and under availableNow/once, whose epochs (ended by the context) are the checkpoint barriers.
      */

@@ -190,6 +190,24 @@ class SourceOnStageThreadTest extends JournalPipelineHarness
         assertEquals(ExactlyOnceCrashTest.readOutput(goldenOut), ExactlyOnceCrashTest.readOutput(out));
     }
 
+    /**
+     * A finite journal whose last poll also makes a checkpoint due: the source on the stage thread published the
+     * barrier, then the end of stream waited for that checkpoint, which only this same thread could take (it
+     * hung). The end of stream now waits for the next step.
+     */
+    @Test
+    void shouldCompleteWhenTheLastPollAlsoPublishesABarrierOnTheStageThread()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 1_000);
+        final CollectingSink sink = Sinks.collecting();
+        final Pipeline p = track(windowed(Sources.journal(in), sink).ringCapacity(4096)
+            .checkpointLocation(tempDir.resolve("ckpt")).checkpointEvery(1_000).sourceOnStageThread(true).start());
+        assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS), "completed");
+        assertTrue(sink.ended());
+        p.close();
+    }
+
     @Test
     void shouldStartNoSourceThreadAndStopOnCloseMidStream()
     {
