@@ -439,7 +439,8 @@ class WindowMicroBatchTest
         }
         final long bytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
         assertTrue(((WindowAggregateOperator)op).trackedEpochs >= epochs, "epochs tracked");
-        assertTrue(bytes < 1_000, "allocated over " + epochs + " epochs: " + bytes + " B");
+        // growing the lists took 395 KB here; the test thread's own first runs of these paths take about 1 KB
+        assertTrue(bytes < 16_384, "allocated over " + epochs + " epochs: " + bytes + " B");
     }
 
     private Operator newMicroBatchUpdate(final CollectingOutput output)
