@@ -5,6 +5,14 @@ package io.rivulet.engine;
  * (every N records and/or every T) and, if no checkpoint is in flight, publishes the barrier with the position of
  * the last record published before it. Barriers go only between polls, so a record and its position never split.
  * Costs one counter add per poll, and a clock read only once a record arrived since the last barrier.
+ * <p>
+ * Under {@link Trigger#processingTime} the barriers are the trigger's epochs (every T), and where each one ends is
+ * logged durably before its marker is published ({@link CheckpointCoordinator#recordCut}). After a recovery the
+ * epochs the log holds beyond the restored checkpoint end again at exactly their records (polling one entry at a
+ * time until then), and later epochs end by time again. Those may end elsewhere than before the crash, which is
+ * safe: whatever the run before emitted after its last logged end does not depend on where epochs end (rows that
+ * leave at an epoch's end need its marker, which needs the log entry; rows emitted as records arrive, by a
+ * deduplication or a process function, come from pipelines whose sink gets no epoch-end rows).
  */
 final class CheckpointBarriers
 {
@@ -18,6 +26,17 @@ final class CheckpointBarriers
     private long position;
     private long recordsSinceBarrier;
     private long nextDueNs;
+    /** After a recovery: positions where the logged epochs end, the next at {@link #nextLoggedCut}. */
+    private final long[] loggedCuts;
+    private int nextLoggedCut;
+    /** The epoch the next logged cut must begin ({@code loggedCuts[nextLoggedCut]}'s). */
+    private long nextLoggedEpoch;
+    /** Where the stream ended in the run before the crash, after the logged epochs; else Long.MIN_VALUE. */
+    private final long streamEnd;
+    /** A logged cut's record was published, its marker not yet (a checkpoint was in flight): polls wait. */
+    private boolean loggedCutPending;
+    /** A logged cut's marker was published before the current poll ({@link #readyToPoll}). */
+    private boolean publishedBeforePoll;
 
     /**
      * @param startPosition the position the source starts from (restored or initial), used until it publishes.
@@ -32,12 +51,57 @@ final class CheckpointBarriers
         this.everyRecords = coordinator.everyRecords();
         this.position = startPosition;
         this.nextDueNs = System.nanoTime() + intervalNs;
+        final EpochCutLog.Cuts cuts = coordinator.loggedCuts();
+        this.loggedCuts = cuts.positions;
+        this.streamEnd = cuts.streamEnd;
+        this.nextLoggedEpoch = coordinator.restoredEpochOrZero() + 1;
     }
 
-    /** The source read its last record: the end of stream it publishes next is checkpointed too. */
+    /**
+     * @param limit entries the source would read in its next poll.
+     * @return {@code limit}, or 1 while logged epoch ends remain to be re-cut: each must end at its exact record.
+     */
+    int pollLimit(final int limit)
+    {
+        return nextLoggedCut < loggedCuts.length ? 1 : limit;
+    }
+
+    /**
+     * Before a poll: publishes a logged epoch end whose record went out while a checkpoint was in flight.
+     *
+     * @return false while it still waits (no record may go ahead of the marker): skip this poll.
+     */
+    boolean readyToPoll()
+    {
+        if (!loggedCutPending)
+        {
+            return true;
+        }
+        publishedBeforePoll = publishLoggedCut();
+        return publishedBeforePoll;
+    }
+
+    /**
+     * The source read its last record: the end of stream it publishes next is checkpointed too. Under
+     * processingTime where the stream ended is logged first: what the end of stream emits (the changes after the
+     * last epoch) depends on it as an epoch's rows do on its end, so a replay must end there too.
+     */
     void finish()
     {
-        coordinator.beginFinal(sourceId, position);
+        final long epoch = coordinator.beginFinal(sourceId, position);
+        if (epoch >= 0 && coordinator.logsEpochCuts())
+        {
+            coordinator.recordCut(epoch, position, EpochCutLog.STREAM_END);
+        }
+    }
+
+    /**
+     * @return where the stream ended before the crash, if it did after the logged epochs ({@link Long#MIN_VALUE}
+     *         if not): a finite source reads no further in the replay.
+     */
+    long loggedStreamEnd()
+    {
+        return streamEnd;
     }
 
     /**
@@ -46,7 +110,8 @@ final class CheckpointBarriers
      */
     void afterPoll(final int published, final long lastIndex)
     {
-        publishedInLastPoll = false;
+        publishedInLastPoll = publishedBeforePoll;
+        publishedBeforePoll = false;
         if (published > 0)
         {
             recordsSinceBarrier += published;
@@ -56,6 +121,26 @@ final class CheckpointBarriers
         {
             return; // nothing new to make durable
         }
+        if (nextLoggedCut < loggedCuts.length)
+        {
+            final long cut = loggedCuts[nextLoggedCut];
+            if (published > 0 && position >= cut)
+            {
+                if (position != cut)
+                {
+                    throw new IllegalStateException("cannot replay epoch " + nextLoggedEpoch + " as it ran before " +
+                        "the restart: it ended after the record at journal index " + cut + ", which the journal " +
+                        "no longer holds (the next is " + position + "); was the input journal rewritten?");
+                }
+                loggedCutPending = true;
+                publishedInLastPoll = publishLoggedCut();
+            }
+            return; // until the logged epochs are re-cut, no other
+        }
+        if (streamEnd != Long.MIN_VALUE)
+        {
+            return; // the run before went from the last logged epoch to the end of stream without another
+        }
         if ((everyRecords > 0 && recordsSinceBarrier >= everyRecords) ||
             (intervalNs > 0 && System.nanoTime() - nextDueNs >= 0))
         {
@@ -63,6 +148,18 @@ final class CheckpointBarriers
             if (epoch < 0)
             {
                 return; // the previous checkpoint is still being written: try after the next poll
+            }
+            if (coordinator.logsEpochCuts())
+            {
+                try
+                {
+                    coordinator.recordCut(epoch, position, EpochCutLog.EPOCH_END);
+                }
+                catch (final RuntimeException ex)
+                {
+                    coordinator.abandon();
+                    throw ex; // fails the pipeline: an epoch whose end is not durable must not be emitted
+                }
             }
             if (!ctx.publishEpoch(epoch))
             {
@@ -73,6 +170,33 @@ final class CheckpointBarriers
             nextDueNs = System.nanoTime() + intervalNs;
             publishedInLastPoll = true;
         }
+    }
+
+    /** @return true once the pending logged cut's marker is published (false: a checkpoint is in flight). */
+    private boolean publishLoggedCut()
+    {
+        final long epoch = coordinator.tryBegin(sourceId, position);
+        if (epoch < 0)
+        {
+            return false;
+        }
+        if (epoch != nextLoggedEpoch)
+        {
+            coordinator.abandon();
+            throw new IllegalStateException("replaying the logged epochs: expected to begin epoch " +
+                nextLoggedEpoch + ", the checkpoints are at " + epoch);
+        }
+        loggedCutPending = false;
+        nextLoggedCut++;
+        nextLoggedEpoch++;
+        if (!ctx.publishEpoch(epoch))
+        {
+            coordinator.abandon();
+            return true; // stopping: nothing more is polled
+        }
+        recordsSinceBarrier = 0;
+        nextDueNs = System.nanoTime() + intervalNs;
+        return true;
     }
 
     /**

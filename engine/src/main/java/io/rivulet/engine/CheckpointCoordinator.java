@@ -90,6 +90,10 @@ final class CheckpointCoordinator implements AutoCloseable
     private java.nio.channels.FileChannel lockChannel;
     private java.nio.channels.FileLock lock;
     private long nextEpoch = 1;
+    /** processingTime: where each epoch ended, durable before its marker (see {@link EpochCutLog}); else null. */
+    private EpochCutLog cutLog;
+    /** After a recovery: where the epochs after the restored one ended in the run before, from {@link #cutLog}. */
+    private EpochCutLog.Cuts loggedCuts = EpochCutLog.Cuts.NONE;
     private Thread writerThread;
     private int consecutiveFailures;
 
@@ -161,6 +165,10 @@ final class CheckpointCoordinator implements AutoCloseable
     Recovery recover(final long[] startPositions, final long sinkDurableSequence, final boolean startFresh)
     {
         lockDirectory();
+        if (cutLog == null)
+        {
+            deleteEpochCutLog(); // another trigger's: its cuts do not apply to the epochs this run will have
+        }
         final long startNs = System.nanoTime();
         final Optional<CheckpointData> latest = store.loadLatest(warning ->
             LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': " + warning));
@@ -187,6 +195,10 @@ final class CheckpointCoordinator implements AutoCloseable
                 nextEpoch = data.epoch() + 1;
                 committedEpoch.set(data.epoch());
                 restoredEpoch = data.epoch();
+                if (cutLog != null)
+                {
+                    loggedCuts = cutLog.cutsAfter(data.epoch());
+                }
                 restoreNs = System.nanoTime() - startNs;
                 return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);
             }
@@ -223,10 +235,76 @@ final class CheckpointCoordinator implements AutoCloseable
             op.operator.snapshotState(op.writer.reset());
         }
         sinkSequence = sinkStart;
+        if (cutLog != null)
+        {
+            cutLog.reset(); // a new pipeline: its epochs start again at 1
+        }
         store.write(data(0));
         checkpointsWritten.set(1);
         nextEpoch = 1;
         return new Recovery(0, startPositions.clone(), sinkStart, false);
+    }
+
+    /**
+     * Before {@link #recover}, for {@link Trigger#processingTime}: each epoch is a checkpoint, and where the wall
+     * clock ended it is logged before its marker leaves the source ({@link #recordCut}), so a replay ends the
+     * epochs the restored checkpoint does not cover at the same records.
+     */
+    void logEpochCuts()
+    {
+        cutLog = EpochCutLog.open(store.dir());
+    }
+
+    /** @return true if epoch ends are logged ({@link #logEpochCuts}). */
+    boolean logsEpochCuts()
+    {
+        return cutLog != null;
+    }
+
+    /** @return the epoch {@link #recover} restored, 0 if it started a new pipeline. */
+    long restoredEpochOrZero()
+    {
+        return Math.max(0, restoredEpoch);
+    }
+
+    /**
+     * @return where the epochs after the restored checkpoint ended before the crash, in order (epoch
+     *         {@code restored + 1} first), and where the stream ended; none if nothing was logged or restored.
+     */
+    EpochCutLog.Cuts loggedCuts()
+    {
+        return loggedCuts;
+    }
+
+    /**
+     * On the source thread, between beginning a checkpoint and publishing its marker (or the end of stream, for
+     * the final one): makes where it ends durable.
+     *
+     * @param kind {@link EpochCutLog#EPOCH_END} or {@link EpochCutLog#STREAM_END}.
+     * @throws java.io.UncheckedIOException if it cannot be written (the epoch must then not end).
+     */
+    void recordCut(final long epoch, final long position, final int kind)
+    {
+        cutLog.record(epoch, position, kind);
+    }
+
+    /** @return true while a checkpoint is begun and not yet written. */
+    boolean isInFlight()
+    {
+        return inFlight.get();
+    }
+
+    private void deleteEpochCutLog()
+    {
+        try
+        {
+            java.nio.file.Files.deleteIfExists(store.dir().resolve(EpochCutLog.FILE_NAME));
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new java.io.UncheckedIOException("Pipeline '" + pipelineName + "': cannot delete the epoch log " +
+                "of an earlier run in " + store.dir(), e);
+        }
     }
 
     /**
@@ -386,14 +464,16 @@ final class CheckpointCoordinator implements AutoCloseable
      * checkpointed too (every stage snapshots once end of stream has passed it), so a rerun continues after the
      * end instead of replaying it: what end of stream emitted (the last windows) stays emitted once, even if the
      * journal grows before the rerun. Waits for a checkpoint still being written.
+     *
+     * @return the final checkpoint's epoch, -1 if the pipeline is stopping.
      */
-    void beginFinal(final int sourceId, final long position)
+    long beginFinal(final int sourceId, final long position)
     {
         while (!inFlight.compareAndSet(false, true))
         {
             if (closing || runtime.isStopping())
             {
-                return;
+                return -1;
             }
             LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(100));
         }
@@ -402,6 +482,7 @@ final class CheckpointCoordinator implements AutoCloseable
         arrivalsPending.set(stageCount + 1);
         inFlightEpoch = epoch;
         finalEpoch = epoch;
+        return epoch;
     }
 
     /** On stage {@code stage}'s thread, after end of stream passed its chain. */
@@ -577,6 +658,10 @@ final class CheckpointCoordinator implements AutoCloseable
             // takes it while this writer renames and prunes files in it
             throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint writer did not finish " +
                 "within 30 s; " + store.dir() + " stays locked until it does or the process exits");
+        }
+        if (cutLog != null)
+        {
+            cutLog.close();
         }
         releaseLock();
         if (finalWriteFailed)

@@ -253,6 +253,10 @@ public final class JournalSource extends Source
             }
         }
         final int read = tail.poll(reader, limit, barriers);
+        if (read == JournalTail.WAITING)
+        {
+            return 0;
+        }
         if ((tail.done || (read == 0 && !tailingNow)) && !ctx.isStopping())
         {
             endStreamAfterPoll(ctx); // every entry up to the last at start has been read
@@ -301,7 +305,11 @@ public final class JournalSource extends Source
                     break;
             }
         }
-        tail = new JournalTail(ctx, false, tailingNow ? Long.MAX_VALUE : lastIndexAtStart);
+        // a replay whose run before ended the stream (processingTime) ends it at the same entry, not at a later one
+        final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
+        final long lastToEmit = tailingNow ? Long.MAX_VALUE :
+            loggedEnd == Long.MIN_VALUE ? lastIndexAtStart : Math.min(lastIndexAtStart, loggedEnd);
+        tail = new JournalTail(ctx, false, lastToEmit);
         return tailingNow || lastIndexAtStart >= 0;
     }
 

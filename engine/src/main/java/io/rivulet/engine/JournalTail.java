@@ -13,6 +13,8 @@ final class JournalTail implements JournalHandler
 {
     /** Entries per poll: bounds how long the loop goes without checking for a stop. */
     static final int POLL_LIMIT = 256;
+    /** {@link #poll} read nothing, and not because the journal has nothing new: try again after an idle. */
+    static final int WAITING = -1;
 
     private final SourceContext ctx;
     private final boolean journalIngestTime;
@@ -43,16 +45,22 @@ final class JournalTail implements JournalHandler
      * Polls up to {@code limit} entries into the ring, then lets the checkpoint barriers (if any) see what the poll
      * published: a barrier goes between polls, never between a record and its position.
      *
-     * @return entries read, 0 if none was new.
+     * @return entries read, 0 if none was new, {@link #WAITING} if the poll was skipped: a replayed epoch's end
+     *         waits for the checkpoint in flight before any further record (see {@link CheckpointBarriers}).
      */
     int poll(final JournalReader reader, final int limit, final CheckpointBarriers barriers)
     {
         final long publishedBefore = published;
+        if (!ctx.publishPendingEpochEnd() || (barriers != null && !barriers.readyToPoll()))
+        {
+            return WAITING;
+        }
         if (!journalIngestTime)
         {
             pollTimeNs = System.nanoTime(); // one clock read per poll stamps every record of it
         }
-        final int read = reader.poll(this, limit);
+        final int capped = ctx.pollLimit(limit);
+        final int read = reader.poll(this, barriers == null ? capped : barriers.pollLimit(capped));
         if (barriers != null)
         {
             barriers.afterPoll((int)(published - publishedBefore), lastEmittedIndex);

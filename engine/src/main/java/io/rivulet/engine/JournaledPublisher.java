@@ -270,6 +270,10 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         }
         final long end = endIndex; // read before the poll: an entry committed before the end is seen
         final int read = tail.poll(reader, limit, barriers);
+        if (read == JournalTail.WAITING)
+        {
+            return 0;
+        }
         if (read == 0 && end != NOT_ENDED && tail.lastEmittedIndex >= end && !ctx.isStopping())
         {
             endStreamAfterPoll(ctx);

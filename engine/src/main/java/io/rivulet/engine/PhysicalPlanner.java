@@ -77,9 +77,9 @@ final class PhysicalPlanner
             }
             if (checkpoints != null)
             {
-                enableCheckpoints(name, plan, sink, outputSchema, checkpoints, runtime);
+                enableCheckpoints(name, plan, sink, outputSchema, checkpoints, runtime, trigger);
             }
-            if (trigger.isProcessingTime())
+            if (trigger.isProcessingTime() && checkpoints == null) // with checkpoints the source ends the epochs
             {
                 plan.agents.get(0).epochsByTime(trigger.intervalNs());
             }
@@ -326,7 +326,8 @@ final class PhysicalPlanner
     }
 
     private static void enableCheckpoints(final String name, final PhysicalPlan plan, final Sink sink,
-        final Schema outputSchema, final CheckpointSettings settings, final PipelineRuntime runtime)
+        final Schema outputSchema, final CheckpointSettings settings, final PipelineRuntime runtime,
+        final Trigger trigger)
     {
         final Source source = plan.sources.get(0);
         // the shape a checkpoint must fit: schemas and operators (not ring sizes or wait modes, which may change)
@@ -340,9 +341,15 @@ final class PhysicalPlanner
         shape.append("sink -> ").append(outputSchema);
         final CheckpointCoordinator coordinator = new CheckpointCoordinator(name,
             io.rivulet.journal.CheckpointStore.open(settings.dir, settings.retained), shape.toString(),
-            "reading " + source + "\n" + shape, plan.stageOperators, 1, settings.intervalNs,
-            settings.everyRecords, runtime);
+            "reading " + source + "\n" + shape, plan.stageOperators, 1,
+            trigger.isProcessingTime() ? trigger.intervalNs() : settings.intervalNs,
+            trigger.isProcessingTime() ? 0 : settings.everyRecords, runtime);
         plan.checkpoints = coordinator;
+        if (trigger.isProcessingTime())
+        {
+            // the trigger's epochs are the barriers, cut by the source where the wall clock says and logged
+            coordinator.logEpochCuts();
+        }
         // -1: a sink that keeps nothing we can ask about (a callback): it is told sequence numbers and epochs instead
         final long sinkDurable = sink instanceof DurableSink ? ((DurableSink)sink).durableSequence() : -1;
         final CheckpointCoordinator.Recovery recovery =

@@ -182,7 +182,9 @@ public final class PipelineBuilder
      * Exactly-once needs a deterministic pipeline, checked when it is built: one replayable source
      * ({@link Sources#journal} or {@link Sources#journaled}), event time taken from the records (no processing
      * time, no idle timeouts, no processing-time timers). A checkpoint written by a pipeline of another shape
-     * (schemas, operators) is refused with a message showing both, unless {@link #startFresh()}.
+     * (schemas, operators) is refused with a message showing both, unless {@link #startFresh()}. Under a
+     * micro-batch trigger the epochs are the checkpoints ({@link Trigger#availableNow(long)} by record count,
+     * {@link Trigger#processingTime} by time, with where each ended logged for a replay).
      *
      * @param dir directory of this pipeline's checkpoints; created if missing.
      * @return this.
@@ -336,14 +338,6 @@ public final class PipelineBuilder
         }
         // every setting was checked by its setter; what depends on the plan (is exactly-once possible here?) is
         // checked by the planner, which closes what it opened (the sink too) if it refuses
-        if (checkpointDir != null && trigger.isProcessingTime())
-        {
-            throw new IllegalStateException("Pipeline '" + name + "': trigger " + trigger + " cannot be combined " +
-                "with checkpointLocation (exactly-once): its epochs end where the wall clock puts them, so a replay " +
-                "after a crash would group records into other epochs and emit other rows. Use " +
-                "Trigger.availableNow(recordsPerEpoch) (epochs by record count, which double as checkpoints) or " +
-                "Trigger.continuous(), or drop checkpointLocation.");
-        }
         builtName = name;
         final PipelineRuntime runtime = new PipelineRuntime(name);
         final CheckpointSettings checkpoints = checkpointDir == null && checkpointSettingGiven == null ? null :

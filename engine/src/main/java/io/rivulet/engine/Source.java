@@ -156,6 +156,10 @@ public abstract class Source
         {
             return false;
         }
+        if (onStageThread && checkpoints != null && checkpoints.isInFlight())
+        {
+            return false; // likewise for an epoch end of availableNow, which the end of stream may add
+        }
         endStream(ctx);
         return true;
     }

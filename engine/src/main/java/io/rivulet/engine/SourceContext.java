@@ -52,6 +52,8 @@ public final class SourceContext
     private long nextEpochId = 1;
     /** With checkpoints and availableNow: the trigger's epochs are the barriers, ids from the coordinator. */
     private CheckpointCoordinator barrierCoordinator;
+    /** An epoch's last record is committed, its marker not yet published: the previous checkpoint is in flight. */
+    private boolean epochEndPending;
     /**
      * Inside a step of a built-in source ({@link #beginBatch}): commits are published together, up to
      * {@link #maxPending} at a time and at the step's end, so the consumer's core sees one cursor store per batch
@@ -292,35 +294,63 @@ public final class SourceContext
     }
 
     /**
-     * Publishes the marker ending the current epoch. With checkpoints it waits for the previous checkpoint to be
-     * written (once per epoch, not per record): skipping a barrier would make epochs depend on disk speed, and a
-     * replay would group records differently.
+     * Publishes the marker ending the current epoch. With checkpoints the marker is also a barrier, which waits for
+     * the previous checkpoint to be written (once per epoch, not per record): skipping a barrier would make epochs
+     * depend on disk speed, and a replay would group records differently. It does not wait here: the marker stays
+     * pending ({@link #epochEndPending()}) and the source commits nothing more until
+     * {@link #publishPendingEpochEnd()} publishes it. Waiting here would hang a source on its stage's thread
+     * ({@code sourceOnStageThread}), where only this thread can take the barrier the checkpoint waits for.
      */
     private void endEpoch()
     {
         publishPending(); // records before their marker, and none held back while waiting for the coordinator
         recordsInEpoch = 0;
-        long epoch;
         if (barrierCoordinator == null)
         {
-            epoch = nextEpochId++;
+            ring.publishMarker(SlotDescriptor.TYPE_EPOCH, sourceId, nextEpochId++);
+            return;
         }
-        else
+        epochEndPending = true;
+        publishPendingEpochEnd();
+    }
+
+    /**
+     * availableNow with checkpoints: true while an epoch's last record is committed and its marker waits for the
+     * previous checkpoint; the source must not commit another record until {@link #publishPendingEpochEnd()}.
+     */
+    boolean epochEndPending()
+    {
+        return epochEndPending;
+    }
+
+    /** @return true if no epoch end is pending any more (published now, or the pipeline is stopping). */
+    boolean publishPendingEpochEnd()
+    {
+        if (!epochEndPending)
         {
-            while ((epoch = barrierCoordinator.tryBegin(sourceId, lastSourceIndex)) < 0)
-            {
-                if (isStopping())
-                {
-                    return;
-                }
-                idleStrategy.idle(0);
-            }
-            idleStrategy.reset();
+            return true;
         }
-        if (!ring.publishMarker(SlotDescriptor.TYPE_EPOCH, sourceId, epoch) && barrierCoordinator != null)
+        final long epoch = barrierCoordinator.tryBegin(sourceId, lastSourceIndex);
+        if (epoch < 0)
+        {
+            return isStopping(); // the previous checkpoint is still being written
+        }
+        epochEndPending = false;
+        if (!ring.publishMarker(SlotDescriptor.TYPE_EPOCH, sourceId, epoch))
         {
             barrierCoordinator.abandon();
         }
+        return true;
+    }
+
+    /**
+     * @param limit records a poll would commit.
+     * @return {@code limit}, or fewer under availableNow with checkpoints: a poll ends at its epoch's last
+     *         record, whose marker may have to wait ({@link #epochEndPending()}) before any further record.
+     */
+    int pollLimit(final int limit)
+    {
+        return barrierCoordinator == null ? limit : (int)Math.min(limit, recordsPerEpoch - recordsInEpoch);
     }
 
     /**
@@ -389,6 +419,13 @@ public final class SourceContext
         {
             endEpoch(); // the last, shorter epoch: its rows reach the sink with their epoch's end
         }
+        // a source on its stage's thread ends its stream only with no checkpoint in flight (Source.endStreamAfterPoll),
+        // so this waits only on a thread of the source's own
+        while (!publishPendingEpochEnd())
+        {
+            idleStrategy.idle(0);
+        }
+        idleStrategy.reset();
         ended = true;
         publishPending();
         return ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);

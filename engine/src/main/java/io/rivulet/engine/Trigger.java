@@ -56,8 +56,12 @@ public final class Trigger
      * Micro-batch by wall-clock time: the first stage ends an epoch at its first poll after {@code interval}
      * elapsed since the previous epoch, if any record or watermark arrived meanwhile (no empty epochs). While
      * records flow, any interval works (epochs end between polled batches); while the stage waits for data its
-     * wait ends every 10 ms, so the epoch after the last record may end up to 10 ms after its interval. Not
-     * combinable with {@link PipelineBuilder#checkpointLocation} (a replay would group records differently).
+     * wait ends every 10 ms, so the epoch after the last record may end up to 10 ms after its interval. With
+     * {@link PipelineBuilder#checkpointLocation} the source ends the epochs instead (between two polls, once the
+     * previous checkpoint is written, so an epoch lasts at least the interval and at least one checkpoint write),
+     * each epoch is a checkpoint, and where each one ended is logged durably before its rows can leave, so a
+     * replay after a crash ends the epochs after the restored checkpoint at the same records (Spark's offset
+     * log); checkpointInterval and checkpointEvery are then not used.
      *
      * @param interval time between epochs, &gt; 0 (resolution: nanoseconds).
      * @return the trigger.

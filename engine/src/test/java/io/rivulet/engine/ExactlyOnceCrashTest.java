@@ -117,6 +117,156 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
         }
     }
 
+    /**
+     * Trigger.processingTime under kill -9: the job's rows depend on where each epoch ended ({@link
+     * ExactlyOnceJob#defineUpdates}: keyed UPDATE count and max over the whole input), so there is no golden run
+     * to compare with; instead, after the kills, the output journal must be exactly what the epochs in the
+     * checkpoint directory's epoch log produce: for each epoch in order, one row per key changed in it, with the
+     * key's count and highest id up to the epoch's last record, then the keys changed after the last epoch. A
+     * replay that ended an epoch elsewhere than the run before it, or emitted a row twice or not at all, fails.
+     */
+    @Test
+    void processingTimeUpdatesAfterRepeatedKillNineAreExactlyTheLoggedEpochs() throws Exception
+    {
+        final long seed = Long.getLong("rivulet.crash.seed", System.nanoTime());
+        System.out.println("processingTime crash test seed=" + seed);
+        final Path input = tempDir.resolve("pt-input");
+        ExactlyOnceJob.writeInput(input, RECORDS, 200, 43);
+        final Path out = tempDir.resolve("pt-out");
+        final Path checkpoints = tempDir.resolve("pt-ckpt");
+        final Random random = new Random(seed);
+        final int kills = Math.max(3, KILLS / 2);
+        int killed = 0;
+        final StringBuilder log = new StringBuilder();
+        try (OutputCounter counter = new OutputCounter(out))
+        {
+            for (int k = 0; k < kills; k++)
+            {
+                final ChildRun run;
+                if (k % 3 == 0)
+                {
+                    final long delayMs = random.nextInt(1_500); // from JVM start: loading, recovery, replay
+                    run = runChild(input, out, checkpoints, delayMs, () -> true, "processing-time-updates");
+                }
+                else
+                {
+                    // once it emitted something new, a little later: each killed run made progress
+                    final long before = counter.count();
+                    run = runChild(input, out, checkpoints, random.nextInt(800), () -> counter.count() > before,
+                        "processing-time-updates");
+                }
+                if (run.killed)
+                {
+                    killed++;
+                    note(log, String.format("processingTime kill %d: output %d%s%n", killed, counter.count(),
+                        hasTempFile(checkpoints) ? ", during a checkpoint write" : ""));
+                }
+            }
+        }
+        runChild(input, out, checkpoints, -1, null, "processing-time-updates");
+        assertTrue(killed >= kills / 2, "too few runs were killed before finishing to test anything: " + killed +
+            "\n" + log);
+
+        final long[] cuts;
+        try (EpochCutLog epochs = EpochCutLog.open(checkpoints))
+        {
+            cuts = epochs.cutsAfter(0).positions;
+        }
+        assertTrue(cuts.length > 10, "epochs logged: " + cuts.length);
+        final List<List<String>> expected = expectedUpdates(input, cuts);
+        final List<String> actual = new ArrayList<>();
+        try (Journal journal = Journal.at(out).open(); JournalReader reader = journal.reader())
+        {
+            final io.rivulet.ringbuffer.Field[] fields = journal.schema().fields()
+                .toArray(new io.rivulet.ringbuffer.Field[0]);
+            final long[] nextSequence = {1};
+            while (reader.poll((index, ingestTimeNs, sequence, record) ->
+            {
+                assertEquals(nextSequence[0]++, sequence, "output sequence numbers run 1, 2, 3, ...");
+                actual.add(record.getValue(fields[2]) + ":" + record.getValue(fields[3]) + ":" +
+                    record.getValue(fields[4]));
+            }, 1024) > 0)
+            {
+                // drain
+            }
+        }
+        int at = 0;
+        for (int epoch = 0; epoch < expected.size(); epoch++)
+        {
+            final List<String> rows = expected.get(epoch);
+            assertTrue(at + rows.size() <= actual.size(), "output ends inside epoch " + (epoch + 1) + " (seed " +
+                seed + ")");
+            final List<String> got = new ArrayList<>(actual.subList(at, at + rows.size()));
+            got.sort(null);
+            if (!rows.equals(got))
+            {
+                final List<String> missing = new ArrayList<>(rows);
+                missing.removeAll(got);
+                final List<String> unexpected = new ArrayList<>(got);
+                unexpected.removeAll(rows);
+                throw new AssertionError("rows of epoch " + (epoch + 1) + " of " + expected.size() + " (outputs " +
+                    (at + 1) + "-" + (at + rows.size()) + ") after " + killed + " kills (seed " + seed + "): " +
+                    missing.size() + " expected rows missing, e.g. " + missing.subList(0, Math.min(3,
+                    missing.size())) + "; " + unexpected.size() + " other rows, e.g. " +
+                    unexpected.subList(0, Math.min(3, unexpected.size())) + "\n" + log);
+            }
+            at += rows.size();
+        }
+        assertEquals(actual.size(), at, "outputs after the last epoch's (seed " + seed + ")");
+        System.out.println("processingTime crash test: " + killed + " kills, " + cuts.length + " epochs, " +
+            actual.size() + " outputs as the logged epochs give them");
+    }
+
+    /**
+     * The rows {@link ExactlyOnceJob#defineUpdates} emits if its epochs end after the records at {@code cuts}:
+     * per epoch (and for the rest after the last), "key:count:maxId" of each key changed in it, sorted.
+     */
+    private static List<List<String>> expectedUpdates(final Path input, final long[] cuts)
+    {
+        final io.rivulet.ringbuffer.SymbolField key = ExactlyOnceJob.INPUT.symbolField("key");
+        final io.rivulet.ringbuffer.LongField id = ExactlyOnceJob.INPUT.longField("id");
+        final java.util.Map<String, long[]> totals = new java.util.HashMap<>();
+        final List<List<String>> epochs = new ArrayList<>();
+        final java.util.Set<String> changed = new java.util.TreeSet<>();
+        final int[] cut = {0};
+        final Runnable endEpoch = () ->
+        {
+            final List<String> rows = new ArrayList<>();
+            for (final String k : changed)
+            {
+                rows.add(k + ":" + totals.get(k)[0] + ":" + totals.get(k)[1]);
+            }
+            rows.sort(null);
+            epochs.add(rows);
+            changed.clear();
+        };
+        try (Journal journal = Journal.at(input).open(); JournalReader reader = journal.reader())
+        {
+            while (reader.poll((index, ingestTimeNs, sequence, record) ->
+            {
+                final String k = record.getSymbol(key);
+                final long[] t = totals.computeIfAbsent(k, x -> new long[]{0, Long.MIN_VALUE});
+                t[0]++;
+                t[1] = Math.max(t[1], record.getLong(id));
+                changed.add(k);
+                if (cut[0] < cuts.length && index == cuts[cut[0]])
+                {
+                    endEpoch.run();
+                    cut[0]++;
+                }
+            }, 1024) > 0)
+            {
+                // drain
+            }
+        }
+        assertEquals(cuts.length, cut[0], "every logged epoch ends at a record of the input");
+        if (!changed.isEmpty())
+        {
+            endEpoch.run(); // end of stream: what changed after the last epoch
+        }
+        return epochs;
+    }
+
     /** Kept for a failure message, and printed as it happens: a long soak shows its progress. */
     private static void note(final StringBuilder log, final String line)
     {
@@ -151,6 +301,12 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
     private ChildRun runChild(final Path input, final Path output, final Path checkpoints, final long killAfterMs,
         final java.util.function.BooleanSupplier killWhen) throws Exception
     {
+        return runChild(input, output, checkpoints, killAfterMs, killWhen, "continuous");
+    }
+
+    private ChildRun runChild(final Path input, final Path output, final Path checkpoints, final long killAfterMs,
+        final java.util.function.BooleanSupplier killWhen, final String mode) throws Exception
+    {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("-Xmx512m");
@@ -162,7 +318,7 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExactlyOnceJob.class.getName(),
-            input.toString(), output.toString(), checkpoints.toString(), Long.toString(CHECKPOINT_INTERVAL_MS)));
+            input.toString(), output.toString(), checkpoints.toString(), Long.toString(CHECKPOINT_INTERVAL_MS), mode));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final CountDownLatch started = new CountDownLatch(1);
         final StringBuffer text = new StringBuffer();

@@ -3,7 +3,10 @@ package io.rivulet.engine;
 import io.rivulet.engine.samples.SequencePatternDetector;
 import io.rivulet.journal.Journal;
 import io.rivulet.journal.JournalWriter;
+import io.rivulet.operators.process.KeyedContext;
+import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.OutputMode;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -21,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * event time -> dedup by id -> per-key 2-10-5 pattern (processByKey, off-heap state and timers) -> keyed 1 s
  * tumbling window over the patterns' end times -> output journal, checkpointing every few milliseconds.
  * <pre>
- *   java ... ExactlyOnceJob input output checkpoints intervalMs
+ *   java ... ExactlyOnceJob input output checkpoints intervalMs [processing-time-updates]
  * </pre>
+ * With {@code processing-time-updates} it runs {@link #defineUpdates} instead.
  * Prints {@code started} once recovery is done and the pipeline runs, exits 0 when the input is fully processed.
  */
 public final class ExactlyOnceJob
@@ -49,6 +53,61 @@ public final class ExactlyOnceJob
             .name("exactly-once-job")
             .checkpointLocation(checkpoints)
             .checkpointInterval(Duration.ofMillis(intervalMs));
+    }
+
+    /** Rows of {@link #defineUpdates}: one per key changed in an epoch, with its count and highest id so far. */
+    static final Schema UPDATE_PASS_THROUGH = Schema.builder().symbol("key", 8).int64("id").timestamp("ts").build();
+
+    /**
+     * The processingTime variant: journal -> event time -> a pass-through process function that takes about
+     * {@code spinNs} per record (so that a run lasts long enough to be killed in the middle) -> keyed UPDATE count
+     * and max(id) over one window that holds the whole input -> output journal; an epoch, which is a checkpoint,
+     * every {@code intervalMs}. Its rows depend on where each epoch ended.
+     */
+    static PipelineBuilder defineUpdates(final Path input, final Path output, final Path checkpoints,
+        final long intervalMs, final long spinNs)
+    {
+        return Pipeline.from(Sources.journal(input, INPUT))
+            .withWatermark("ts", 50)
+            .processByKey(new String[]{"key"}, Schema.builder().int32("unused").build(), UPDATE_PASS_THROUGH,
+                new SlowPassThrough(spinNs))
+            .groupBy(WindowSpec.tumbling("ts", 3_600_000), "key").outputMode(OutputMode.UPDATE)
+            .agg(Aggregate.count(), Aggregate.max("id"))
+            .to(Sinks.journal(output))
+            .name("exactly-once-updates")
+            .trigger(Trigger.processingTime(Duration.ofMillis(intervalMs)))
+            .checkpointLocation(checkpoints);
+    }
+
+    /** Copies key, id and ts, busy for a while per record. */
+    private static final class SlowPassThrough implements KeyedProcessFunction
+    {
+        private final long spinNs;
+        private final SymbolField keyIn = INPUT.symbolField("key");
+        private final LongField idIn = INPUT.longField("id");
+        private final LongField tsIn = INPUT.longField("ts");
+        private final SymbolField keyOut = UPDATE_PASS_THROUGH.symbolField("key");
+        private final LongField idOut = UPDATE_PASS_THROUGH.longField("id");
+        private final LongField tsOut = UPDATE_PASS_THROUGH.longField("ts");
+
+        SlowPassThrough(final long spinNs)
+        {
+            this.spinNs = spinNs;
+        }
+
+        @Override
+        public void processRecord(final RecordFlyweight record, final KeyedContext ctx)
+        {
+            final RecordFlyweight out = ctx.outputRecord();
+            out.copySymbol(keyOut, record, keyIn);
+            out.setLong(idOut, record.getLong(idIn)).setLong(tsOut, record.getLong(tsIn));
+            ctx.emit();
+            final long until = System.nanoTime() + spinNs;
+            while (System.nanoTime() - until < 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     /**
@@ -95,7 +154,9 @@ public final class ExactlyOnceJob
         final Path output = Paths.get(args[1]);
         final Path checkpoints = Paths.get(args[2]);
         final long intervalMs = Long.parseLong(args[3]);
-        try (Pipeline pipeline = define(input, output, checkpoints, intervalMs).build())
+        final boolean updates = args.length > 4 && args[4].equals("processing-time-updates");
+        try (Pipeline pipeline = (updates ? defineUpdates(input, output, checkpoints, intervalMs, 5_000) :
+            define(input, output, checkpoints, intervalMs)).build())
         {
             pipeline.start();
             System.out.println("started");

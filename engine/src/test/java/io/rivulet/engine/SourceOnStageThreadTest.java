@@ -208,6 +208,28 @@ class SourceOnStageThreadTest extends JournalPipelineHarness
         p.close();
     }
 
+    /**
+     * availableNow with checkpoints on the stage thread: each epoch's marker is a barrier that waits for the
+     * previous checkpoint. With epochs smaller than a step, the source waited for it inside the step, on the one
+     * thread that had to take the previous barrier first, and hung. The marker now stays pending while the source
+     * commits nothing more, and the stage takes the barrier in between.
+     */
+    @Test
+    void shouldCompleteAvailableNowEpochsSmallerThanAStepWithCheckpointsOnTheStageThread()
+    {
+        final Path in = tempDir.resolve("in");
+        append(in, 0, 3_000);
+        final CollectingSink sink = Sinks.collecting();
+        final Pipeline p = track(windowed(Sources.journal(in), sink).ringCapacity(4096)
+            .trigger(Trigger.availableNow(10)).checkpointLocation(tempDir.resolve("ckpt"))
+            .sourceOnStageThread(true).start());
+        assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS), "completed");
+        assertTrue(sink.ended());
+        assertTrue(p.checkpointMetrics().checkpointsWritten() > 100, "an epoch, so a checkpoint, per 10 records: " +
+            p.checkpointMetrics().checkpointsWritten());
+        p.close();
+    }
+
     @Test
     void shouldStartNoSourceThreadAndStopOnCloseMidStream()
     {

@@ -303,19 +303,6 @@ class TriggerEquivalenceTest extends ThreadLeakCheck
     }
 
     @Test
-    void shouldRefuseProcessingTimeWithCheckpoints()
-    {
-        final PipelineBuilder builder = Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT))
-            .to(Sinks.collecting()).trigger(Trigger.processingTime(Duration.ofMillis(100)))
-            .checkpointLocation(tmp.resolve("refused"));
-        final IllegalStateException ex = assertThrows(IllegalStateException.class, builder::build);
-        assertTrue(ex.getMessage().contains("processingTime") && ex.getMessage().contains("availableNow"),
-            ex.getMessage());
-        // a refused build does not use the builder up
-        builder.trigger(Trigger.continuous());
-    }
-
-    @Test
     void shouldRefuseBadTriggerArguments()
     {
         assertThrows(IllegalArgumentException.class, () -> Trigger.processingTime(null));
