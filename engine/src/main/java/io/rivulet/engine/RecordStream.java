@@ -445,6 +445,28 @@ public final class RecordStream
     public RecordStream windowJoin(final RecordStream other, final WindowSpec window, final String[] leftKeys,
         final String[] rightKeys)
     {
+        return windowJoin(other, window, leftKeys, rightKeys, window == null ? null : window.timeColumn());
+    }
+
+    /**
+     * As {@link #windowJoin(RecordStream, WindowSpec, String[], String[])}, for a right stream whose event time is
+     * in a column of another name, e.g. persons ({@code ts}) joined with auctions ({@code dateTime}):
+     * {@code persons.windowJoin(auctions, WindowSpec.tumbling("ts", 10_000), new String[]{"id"},
+     * new String[]{"seller"}, "dateTime")}.
+     *
+     * @param other           the right stream (comes straight from a source, with a watermark on
+     *                        {@code rightTimeColumn}).
+     * @param window          a tumbling window over this (left) stream's TIMESTAMP column.
+     * @param leftKeys        key columns of this stream, at least one.
+     * @param rightKeys       key columns of the right stream, paired in order with {@code leftKeys}.
+     * @param rightTimeColumn the right stream's TIMESTAMP column, windowed the same way.
+     * @return the joined pairs.
+     * @throws SchemaException       as the four-argument form, naming the side whose column is missing or wrong.
+     * @throws IllegalStateException if a side has no watermark.
+     */
+    public RecordStream windowJoin(final RecordStream other, final WindowSpec window, final String[] leftKeys,
+        final String[] rightKeys, final String rightTimeColumn)
+    {
         checkUnused();
         if (other == null || window == null)
         {
@@ -463,18 +485,24 @@ public final class RecordStream
                 " and the right keys " + java.util.Arrays.toString(rightKeys) + " must be two non-empty lists of " +
                 "the same length, paired in order");
         }
+        if (rightTimeColumn == null)
+        {
+            throw new SchemaException("windowJoin: the right stream's time column is null; give its TIMESTAMP " +
+                "column's name");
+        }
         final String time = window.timeColumn();
         requireWatermark("windowJoin (left input)", "its buffered records would never expire",
             "call withWatermark(\"" + time + "\", delayMs) on the left input");
         other.requireWatermark("windowJoin (right input)", "its buffered records would never expire",
-            "call withWatermark(\"" + time + "\", delayMs) on the right input");
+            "call withWatermark(\"" + rightTimeColumn + "\", delayMs) on the right input");
         for (final RecordStream side : List.of(this, other))
         {
-            if (side.schema.field(time).type() != io.rivulet.ringbuffer.FieldType.TIMESTAMP)
+            final String sideTime = side == this ? time : rightTimeColumn;
+            if (side.schema.field(sideTime).type() != io.rivulet.ringbuffer.FieldType.TIMESTAMP)
             {
                 throw new SchemaException("windowJoin over " + window + ": the " + (side == this ? "left" : "right") +
-                    " input's '" + time + "' is " + side.schema.field(time).typeDescription() + "; the window " +
-                    "needs a TIMESTAMP column (epoch ms) of that name on both sides");
+                    " input's '" + sideTime + "' is " + side.schema.field(sideTime).typeDescription() + "; the " +
+                    "window needs a TIMESTAMP column (epoch ms) on each side");
             }
             for (final String added : new String[]{WINDOW_START, WINDOW_END})
             {
@@ -485,15 +513,17 @@ public final class RecordStream
                 }
             }
         }
-        final Expr start = Expr.col(time).floorDiv(window.sizeMs()).times(window.sizeMs()).toTimestamp();
-        final RecordStream left = withColumn(WINDOW_START, start);
-        final RecordStream right = other.withColumn(WINDOW_START, start);
+        final RecordStream left = withColumn(WINDOW_START,
+            Expr.col(time).floorDiv(window.sizeMs()).times(window.sizeMs()).toTimestamp());
+        final RecordStream right = other.withColumn(WINDOW_START,
+            Expr.col(rightTimeColumn).floorDiv(window.sizeMs()).times(window.sizeMs()).toTimestamp());
         final String[] leftJoinKeys = java.util.Arrays.copyOf(leftKeys, leftKeys.length + 1);
         final String[] rightJoinKeys = java.util.Arrays.copyOf(rightKeys, rightKeys.length + 1);
         leftJoinKeys[leftKeys.length] = WINDOW_START;
         rightJoinKeys[rightKeys.length] = WINDOW_START;
         final long reach = window.sizeMs() - 1;
-        final RecordStream joined = left.intervalJoin(right, leftJoinKeys, rightJoinKeys, time, time, -reach, reach);
+        final RecordStream joined = left.intervalJoin(right, leftJoinKeys, rightJoinKeys, time, rightTimeColumn,
+            -reach, reach);
         // window_start, window_end, then the sides' own columns (each side's copy of window_start dropped)
         final List<Expr> columns = new ArrayList<>();
         columns.add(Expr.col(WINDOW_START));

@@ -71,6 +71,44 @@ class WindowJoinAndTopPipelineTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldJoinARightStreamWhoseTimeColumnHasAnotherName()
+    {
+        final Schema auctionsByDateTime = Schema.builder().int64("auction").int64("seller").timestamp("dateTime")
+            .build();
+        final Random random = new Random(5);
+        final List<Object[]> persons = new ArrayList<>();
+        final List<Object[]> auctions = new ArrayList<>();
+        for (int i = 0; i < 400; i++)
+        {
+            persons.add(new Object[]{(long)random.nextInt(50), "p" + i, i * 25L});
+            auctions.add(new Object[]{(long)i, (long)random.nextInt(50), i * 25L + random.nextInt(30)});
+        }
+        final List<List<Object>> sameName = run(Pipeline.from(Sources.rows(PERSONS, persons)).withWatermark("ts", 0)
+            .windowJoin(Pipeline.from(Sources.rows(AUCTIONS, auctions)).withWatermark("ts", 30),
+                WindowSpec.tumbling("ts", 1_000), new String[]{"id"}, new String[]{"seller"}));
+        final RecordStream joined = Pipeline.from(Sources.rows(PERSONS, persons)).withWatermark("ts", 0)
+            .windowJoin(Pipeline.from(Sources.rows(auctionsByDateTime, auctions)).withWatermark("dateTime", 30),
+                WindowSpec.tumbling("ts", 1_000), new String[]{"id"}, new String[]{"seller"}, "dateTime");
+        assertEquals(List.of("window_start", "window_end", "id", "name", "ts", "auction", "seller", "dateTime"),
+            joined.schema().fields().stream().map(f -> f.name()).toList());
+        final List<List<Object>> rows = run(joined);
+        assertTrue(rows.size() > 100, "pairs: " + rows.size());
+        assertEquals(new HashSet<>(sameName), new HashSet<>(rows), "the same pairs as with one column name");
+        assertEquals(sameName.size(), rows.size());
+
+        final String notTime = assertThrows(SchemaException.class, () -> Pipeline.from(Sources.rows(PERSONS))
+            .withWatermark("ts", 0).windowJoin(Pipeline.from(Sources.rows(auctionsByDateTime))
+                .withWatermark("dateTime", 0), WindowSpec.tumbling("ts", 10), new String[]{"id"},
+                new String[]{"seller"}, "seller")).getMessage();
+        assertTrue(notTime.contains("right input's 'seller'") && notTime.contains("TIMESTAMP"), notTime);
+        final String missing = assertThrows(SchemaException.class, () -> Pipeline.from(Sources.rows(PERSONS))
+            .withWatermark("ts", 0).windowJoin(Pipeline.from(Sources.rows(auctionsByDateTime))
+                .withWatermark("dateTime", 0), WindowSpec.tumbling("ts", 10), new String[]{"id"},
+                new String[]{"seller"})).getMessage();
+        assertTrue(missing.contains("ts"), missing);
+    }
+
+    @Test
     void shouldRejectWindowJoinMistakesNamingTheFix()
     {
         final String sliding = assertThrows(SchemaException.class, () -> Pipeline.from(Sources.rows(PERSONS))
