@@ -1,5 +1,7 @@
 package io.rivulet.engine;
 
+import io.rivulet.journal.EpochCutLog;
+
 /**
  * A replayable source's side of checkpointing, on its thread: after each poll, decides whether a barrier is due
  * (every N records and/or every T) and, if no checkpoint is in flight, publishes the barrier with the position of
@@ -52,8 +54,8 @@ final class CheckpointBarriers
         this.position = startPosition;
         this.nextDueNs = System.nanoTime() + intervalNs;
         final EpochCutLog.Cuts cuts = coordinator.loggedCuts();
-        this.loggedCuts = cuts.positions;
-        this.streamEnd = cuts.streamEnd;
+        this.loggedCuts = cuts.positions();
+        this.streamEnd = cuts.streamEnd();
         this.nextLoggedEpoch = coordinator.restoredEpochOrZero() + 1;
     }
 

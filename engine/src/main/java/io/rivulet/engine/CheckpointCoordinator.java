@@ -2,6 +2,7 @@ package io.rivulet.engine;
 
 import io.rivulet.journal.CheckpointData;
 import io.rivulet.journal.CheckpointStore;
+import io.rivulet.journal.EpochCutLog;
 import io.rivulet.operators.Operator;
 import io.rivulet.ringbuffer.internal.SnapshotReader;
 import io.rivulet.ringbuffer.internal.SnapshotWriter;

@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.journal.EpochCutLog;
 import io.rivulet.journal.Journal;
 import io.rivulet.journal.JournalReader;
 import io.rivulet.ringbuffer.RecordFlyweight;
@@ -170,7 +171,7 @@ class ExactlyOnceCrashTest extends ThreadLeakCheck
         final long[] cuts;
         try (EpochCutLog epochs = EpochCutLog.open(checkpoints))
         {
-            cuts = epochs.cutsAfter(0).positions;
+            cuts = epochs.cutsAfter(0).positions();
         }
         assertTrue(cuts.length > 10, "epochs logged: " + cuts.length);
         final List<List<String>> expected = expectedUpdates(input, cuts);

@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.journal.EpochCutLog;
 import io.rivulet.operators.window.Aggregate;
 import io.rivulet.operators.window.OutputMode;
 import io.rivulet.operators.window.WindowSpec;
@@ -138,8 +139,8 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
         try (EpochCutLog log = EpochCutLog.open(checkpoints))
         {
             final EpochCutLog.Cuts logged = log.cutsAfter(0);
-            final long[] cuts = logged.positions;
-            assertTrue(logged.streamEnd > cuts[cuts.length - 1], "the end of stream is logged after the epochs");
+            final long[] cuts = logged.positions();
+            assertTrue(logged.streamEnd() > cuts[cuts.length - 1], "the end of stream is logged after the epochs");
             assertEquals(epochs.size(), cuts.length, "one logged end per epoch: " + Arrays.toString(cuts));
             for (int i = 1; i < cuts.length; i++)
             {

@@ -3,6 +3,7 @@ package io.rivulet.tools;
 import io.rivulet.journal.CheckpointDescriptor;
 import io.rivulet.journal.CheckpointInfo;
 import io.rivulet.journal.CheckpointStore;
+import io.rivulet.journal.EpochCutLog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,6 +85,34 @@ final class CheckpointReport
         return null;
     }
 
+    /** @return what a recovery from {@code epoch} would replay from the epoch log, in words. */
+    private static String describeCuts(final EpochCutLog.Cuts cuts, final long epoch)
+    {
+        final long[] positions = cuts.positions();
+        if (positions.length == 0 && cuts.streamEnd() == Long.MIN_VALUE)
+        {
+            return "no epoch logged after epoch " + epoch + "; a recovery ends new epochs by the clock";
+        }
+        final StringBuilder text = new StringBuilder();
+        if (positions.length > 0)
+        {
+            text.append(positions.length == 1 ? "epoch " + (epoch + 1) :
+                "epochs " + (epoch + 1) + "-" + (epoch + positions.length)).append(" ended after index ");
+            final int shown = Math.min(positions.length, 5);
+            for (int i = 0; i < shown; i++)
+            {
+                text.append(i == 0 ? "" : ", ").append(positions[i]);
+            }
+            text.append(shown < positions.length ? ", ..." : "");
+        }
+        if (cuts.streamEnd() != Long.MIN_VALUE)
+        {
+            text.append(positions.length > 0 ? "; " : "").append("the stream ended after index ")
+                .append(cuts.streamEnd());
+        }
+        return text.append(": a recovery ends them there again").toString();
+    }
+
     /**
      * @param position a source position as the engine records it.
      * @return it in words: {@code after index N}, {@code at index N} or {@code from the start}.
@@ -115,6 +144,12 @@ final class CheckpointReport
         line(out, "files", infos.size() + " (" + valid + " valid)");
         line(out, "newest valid", newest == null ? "none: recovery would start from the source's start" :
             "epoch " + newest.epoch() + " (" + newest.file().getFileName() + "): recovery restores this one");
+        final EpochCutLog.Cuts cuts = EpochCutLog.read(dir, newest == null ? 0 : newest.epoch());
+        if (Files.exists(dir.resolve(EpochCutLog.FILE_NAME)))
+        {
+            line(out, "epoch log", EpochCutLog.FILE_NAME + " (processingTime): " + describeCuts(cuts,
+                newest == null ? 0 : newest.epoch()));
+        }
         String pipeline = newest == null ? null : newest.pipelineDescription();
         for (int i = 0; i < infos.size() && pipeline == null; i++)
         {
@@ -187,6 +222,24 @@ final class CheckpointReport
         JournalFiles.appendJsonString(out, dir.toString());
         out.append(",\"newestValidEpoch\":").append(newest == null ? "null" : Long.toString(newest.epoch()));
         out.append(",\"tempFiles\":").append(tempFiles(dir));
+        out.append(",\"epochLog\":");
+        if (Files.exists(dir.resolve(EpochCutLog.FILE_NAME)))
+        {
+            // what a recovery from the newest valid checkpoint would replay (processingTime pipelines)
+            final EpochCutLog.Cuts cuts = EpochCutLog.read(dir, newest == null ? 0 : newest.epoch());
+            out.append("{\"epochEndsAfterNewest\":[");
+            final long[] positions = cuts.positions();
+            for (int i = 0; i < positions.length; i++)
+            {
+                out.append(i == 0 ? "" : ",").append(positions[i]);
+            }
+            out.append("],\"streamEnd\":").append(cuts.streamEnd() == Long.MIN_VALUE ? "null" :
+                Long.toString(cuts.streamEnd())).append('}');
+        }
+        else
+        {
+            out.append("null");
+        }
         out.append(",\"files\":[");
         for (int f = 0; f < infos.size(); f++)
         {

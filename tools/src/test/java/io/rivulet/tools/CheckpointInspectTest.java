@@ -3,6 +3,7 @@ package io.rivulet.tools;
 import io.rivulet.journal.CheckpointData;
 import io.rivulet.journal.CheckpointDescriptor;
 import io.rivulet.journal.CheckpointStore;
+import io.rivulet.journal.EpochCutLog;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import java.util.List;
 
 import static io.rivulet.tools.CliHarness.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code rivulet inspect} of a checkpoint directory written through {@link CheckpointStore}, in-process. */
@@ -88,6 +90,40 @@ class CheckpointInspectTest
     }
 
     @Test
+    void shouldShowTheEpochsLoggedAfterTheNewestValidCheckpoint()
+    {
+        final Path ckpt = threeCheckpoints();
+        try (EpochCutLog log = EpochCutLog.open(ckpt))
+        {
+            log.record(2, 99, EpochCutLog.EPOCH_END);
+            log.record(3, 150, EpochCutLog.EPOCH_END); // after the newest checkpoint (epoch 2): replayed
+            log.record(4, 180, EpochCutLog.STREAM_END);
+        }
+        final CliHarness.Result result = run("inspect", ckpt.toString());
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("epoch log      epoch-cuts (processingTime): epoch 3 ended after index 150; " +
+            "the stream ended after index 180: a recovery ends them there again"), result.out());
+        final CliHarness.Result json = run("inspect", "--format", "json", ckpt.toString());
+        assertTrue(json.out().contains("\"epochLog\":{\"epochEndsAfterNewest\":[150],\"streamEnd\":180}"),
+            json.out());
+
+        final Path none = dir.resolve("none");
+        CheckpointStore.open(none, 3).write(checkpoint(0, -1, 0));
+        try (EpochCutLog log = EpochCutLog.open(none))
+        {
+            log.reset();
+        }
+        assertTrue(run("inspect", none.toString()).out().contains(
+            "epoch log      epoch-cuts (processingTime): no epoch logged after epoch 0"));
+        final Path plain = dir.resolve("plain"); // continuous or availableNow: no epoch log
+        CheckpointStore.open(plain, 3).write(checkpoint(0, -1, 0));
+        final CliHarness.Result noLog = run("inspect", plain.toString());
+        assertEquals(0, noLog.status(), noLog.err());
+        assertFalse(noLog.out().contains("epoch log"), noLog.out());
+        assertTrue(run("inspect", "--format", "json", plain.toString()).out().contains("\"epochLog\":null"));
+    }
+
+    @Test
     void shouldShowWhyTheNewestIsCorruptAndFindThePreviousValidOne() throws IOException
     {
         final Path ckpt = threeCheckpoints();
@@ -109,7 +145,7 @@ class CheckpointInspectTest
 
         final CliHarness.Result json = run("inspect", ckpt.toString(), "--format", "json");
         assertEquals(0, json.status());
-        assertTrue(json.out().startsWith("{\"checkpoints\":\"" + ckpt + "\",\"newestValidEpoch\":1,\"tempFiles\":1," +
+        assertTrue(json.out().startsWith("{\"checkpoints\":\"" + ckpt + "\",\"newestValidEpoch\":1,\"tempFiles\":1,\"epochLog\":null," +
             "\"files\":[{\"file\":\"checkpoint-0000000000000000002.ckpt\",\"epoch\":2,\"valid\":false,\"problem\":" +
             "\"checksum mismatch (stored 0x"), json.out());
         assertTrue(json.out().contains("{\"file\":\"checkpoint-0000000000000000001.ckpt\",\"epoch\":1,\"valid\":true," +

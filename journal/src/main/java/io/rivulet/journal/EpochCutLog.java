@@ -1,4 +1,4 @@
-package io.rivulet.engine;
+package io.rivulet.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,47 +10,61 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * Where each {@link Trigger#processingTime} epoch ended, made durable before the epoch's marker leaves the source
- * (Spark's offset log): the wall clock decides where an epoch ends, so without this a replay after a crash would
- * end the epochs after the restored checkpoint at other records and emit other rows under the sequence numbers
- * the output already holds.
+ * The second file of a checkpoint directory, beside {@link CheckpointStore}'s: where each epoch of a pipeline
+ * whose epochs follow the wall clock (the engine's {@code Trigger.processingTime} with checkpoints) ended, made
+ * durable before the epoch's marker leaves the source (Spark's offset log). The wall clock decides where such an
+ * epoch ends, so without this a replay after a crash would end the epochs after the restored checkpoint at other
+ * records and emit other rows under the sequence numbers the output already holds.
  * <p>
  * File {@value #FILE_NAME} in the checkpoint directory: {@value #SLOTS} fixed entries of {@value #ENTRY_BYTES}
  * bytes, epoch {@code e} in slot {@code e % SLOTS}, each the epoch (8 bytes), the source position its epoch ended
- * at (8, see {@link SourcePosition}), its kind (4: 0 an epoch's end, 1 the end of stream, whose checkpoint is the
+ * at (8: the index of its last record), its kind (4: 0 an epoch's end, 1 the end of stream, whose checkpoint is the
  * final one) and a CRC32C of those 20 bytes (4), little-endian. Entries are
- * overwritten in place, so the file never grows; a write torn by a crash fails its CRC and reads as absent, which
+ * overwritten in place, so the file never passes {@value #SLOTS} entries (96 KB); a write torn by a crash fails its CRC and reads as absent, which
  * is right: its marker was never published. One checkpoint is in flight at a time, so at most one epoch past the
  * newest checkpoint can have been cut; the slots keep the cuts back past every retained checkpoint, for a
  * recovery that falls back to an older one.
  * <p>
- * Not thread-safe: written by the source's thread, read by the building thread before the pipeline starts.
+ * Not thread-safe: one writer (the engine's source thread). Reading while a pipeline writes is safe ({@code rivulet
+ * inspect} does): an entry being written fails its CRC and reads as absent.
  */
-final class EpochCutLog implements AutoCloseable
+public final class EpochCutLog implements AutoCloseable
 {
-    static final String FILE_NAME = "epoch-cuts";
-    static final int SLOTS = 4096;
-    static final int ENTRY_BYTES = 24;
+    public static final String FILE_NAME = "epoch-cuts";
+    public static final int SLOTS = 4096;
+    public static final int ENTRY_BYTES = 24;
 
     /** Kind of an entry: where an epoch ended. */
-    static final int EPOCH_END = 0;
+    public static final int EPOCH_END = 0;
     /** Kind of an entry: where the stream ended (the final checkpoint's epoch). */
-    static final int STREAM_END = 1;
+    public static final int STREAM_END = 1;
 
     /** The epochs logged after a checkpoint: where each ended, and whether the stream ended after them. */
-    static final class Cuts
+    public static final class Cuts
     {
-        static final Cuts NONE = new Cuts(new long[0], Long.MIN_VALUE);
+        public static final Cuts NONE = new Cuts(new long[0], Long.MIN_VALUE);
 
         /** Positions where the epochs after the checkpoint ended, in order. */
-        final long[] positions;
+        private final long[] positions;
         /** Where the stream ended after them, {@link Long#MIN_VALUE} if it did not (or that was not logged). */
-        final long streamEnd;
+        private final long streamEnd;
 
         Cuts(final long[] positions, final long streamEnd)
         {
             this.positions = positions;
             this.streamEnd = streamEnd;
+        }
+
+        /** @return journal indices of the last records of the epochs after the checkpoint, in order (a copy). */
+        public long[] positions()
+        {
+            return positions.clone();
+        }
+
+        /** @return the index of the stream's last record, if the stream ended after them; else Long.MIN_VALUE. */
+        public long streamEnd()
+        {
+            return streamEnd;
         }
     }
 
@@ -65,8 +79,12 @@ final class EpochCutLog implements AutoCloseable
         this.channel = channel;
     }
 
-    /** Opens (or creates) the log in a checkpoint directory that exists. */
-    static EpochCutLog open(final Path checkpointDir)
+    /**
+     * Opens (or creates) the log in a checkpoint directory that exists.
+     *
+     * @throws UncheckedIOException if it cannot be opened.
+     */
+    public static EpochCutLog open(final Path checkpointDir)
     {
         final Path file = checkpointDir.resolve(FILE_NAME);
         try
@@ -81,12 +99,37 @@ final class EpochCutLog implements AutoCloseable
     }
 
     /**
+     * Reads a checkpoint directory's log without writing anything (for tools; safe while a pipeline writes it).
+     *
+     * @return as {@link #cutsAfter}, or {@link Cuts#NONE} if the directory has no log.
+     * @throws UncheckedIOException if it exists but cannot be read.
+     */
+    public static Cuts read(final Path checkpointDir, final long afterEpoch)
+    {
+        final Path file = checkpointDir.resolve(FILE_NAME);
+        if (!java.nio.file.Files.exists(file))
+        {
+            return Cuts.NONE;
+        }
+        try (EpochCutLog log = new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.READ)))
+        {
+            return log.cutsAfter(afterEpoch);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the epoch log " + file, ex);
+        }
+    }
+
+    /**
      * Records that {@code epoch} ends after the record at {@code position}, durably (fsync) before returning.
      *
-     * @param kind {@link #EPOCH_END} or {@link #STREAM_END}.
+     * @param epoch    the checkpoint epoch that ends.
+     * @param position index of its last record.
+     * @param kind     {@link #EPOCH_END} or {@link #STREAM_END}.
      * @throws UncheckedIOException if it could not be written: the epoch must not end then.
      */
-    void record(final long epoch, final long position, final int kind)
+    public void record(final long epoch, final long position, final int kind)
     {
         final ByteBuffer e = entry;
         e.clear();
@@ -115,7 +158,7 @@ final class EpochCutLog implements AutoCloseable
      * @return where epochs {@code epoch + 1}, {@code epoch + 2}, ... ended, in order, up to the first epoch not
      *         recorded (usually none or one), and where the stream ended if that was logged after them.
      */
-    Cuts cutsAfter(final long epoch)
+    public Cuts cutsAfter(final long epoch)
     {
         final java.util.ArrayList<Long> cuts = new java.util.ArrayList<>();
         long streamEnd = Long.MIN_VALUE;
@@ -172,7 +215,7 @@ final class EpochCutLog implements AutoCloseable
     }
 
     /** Forgets every entry: a new pipeline's epochs start again at 1. */
-    void reset()
+    public void reset()
     {
         try
         {
