@@ -5,9 +5,11 @@ import io.rivulet.engine.Pipeline;
 import io.rivulet.engine.PipelineBuilder;
 import io.rivulet.engine.Sinks;
 import io.rivulet.engine.Sources;
+import io.rivulet.engine.Trigger;
 import io.rivulet.journal.Journal;
 import io.rivulet.journal.JournalWriter;
 import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.OutputMode;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.LongField;
 import io.rivulet.ringbuffer.Schema;
@@ -109,6 +111,53 @@ public final class CheckpointBenchmark
                 "(%.2fx)%n", run, without / 1e6, with / 1e6, with / without);
         }
         System.out.printf("mean: %.2fx the throughput without checkpoints (goal >= 0.8x)%n", sumWith / sumWithout);
+        System.out.printf("Keyed UPDATE count + sum, one 1 h window, processingTime(100 ms), journal -> engine -> " +
+            "output journal, %,d events%n", events);
+        double batchWithout = 0;
+        double batchWith = 0;
+        for (int run = 1; run <= runs; run++)
+        {
+            final double without = microBatchRun(work, input, run, false);
+            final double with = microBatchRun(work, input, run, true);
+            batchWithout += without;
+            batchWith += with;
+            System.out.printf("run %d: no checkpoints %.2f M events/s, exactly-once (each epoch a checkpoint, its " +
+                "end logged) %.2f M events/s (%.2fx)%n", run, without / 1e6, with / 1e6, with / without);
+        }
+        System.out.printf("mean: %.2fx the micro-batch throughput without checkpoints%n", batchWith / batchWithout);
+    }
+
+    private static double microBatchRun(final Path work, final Path input, final int run, final boolean checkpoints)
+    {
+        final Path out = work.resolve("batch-out-" + run + "-" + checkpoints);
+        final Path ckpt = work.resolve("batch-ckpt-" + run);
+        PipelineBuilder builder = Pipeline.from(Sources.journal(input, WindowWorkload.EVENTS))
+            .withWatermark("ts", WindowWorkload.DISORDER_MS)
+            .groupBy(WindowSpec.tumbling("ts", 3_600_000), "key").outputMode(OutputMode.UPDATE)
+            .agg(Aggregate.count(), Aggregate.sum("value"))
+            .to(Sinks.journal(out))
+            .trigger(Trigger.processingTime(Duration.ofMillis(100)))
+            .name("micro-batch").waitMode(WaitMode.YIELDING).recordLatency(false).ringCapacity(16384);
+        if (checkpoints)
+        {
+            builder = builder.checkpointLocation(ckpt);
+        }
+        final long startNs = System.nanoTime();
+        try (Pipeline p = builder.start())
+        {
+            await(p);
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            if (checkpoints)
+            {
+                System.out.println("  " + p.checkpointMetrics());
+            }
+            return p.metrics().stages().get(0).recordsIn() / seconds;
+        }
+        finally
+        {
+            BenchFiles.deleteTree(out);
+            BenchFiles.deleteTree(ckpt);
+        }
     }
 
     private static double windowsRun(final Path work, final Path input, final int run, final boolean checkpoints)
