@@ -174,6 +174,27 @@ final class CheckpointBarriers
         }
     }
 
+    /**
+     * Before the source ends its stream: every logged epoch must have ended again first, each with its marker.
+     *
+     * @return false while a logged epoch's marker waits for the checkpoint in flight (end the stream later).
+     * @throws IllegalStateException if the journal ended before a logged epoch's last record.
+     */
+    boolean mayEndStream()
+    {
+        if (loggedCutPending)
+        {
+            return false;
+        }
+        if (nextLoggedCut < loggedCuts.length)
+        {
+            throw new IllegalStateException("cannot replay epoch " + nextLoggedEpoch + " as it ran before the " +
+                "restart: it ended after the record at journal index " + loggedCuts[nextLoggedCut] + ", but the " +
+                "journal ends before it (its last record read: " + position + "); was the input journal rewritten?");
+        }
+        return true;
+    }
+
     /** @return true once the pending logged cut's marker is published (false: a checkpoint is in flight). */
     private boolean publishLoggedCut()
     {

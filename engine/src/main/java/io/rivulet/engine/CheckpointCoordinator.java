@@ -166,10 +166,6 @@ final class CheckpointCoordinator implements AutoCloseable
     Recovery recover(final long[] startPositions, final long sinkDurableSequence, final boolean startFresh)
     {
         lockDirectory();
-        if (cutLog == null)
-        {
-            deleteEpochCutLog(); // another trigger's: its cuts do not apply to the epochs this run will have
-        }
         final long startNs = System.nanoTime();
         final Optional<CheckpointData> latest = store.loadLatest(warning ->
             LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': " + warning));
@@ -192,6 +188,10 @@ final class CheckpointCoordinator implements AutoCloseable
             }
             else
             {
+                if (cutLog == null)
+                {
+                    dropEpochLogOfAnotherTrigger(data.epoch());
+                }
                 restore(data);
                 nextEpoch = data.epoch() + 1;
                 committedEpoch.set(data.epoch());
@@ -239,6 +239,10 @@ final class CheckpointCoordinator implements AutoCloseable
         if (cutLog != null)
         {
             cutLog.reset(); // a new pipeline: its epochs start again at 1
+        }
+        else
+        {
+            deleteEpochCutLog();
         }
         store.write(data(0));
         checkpointsWritten.set(1);
@@ -293,6 +297,25 @@ final class CheckpointCoordinator implements AutoCloseable
     boolean isInFlight()
     {
         return inFlight.get();
+    }
+
+    /**
+     * Restoring with a trigger other than processingTime over a directory whose processingTime run logged epochs
+     * after the checkpoint: those epochs may have emitted rows already, which this trigger would emit differently.
+     * Refused; with nothing logged after the checkpoint the log is stale and goes.
+     */
+    private void dropEpochLogOfAnotherTrigger(final long restoredEpoch)
+    {
+        final EpochCutLog.Cuts cuts = EpochCutLog.read(store.dir(), restoredEpoch);
+        if (cuts.positions().length > 0 || cuts.streamEnd() != Long.MIN_VALUE)
+        {
+            throw new IllegalStateException("Pipeline '" + pipelineName + "': the run before this restart used " +
+                "Trigger.processingTime, and its epoch log (" + store.dir().resolve(EpochCutLog.FILE_NAME) + ") says " +
+                "where the epochs after the restored checkpoint (epoch " + restoredEpoch + ") ended: their rows " +
+                "may already be out, and this pipeline's trigger would group those records differently. Restart " +
+                "it once with Trigger.processingTime (any interval) to finish them; change the trigger after that.");
+        }
+        deleteEpochCutLog();
     }
 
     private void deleteEpochCutLog()

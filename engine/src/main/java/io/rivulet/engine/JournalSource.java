@@ -271,7 +271,11 @@ public final class JournalSource extends Source
         reader = journal.reader();
         final long lastIndexAtStart = journal.lastIndex();
         barriers = newCheckpointBarriers(ctx);
-        tailingNow = tailing && !ctx.endsEpochsByCount(); // availableNow/once: what the journal holds at start
+        // a replay whose run before ended the stream (processingTime logs where) ends it at the same entry: what
+        // end of stream emitted depends on it, and the records after it came after the end
+        final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
+        // availableNow/once: what the journal holds at start
+        tailingNow = tailing && !ctx.endsEpochsByCount() && loggedEnd == Long.MIN_VALUE;
         if (checkpoints != null)
         {
             final String missing = SourcePosition.seek(reader, resumePosition);
@@ -305,8 +309,6 @@ public final class JournalSource extends Source
                     break;
             }
         }
-        // a replay whose run before ended the stream (processingTime) ends it at the same entry, not at a later one
-        final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
         final long lastToEmit = tailingNow ? Long.MAX_VALUE :
             loggedEnd == Long.MIN_VALUE ? lastIndexAtStart : Math.min(lastIndexAtStart, loggedEnd);
         tail = new JournalTail(ctx, false, lastToEmit);

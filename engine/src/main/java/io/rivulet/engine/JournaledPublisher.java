@@ -58,6 +58,8 @@ public final class JournaledPublisher extends Source implements AutoCloseable
     private boolean ended;
     /** Journal index of the last entry of the stream once it ended, -1 if none was written; NOT_ENDED before. */
     private volatile long endIndex = NOT_ENDED;
+    /** Source thread: where a replay ends the stream because the run before ended it there; NOT_ENDED if not. */
+    private long replayEnd = NOT_ENDED;
     /** The pipeline's side, open while the source runs (on the thread that runs it: its own, or its stage's). */
     private Journal tailed;
     private JournalReader reader;
@@ -268,13 +270,14 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         {
             open(ctx);
         }
-        final long end = endIndex; // read before the poll: an entry committed before the end is seen
+        // read before the poll: an entry committed before the end is seen
+        final long end = replayEnd != NOT_ENDED ? replayEnd : endIndex;
         final int read = tail.poll(reader, limit, barriers);
         if (read == JournalTail.WAITING)
         {
             return 0;
         }
-        if (read == 0 && end != NOT_ENDED && tail.lastEmittedIndex >= end && !ctx.isStopping())
+        if ((read == 0 || tail.done) && end != NOT_ENDED && tail.lastEmittedIndex >= end && !ctx.isStopping())
         {
             endStreamAfterPoll(ctx);
         }
@@ -301,7 +304,11 @@ public final class JournaledPublisher extends Source implements AutoCloseable
             throw new IllegalStateException(this + ": the journal no longer holds index " + startAfterIndex +
                 ", its last entry when the publisher was created; was it deleted or rewritten meanwhile?");
         }
-        tail = new JournalTail(ctx, true, Long.MAX_VALUE);
+        // a replay whose run before ended the stream (processingTime logs where) ends it at the same entry: what
+        // end of stream emitted depends on it, and what the app appended after it comes after the end
+        final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
+        replayEnd = loggedEnd == Long.MIN_VALUE ? NOT_ENDED : loggedEnd;
+        tail = new JournalTail(ctx, true, loggedEnd == Long.MIN_VALUE ? Long.MAX_VALUE : loggedEnd);
     }
 
     @Override

@@ -57,7 +57,7 @@ final class PhysicalPlanner
             }
             if (checkpoints != null)
             {
-                checkSettings(name, checkpoints);
+                checkSettings(name, checkpoints, trigger);
                 requireDeterminism(name, logical);
             }
             plan.trigger = trigger;
@@ -223,7 +223,7 @@ final class PhysicalPlanner
         plan.text = planText.toString();
     }
 
-    private static void checkSettings(final String name, final CheckpointSettings settings)
+    private static void checkSettings(final String name, final CheckpointSettings settings, final Trigger trigger)
     {
         if (settings.dir == null)
         {
@@ -231,7 +231,15 @@ final class PhysicalPlanner
                 "checkpoint setting, but the pipeline has no checkpointLocation(dir); add one (exactly-once) or drop " +
                 "the setting");
         }
-        if (settings.intervalNs == 0 && settings.everyRecords == 0)
+        if (trigger.isProcessingTime() && settings.retained >= io.rivulet.journal.EpochCutLog.SLOTS)
+        {
+            throw new IllegalStateException("Pipeline '" + name + "': checkpointsRetained(" + settings.retained +
+                ") with Trigger.processingTime: its epoch log holds the last " + io.rivulet.journal.EpochCutLog.SLOTS +
+                " epochs, so a recovery falling back that far could not replay them; keep fewer than " +
+                io.rivulet.journal.EpochCutLog.SLOTS);
+        }
+        // under a micro-batch trigger the epochs are the checkpoints: interval and count are not used
+        if (settings.intervalNs == 0 && settings.everyRecords == 0 && !trigger.isMicroBatch())
         {
             throw new IllegalStateException("Pipeline '" + name + "': checkpointInterval(0) means by record count " +
                 "only, but checkpointEvery is 0 too, so it would never checkpoint; give one of them a value");

@@ -152,7 +152,7 @@ public abstract class Source
      */
     final boolean endStreamAfterPoll(final SourceContext ctx)
     {
-        if (barriers != null && barriers.publishedInLastPoll())
+        if (barriers != null && (barriers.publishedInLastPoll() || !barriers.mayEndStream()))
         {
             return false;
         }

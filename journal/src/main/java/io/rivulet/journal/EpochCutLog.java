@@ -89,8 +89,14 @@ public final class EpochCutLog implements AutoCloseable
         final Path file = checkpointDir.resolve(FILE_NAME);
         try
         {
-            return new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE));
+            final boolean created = !java.nio.file.Files.exists(file);
+            final EpochCutLog log = new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE));
+            if (created)
+            {
+                fsyncDirectory(checkpointDir); // else a power loss could lose the file with its fsynced entries
+            }
+            return log;
         }
         catch (final IOException ex)
         {
@@ -157,6 +163,7 @@ public final class EpochCutLog implements AutoCloseable
     /**
      * @return where epochs {@code epoch + 1}, {@code epoch + 2}, ... ended, in order, up to the first epoch not
      *         recorded (usually none or one), and where the stream ended if that was logged after them.
+     * @throws IllegalStateException if an entry is damaged while a later one is intact (not a torn last write).
      */
     public Cuts cutsAfter(final long epoch)
     {
@@ -166,6 +173,14 @@ public final class EpochCutLog implements AutoCloseable
         {
             if (!read(e))
             {
+                // a crash tears at most the last entry written; a bad one with a good one after it is damage
+                if (read(e + 1))
+                {
+                    throw new IllegalStateException("the epoch log " + file + " is damaged: the entry of epoch " + e +
+                        " is unreadable (checksum or epoch mismatch) while the entry of epoch " + (e + 1) + " after " +
+                        "it is intact, so where epoch " + e + " ended is lost; restore the file from a backup, or " +
+                        "start the pipeline over (startFresh() after deleting its checkpoints)");
+                }
                 break;
             }
             if (entry.getInt(16) == STREAM_END)
@@ -225,6 +240,18 @@ public final class EpochCutLog implements AutoCloseable
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot reset the epoch log " + file, ex);
+        }
+    }
+
+    private static void fsyncDirectory(final Path dir)
+    {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final IOException ignore)
+        {
+            // some file systems cannot fsync a directory
         }
     }
 

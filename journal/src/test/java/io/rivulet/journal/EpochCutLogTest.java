@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EpochCutLogTest
 {
@@ -26,7 +28,6 @@ class EpochCutLogTest
             log.record(1, 100, EpochCutLog.EPOCH_END);
             log.record(2, 250, EpochCutLog.EPOCH_END);
             log.record(3, 251, EpochCutLog.EPOCH_END);
-            log.record(5, 900, EpochCutLog.EPOCH_END); // after a gap: not part of epoch 3's history
             assertArrayEquals(new long[]{100, 250, 251}, log.cutsAfter(0).positions());
             assertArrayEquals(new long[]{251}, log.cutsAfter(2).positions());
             assertArrayEquals(new long[0], log.cutsAfter(3).positions());
@@ -35,6 +36,28 @@ class EpochCutLogTest
         try (EpochCutLog reopened = EpochCutLog.open(dir))
         {
             assertArrayEquals(new long[]{100, 250, 251}, reopened.cutsAfter(0).positions(), "durable across opens");
+        }
+    }
+
+    @Test
+    void shouldRefuseADamagedEntryBeforeAnIntactOne() throws IOException
+    {
+        try (EpochCutLog log = EpochCutLog.open(dir))
+        {
+            log.record(1, 100, EpochCutLog.EPOCH_END);
+            log.record(2, 200, EpochCutLog.EPOCH_END);
+            log.record(3, 300, EpochCutLog.EPOCH_END);
+        }
+        // bit rot in epoch 2's position: epoch 3's entry after it is intact, so this is no torn last write
+        try (FileChannel channel = FileChannel.open(dir.resolve(EpochCutLog.FILE_NAME), StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.wrap(new byte[]{(byte)0x7f}), 2L * EpochCutLog.ENTRY_BYTES + 9);
+        }
+        try (EpochCutLog log = EpochCutLog.open(dir))
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> log.cutsAfter(0));
+            assertTrue(ex.getMessage().contains("damaged") && ex.getMessage().contains("epoch 2"), ex.getMessage());
+            assertArrayEquals(new long[]{300}, log.cutsAfter(2).positions(), "past the damage it reads on");
         }
     }
 

@@ -1,0 +1,409 @@
+package io.rivulet.engine;
+
+import io.rivulet.journal.EpochCutLog;
+import io.rivulet.journal.Journal;
+import io.rivulet.journal.JournalReader;
+import io.rivulet.operators.process.KeyedContext;
+import io.rivulet.operators.process.KeyedProcessFunction;
+import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.OutputMode;
+import io.rivulet.operators.window.WindowSpec;
+import io.rivulet.ringbuffer.LongField;
+import io.rivulet.ringbuffer.RecordFlyweight;
+import io.rivulet.ringbuffer.Schema;
+import io.rivulet.ringbuffer.SymbolField;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Recovery of processingTime + checkpointLocation (the epoch-cuts log) in the cases a review found broken: a logged
+ * epoch ending at the last record, a logged end of stream with a journaled publisher, a damaged entry, a trigger
+ * changed after a crash, and a refused build that must leave the log alone.
+ */
+class ProcessingTimeRecoveryTest extends ThreadLeakCheck
+{
+    @TempDir
+    Path tmp;
+
+    /** Records epoch ends; sleeps at each (so that epoch's checkpoint stays in flight meanwhile). */
+    static final class SlowEpochSink implements Sink
+    {
+        final List<Long> epochIds = new ArrayList<>();
+        private final long sleepMsPerEpoch;
+
+        SlowEpochSink(final long spinNsPerRow, final long sleepMsPerEpoch)
+        {
+            this.sleepMsPerEpoch = sleepMsPerEpoch;
+        }
+
+        @Override
+        public void onRecord(final RecordFlyweight record)
+        {
+        }
+
+        @Override
+        public void onEpoch(final long epochId)
+        {
+            synchronized (this)
+            {
+                epochIds.add(epochId);
+            }
+            if (sleepMsPerEpoch > 0)
+            {
+                try
+                {
+                    Thread.sleep(sleepMsPerEpoch);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static PipelineBuilder updates(final Source source, final Sink sink, final Path checkpoints,
+        final Trigger trigger)
+    {
+        return Pipeline.from(source)
+            .withWatermark("ts", 50)
+            .groupBy(WindowSpec.tumbling("ts", 3_600_000), "key").outputMode(OutputMode.UPDATE)
+            .agg(Aggregate.count(), Aggregate.max("id"))
+            .to(sink)
+            .trigger(trigger)
+            .checkpointLocation(checkpoints).checkpointsRetained(10);
+    }
+
+    /** As {@link #updates} with a pass-through busy ~4 us per record first, so that a run spans many epochs. */
+    private static PipelineBuilder slowUpdates(final Path input, final Sink sink, final Path checkpoints,
+        final Trigger trigger)
+    {
+        return Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT))
+            .withWatermark("ts", 50)
+            .processByKey(new String[]{"key"}, Schema.builder().int32("unused").build(),
+                ExactlyOnceJob.UPDATE_PASS_THROUGH, new SlowPassThrough(4_000))
+            .groupBy(WindowSpec.tumbling("ts", 3_600_000), "key").outputMode(OutputMode.UPDATE)
+            .agg(Aggregate.count(), Aggregate.max("id"))
+            .to(sink)
+            .trigger(trigger)
+            .checkpointLocation(checkpoints).checkpointsRetained(10);
+    }
+
+    private static final class SlowPassThrough implements KeyedProcessFunction
+    {
+        private final long spinNs;
+        private final SymbolField keyIn = ExactlyOnceJob.INPUT.symbolField("key");
+        private final LongField idIn = ExactlyOnceJob.INPUT.longField("id");
+        private final LongField tsIn = ExactlyOnceJob.INPUT.longField("ts");
+        private final SymbolField keyOut = ExactlyOnceJob.UPDATE_PASS_THROUGH.symbolField("key");
+        private final LongField idOut = ExactlyOnceJob.UPDATE_PASS_THROUGH.longField("id");
+        private final LongField tsOut = ExactlyOnceJob.UPDATE_PASS_THROUGH.longField("ts");
+
+        SlowPassThrough(final long spinNs)
+        {
+            this.spinNs = spinNs;
+        }
+
+        @Override
+        public void processRecord(final RecordFlyweight record, final KeyedContext ctx)
+        {
+            final RecordFlyweight out = ctx.outputRecord();
+            out.copySymbol(keyOut, record, keyIn);
+            out.setLong(idOut, record.getLong(idIn)).setLong(tsOut, record.getLong(tsIn));
+            ctx.emit();
+            final long until = System.nanoTime() + spinNs;
+            while (System.nanoTime() - until < 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void runToCompletion(final PipelineBuilder builder)
+    {
+        try (Pipeline p = builder.start())
+        {
+            assertTrue(p.awaitCompletion(60, TimeUnit.SECONDS), "did not complete");
+            assertNull(p.failure());
+        }
+    }
+
+    private static long[] indices(final Path journalDir)
+    {
+        final List<Long> out = new ArrayList<>();
+        try (Journal journal = Journal.at(journalDir).schema(ExactlyOnceJob.INPUT).open();
+             JournalReader reader = journal.reader())
+        {
+            reader.toStart();
+            while (reader.poll((index, ingest, seq, record) -> out.add(index), 256) > 0)
+            {
+                // collect
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static List<Path> checkpointFiles(final Path dir) throws IOException
+    {
+        try (Stream<Path> list = Files.list(dir))
+        {
+            return list.filter(f -> f.getFileName().toString().endsWith(".ckpt")).sorted().toList();
+        }
+    }
+
+    /**
+     * The log says: epoch 1 ended at the next-to-last record, epoch 2 at the last record, then the stream ended
+     * (epoch 3, the final checkpoint); only checkpoint 0 is on disk (the later ones were lost in a crash). A replay
+     * must end epochs 1 and 2 where the log says, then end the stream as epoch 3.
+     * <p>
+     * With the source on its own thread, the poll that reads the last record also sets the tail's done flag; the
+     * logged cut of epoch 2 is pending (checkpoint 1 is still in flight), yet JournalSource.produceSome calls
+     * endStreamAfterPoll, which ends the stream at once: barriers.finish() waits for checkpoint 1 and takes epoch 2
+     * as the FINAL checkpoint, overwriting log entry 2 (EPOCH_END) with STREAM_END. Epoch 2's marker is never
+     * published (the sink never gets onEpoch(2)) and the stale STREAM_END entry 3 stays in the log.
+     */
+    @ParameterizedTest(name = "source on the stage thread: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldReEndALoggedEpochThatEndsAtTheLastRecord(final boolean sourceOnStageThread) throws IOException
+    {
+        final Path input = tmp.resolve("input");
+        ExactlyOnceJob.writeInput(input, 2_000, 10, 7);
+        final long[] idx = indices(input);
+        final int n = idx.length;
+        final Path checkpoints = tmp.resolve("ckpt");
+        // a first run only to lay down checkpoint 0 of this pipeline (an hour-long interval: no epoch by time)
+        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+            Trigger.processingTime(Duration.ofHours(1))).sourceOnStageThread(sourceOnStageThread));
+        final List<Path> files = checkpointFiles(checkpoints);
+        for (final Path f : files.subList(1, files.size()))
+        {
+            Files.delete(f); // keep epoch 0 only: the crash lost the rest
+        }
+        try (EpochCutLog log = EpochCutLog.open(checkpoints))
+        {
+            log.reset();
+            log.record(1, idx[n - 2], EpochCutLog.EPOCH_END);
+            log.record(2, idx[n - 1], EpochCutLog.EPOCH_END);
+            log.record(3, idx[n - 1], EpochCutLog.STREAM_END);
+        }
+
+        final SlowEpochSink replay = new SlowEpochSink(0, 200);
+        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), replay, checkpoints,
+            Trigger.processingTime(Duration.ofHours(1))).sourceOnStageThread(sourceOnStageThread));
+
+        assertEquals(List.of(1L, 2L), replay.epochIds, "both logged epochs end again, each with its marker");
+        try (EpochCutLog log = EpochCutLog.open(checkpoints))
+        {
+            final EpochCutLog.Cuts cuts = log.cutsAfter(0);
+            assertArrayEquals(new long[]{idx[n - 2], idx[n - 1]}, cuts.positions(),
+                "the log still says where epochs 1 and 2 ended");
+            assertEquals(idx[n - 1], cuts.streamEnd());
+        }
+    }
+
+    /**
+     * A journaled publisher ends its stream (logged as STREAM_END) and the final checkpoint is lost in a crash. The
+     * app starts again and appends more. The replay must end the stream where the run before ended it (what end of
+     * stream emitted depends on that point; what the app appended since comes after the end), by itself, and emit
+     * the same rows under the same sequence numbers. Before, the replay never ended an epoch again (the logged end
+     * held every epoch back) and, in 2 of 3 runs, emitted other values under used sequence numbers.
+     */
+    @Test
+    void shouldEndAJournaledPublishersReplayWhereTheLoggedStreamEnded() throws Exception
+    {
+        final Path dir = tmp.resolve("journaled");
+        final Path checkpoints = tmp.resolve("ckpt-journaled");
+        final LongField id = ExactlyOnceJob.INPUT.longField("id");
+        final SymbolField key = ExactlyOnceJob.INPUT.symbolField("key");
+        final LongField value = ExactlyOnceJob.INPUT.longField("value");
+        final LongField ts = ExactlyOnceJob.INPUT.longField("ts");
+
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        try (JournaledPublisher in = Sources.journaled(dir, ExactlyOnceJob.INPUT);
+             Pipeline p = updates(in, first, checkpoints, Trigger.processingTime(Duration.ofMillis(1))).start())
+        {
+            for (int i = 0; i < 2_000; i++)
+            {
+                final RecordFlyweight r = in.claim();
+                r.setLong(id, i).setSymbol(key, "k" + (i % 10)).setLong(value, 1).setLong(ts, 1_700_000_000_000L + i);
+                in.commit();
+            }
+            in.endOfStream();
+            assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS));
+            assertNull(p.failure());
+        }
+        final List<Path> files = checkpointFiles(checkpoints);
+        Files.delete(files.get(files.size() - 1)); // the final checkpoint never reached the disk
+
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        try (JournaledPublisher in = Sources.journaled(dir, ExactlyOnceJob.INPUT);
+             Pipeline p = updates(in, replay, checkpoints, Trigger.processingTime(Duration.ofMillis(1))).start())
+        {
+            for (int i = 2_000; i < 3_000; i++)
+            {
+                final RecordFlyweight r = in.claim();
+                if (r == null)
+                {
+                    break; // the replay ended the stream already
+                }
+                r.setLong(id, i).setSymbol(key, "k" + (i % 10)).setLong(value, 1).setLong(ts, 1_700_000_000_000L + i);
+                in.commit();
+            }
+            assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS), "the replay ends the stream where the run before did");
+            assertNull(p.failure());
+        }
+        assertFalse(replay.sequences.isEmpty(), "the end of stream's rows come again");
+        for (final long sequence : replay.sequences)
+        {
+            assertEquals(first.bySequence.get(sequence), replay.bySequence.get(sequence),
+                "output " + sequence + " replayed with other values");
+        }
+    }
+
+    /**
+     * A logged entry after the restored checkpoint whose CRC fails, followed by a valid entry, is corruption (a torn
+     * write can only be the last entry), yet cutsAfter() silently stops there: the replay ends that epoch by time
+     * elsewhere and emits other rows under the sequence numbers the first run used, with no warning or failure.
+     */
+    @Test
+    void shouldRefuseADamagedEntryBeforeIntactOnes() throws IOException
+    {
+        final Path input = tmp.resolve("input-corrupt");
+        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
+        final Path checkpoints = tmp.resolve("ckpt-corrupt");
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        assertTrue(files.size() >= 6, "enough epochs to lose some: " + first.epochIds + " " + files);
+        for (final Path newest : files.subList(files.size() - 4, files.size()))
+        {
+            Files.delete(newest);
+        }
+        final String name = files.get(files.size() - 5).getFileName().toString();
+        final long restored = Long.parseLong(name.substring("checkpoint-".length(), name.length() - ".ckpt".length()));
+        // flip one bit of the position of the first entry after the restored checkpoint (bit rot, not a torn write:
+        // the entries after it are intact)
+        try (FileChannel ch = FileChannel.open(checkpoints.resolve(EpochCutLog.FILE_NAME), StandardOpenOption.READ,
+            StandardOpenOption.WRITE))
+        {
+            final long at = Math.floorMod(restored + 1, EpochCutLog.SLOTS) * (long)EpochCutLog.ENTRY_BYTES + 8;
+            final ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte)(b.get(0) ^ 1)).position(0);
+            ch.write(b, at);
+        }
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+                Trigger.processingTime(Duration.ofNanos(1))).build());
+        assertTrue(refused.getMessage().contains("is damaged") &&
+            refused.getMessage().contains("epoch " + (restored + 1)), refused.getMessage());
+    }
+
+    /**
+     * After a crash, a rerun with another trigger deletes the epoch-cuts log (CheckpointCoordinator.recover:
+     * "another trigger's: its cuts do not apply"), though the epochs it logged already emitted their rows: the
+     * replay ends them elsewhere and emits other rows under the same sequence numbers.
+     */
+    @Test
+    void shouldRefuseAnotherTriggerWhileLoggedEpochsAwaitTheirReplay() throws IOException
+    {
+        final Path input = tmp.resolve("input-trigger");
+        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
+        final Path checkpoints = tmp.resolve("ckpt-trigger");
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        for (final Path newest : files.subList(files.size() - 4, files.size()))
+        {
+            Files.delete(newest);
+        }
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+                Trigger.availableNow(1_000)).build());
+        assertTrue(refused.getMessage().contains("Restart it once with Trigger.processingTime"), refused.getMessage());
+        // as the message says: finish the logged epochs under processingTime (same rows), then the trigger may change
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, replay, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
+        for (final long sequence : replay.sequences)
+        {
+            assertEquals(first.bySequence.get(sequence), replay.bySequence.get(sequence),
+                "output " + sequence + " replayed with other values");
+        }
+        runToCompletion(slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+            Trigger.availableNow(1_000)));
+        assertFalse(Files.exists(checkpoints.resolve(EpochCutLog.FILE_NAME)), "a stale log goes once nothing needs it");
+    }
+
+    /**
+     * A build that is refused (here: another pipeline's shape pointed at this checkpoint directory by mistake, with
+     * the default continuous trigger) must leave the directory as it was. CheckpointCoordinator.recover deletes the
+     * epoch-cuts log before it even loads the checkpoint (cutLog == null: "another trigger's"), so the refused
+     * build destroys the log; the right pipeline, started next, replays the lost epochs by the clock and emits other
+     * rows under the sequence numbers the crashed run used.
+     */
+    @Test
+    void shouldLeaveTheEpochLogAloneWhenABuildIsRefused() throws IOException
+    {
+        final Path input = tmp.resolve("input-refused");
+        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
+        final Path checkpoints = tmp.resolve("ckpt-refused");
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        assertTrue(files.size() >= 6, "enough epochs to lose some: " + first.epochIds + " " + files);
+        for (final Path newest : files.subList(files.size() - 4, files.size()))
+        {
+            Files.delete(newest); // the crash: the newest checkpoints never reached the disk
+        }
+        final PipelineBuilder wrong = Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT))
+            .withWatermark("ts", 50)
+            .groupBy(WindowSpec.tumbling("ts", 60_000), "key").agg(Aggregate.count())
+            .to(Sinks.collecting())
+            .checkpointLocation(checkpoints);
+        try
+        {
+            wrong.build().close();
+            fail("another pipeline's checkpoint should be refused");
+        }
+        catch (final IllegalStateException expected)
+        {
+            assertTrue(expected.getMessage().contains("another pipeline"), expected.getMessage());
+        }
+        final boolean logSurvived = Files.exists(checkpoints.resolve(EpochCutLog.FILE_NAME));
+
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, replay, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
+        int differing = 0;
+        for (final long sequence : replay.sequences)
+        {
+            if (!replay.bySequence.get(sequence).equals(first.bySequence.get(sequence)))
+            {
+                differing++;
+            }
+        }
+        assertTrue(logSurvived && differing == 0, "the refused build deleted " + EpochCutLog.FILE_NAME + ": " +
+            !logSurvived + "; outputs replayed with other values: " + differing + " of " + replay.sequences.size());
+    }
+}
