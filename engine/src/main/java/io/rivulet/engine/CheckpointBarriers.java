@@ -146,32 +146,47 @@ final class CheckpointBarriers
         if ((everyRecords > 0 && recordsSinceBarrier >= everyRecords) ||
             (intervalNs > 0 && System.nanoTime() - nextDueNs >= 0))
         {
-            final long epoch = coordinator.tryBegin(sourceId, position);
-            if (epoch < 0)
+            if (cutNow())
             {
-                return; // the previous checkpoint is still being written: try after the next poll
+                publishedInLastPoll = true;
             }
-            if (coordinator.logsEpochCuts())
+        }
+    }
+
+    /**
+     * Begins a checkpoint at the current position and publishes its barrier (under processingTime after logging
+     * where the epoch ends).
+     *
+     * @return true if published; false if the previous checkpoint is still being written (try again later) or
+     *         the pipeline is stopping.
+     */
+    private boolean cutNow()
+    {
+        final long epoch = coordinator.tryBegin(sourceId, position);
+        if (epoch < 0)
+        {
+            return false;
+        }
+        if (coordinator.logsEpochCuts())
+        {
+            try
             {
-                try
-                {
-                    coordinator.recordCut(epoch, position, EpochCutLog.EPOCH_END);
-                }
-                catch (final RuntimeException ex)
-                {
-                    coordinator.abandon();
-                    throw ex; // fails the pipeline: an epoch whose end is not durable must not be emitted
-                }
+                coordinator.recordCut(epoch, position, EpochCutLog.EPOCH_END);
             }
-            if (!ctx.publishEpoch(epoch))
+            catch (final RuntimeException ex)
             {
                 coordinator.abandon();
-                return;
+                throw ex; // fails the pipeline: an epoch whose end is not durable must not be emitted
             }
-            recordsSinceBarrier = 0;
-            nextDueNs = System.nanoTime() + intervalNs;
-            publishedInLastPoll = true;
         }
+        if (!ctx.publishEpoch(epoch))
+        {
+            coordinator.abandon();
+            return false;
+        }
+        recordsSinceBarrier = 0;
+        nextDueNs = System.nanoTime() + intervalNs;
+        return true;
     }
 
     /**
@@ -191,6 +206,16 @@ final class CheckpointBarriers
             throw new IllegalStateException("cannot replay epoch " + nextLoggedEpoch + " as it ran before the " +
                 "restart: it ended after the record at journal index " + loggedCuts[nextLoggedCut] + ", but the " +
                 "journal ends before it (its last record read: " + position + "); was the input journal rewritten?");
+        }
+        if (coordinator.logsEpochCuts() && recordsSinceBarrier > 0 && streamEnd == Long.MIN_VALUE)
+        {
+            // processingTime: the records since the last epoch end one more (as without checkpoints, and as under
+            // availableNow), so the sink gets onEpoch after their rows; the stream ends on a later step, after it
+            if (cutNow())
+            {
+                publishedInLastPoll = true;
+            }
+            return false;
         }
         return true;
     }

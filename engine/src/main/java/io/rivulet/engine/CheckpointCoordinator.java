@@ -190,7 +190,8 @@ final class CheckpointCoordinator implements AutoCloseable
             {
                 if (cutLog == null)
                 {
-                    dropEpochLogOfAnotherTrigger(data.epoch());
+                    // the trigger is part of the fingerprint: a log here is an earlier pipeline's, never replayed
+                    deleteEpochCutLog();
                 }
                 restore(data);
                 nextEpoch = data.epoch() + 1;
@@ -297,25 +298,6 @@ final class CheckpointCoordinator implements AutoCloseable
     boolean isInFlight()
     {
         return inFlight.get();
-    }
-
-    /**
-     * Restoring with a trigger other than processingTime over a directory whose processingTime run logged epochs
-     * after the checkpoint: those epochs may have emitted rows already, which this trigger would emit differently.
-     * Refused; with nothing logged after the checkpoint the log is stale and goes.
-     */
-    private void dropEpochLogOfAnotherTrigger(final long restoredEpoch)
-    {
-        final EpochCutLog.Cuts cuts = EpochCutLog.read(store.dir(), restoredEpoch);
-        if (cuts.positions().length > 0 || cuts.streamEnd() != Long.MIN_VALUE)
-        {
-            throw new IllegalStateException("Pipeline '" + pipelineName + "': the run before this restart used " +
-                "Trigger.processingTime, and its epoch log (" + store.dir().resolve(EpochCutLog.FILE_NAME) + ") says " +
-                "where the epochs after the restored checkpoint (epoch " + restoredEpoch + ") ended: their rows " +
-                "may already be out, and this pipeline's trigger would group those records differently. Restart " +
-                "it once with Trigger.processingTime (any interval) to finish them; change the trigger after that.");
-        }
-        deleteEpochCutLog();
     }
 
     private void deleteEpochCutLog()

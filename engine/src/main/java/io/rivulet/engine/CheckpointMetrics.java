@@ -91,10 +91,10 @@ public final class CheckpointMetrics
     @Override
     public String toString()
     {
-        return String.format("checkpoints: restored epoch %d in %.1f ms, %d written, committed epoch %d, last " +
+        return String.format("checkpoints: %s, %d written, committed epoch %d, last " +
             "write %.1f ms, stall last %.2f ms max %.2f ms, state %d bytes, %d replayed outputs suppressed",
-            restoredEpoch, restoreNs / 1e6, checkpointsWritten, committedEpoch, lastWriteNs / 1e6, lastStallNs / 1e6,
-            maxStallNs / 1e6,
-            lastSnapshotBytes, replaysSuppressed);
+            restoredEpoch < 0 ? "new (nothing restored)" : String.format("restored epoch %d in %.1f ms", restoredEpoch,
+            restoreNs / 1e6), checkpointsWritten, committedEpoch, lastWriteNs / 1e6, lastStallNs / 1e6,
+            maxStallNs / 1e6, lastSnapshotBytes, replaysSuppressed);
     }
 }

@@ -60,6 +60,8 @@ public final class JournaledPublisher extends Source implements AutoCloseable
     private volatile long endIndex = NOT_ENDED;
     /** Source thread: where a replay ends the stream because the run before ended it there; NOT_ENDED if not. */
     private long replayEnd = NOT_ENDED;
+    /** Source thread: the journal index the restored checkpoint resumes after, -1 if none. */
+    private long resumedAfter = -1;
     /** The pipeline's side, open while the source runs (on the thread that runs it: its own, or its stage's). */
     private Journal tailed;
     private JournalReader reader;
@@ -277,7 +279,7 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         {
             return 0;
         }
-        if ((read == 0 || tail.done) && end != NOT_ENDED && tail.lastEmittedIndex >= end && !ctx.isStopping())
+        if ((read == 0 || tail.done) && end != NOT_ENDED && Math.max(tail.lastEmittedIndex, resumedAfter) >= end && !ctx.isStopping())
         {
             endStreamAfterPoll(ctx);
         }
@@ -308,6 +310,8 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         // end of stream emitted depends on it, and what the app appended after it comes after the end
         final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
         replayEnd = loggedEnd == Long.MIN_VALUE ? NOT_ENDED : loggedEnd;
+        // a checkpoint resumes after an index: the stream may have reached its end there already
+        resumedAfter = checkpoints != null && resumePosition >= 0 ? resumePosition : -1;
         tail = new JournalTail(ctx, true, loggedEnd == Long.MIN_VALUE ? Long.MAX_VALUE : loggedEnd);
     }
 

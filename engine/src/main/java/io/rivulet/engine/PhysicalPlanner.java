@@ -346,6 +346,10 @@ final class PhysicalPlanner
         {
             shape.append("stage ").append(i).append(": ").append(plan.stageDescriptions.get(i)).append('\n');
         }
+        // the trigger's kind too: continuous and micro-batch state differ, and a replay must end the epochs the run
+        // before ended (processingTime logs where, so its interval may change; availableNow(n) counts n records)
+        shape.append("trigger: ").append(trigger.isProcessingTime() ? "processingTime (any interval)" :
+            trigger.toString()).append('\n');
         shape.append("sink -> ").append(outputSchema);
         final CheckpointCoordinator coordinator = new CheckpointCoordinator(name,
             io.rivulet.journal.CheckpointStore.open(settings.dir, settings.retained), shape.toString(),

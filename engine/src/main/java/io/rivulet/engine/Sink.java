@@ -39,7 +39,8 @@ public interface Sink
      *
      * @param record   valid only during the call.
      * @param epoch    the checkpoint epoch the record belongs to: it is durable once {@link #onEpochCommitted}
-     *                 reports this epoch or a later one (0 without checkpoints).
+     *                 reports this epoch or a later one (without checkpoints: the
+     *                 trigger's epoch under micro-batch, 0 in continuous mode).
      * @param sequence the record's output sequence number (from 1; counts this run only without checkpoints).
      */
     default void onRecord(final RecordFlyweight record, final long epoch, final long sequence)

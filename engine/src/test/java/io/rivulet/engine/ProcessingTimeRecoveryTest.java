@@ -224,7 +224,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     }
 
     /**
-     * A journaled publisher ends its stream (logged as STREAM_END) and the final checkpoint is lost in a crash. The
+     * A journaled publisher ends its stream (logged as STREAM_END) and the last checkpoints are lost in a crash. The
      * app starts again and appends more. The replay must end the stream where the run before ended it (what end of
      * stream emitted depends on that point; what the app appended since comes after the end), by itself, and emit
      * the same rows under the same sequence numbers. Before, the replay never ended an epoch again (the logged end
@@ -255,7 +255,9 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
             assertNull(p.failure());
         }
         final List<Path> files = checkpointFiles(checkpoints);
-        Files.delete(files.get(files.size() - 1)); // the final checkpoint never reached the disk
+        // the last epoch's checkpoint and the final one never reached the disk
+        Files.delete(files.get(files.size() - 1));
+        Files.delete(files.get(files.size() - 2));
 
         final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
         try (JournaledPublisher in = Sources.journaled(dir, ExactlyOnceJob.INPUT);
@@ -274,7 +276,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
             assertTrue(p.awaitCompletion(30, TimeUnit.SECONDS), "the replay ends the stream where the run before did");
             assertNull(p.failure());
         }
-        assertFalse(replay.sequences.isEmpty(), "the end of stream's rows come again");
+        assertFalse(replay.sequences.isEmpty(), "the last epoch's rows come again");
         for (final long sequence : replay.sequences)
         {
             assertEquals(first.bySequence.get(sequence), replay.bySequence.get(sequence),
@@ -327,7 +329,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
      * replay ends them elsewhere and emits other rows under the same sequence numbers.
      */
     @Test
-    void shouldRefuseAnotherTriggerWhileLoggedEpochsAwaitTheirReplay() throws IOException
+    void shouldRefuseAnotherTriggerAsAnotherPipelineAndReplayUnderTheSameOne() throws IOException
     {
         final Path input = tmp.resolve("input-trigger");
         ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
@@ -339,21 +341,50 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         {
             Files.delete(newest);
         }
+        // the trigger is part of the pipeline's shape: another one is another pipeline, both shapes shown
         final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
             slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
                 Trigger.availableNow(1_000)).build());
-        assertTrue(refused.getMessage().contains("Restart it once with Trigger.processingTime"), refused.getMessage());
-        // as the message says: finish the logged epochs under processingTime (same rows), then the trigger may change
+        assertTrue(refused.getMessage().contains("another pipeline") &&
+            refused.getMessage().contains("trigger: processingTime") &&
+            refused.getMessage().contains("trigger: availableNow(1000)"), refused.getMessage());
+        // the same trigger finishes the logged epochs with the same rows
         final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
-        runToCompletion(slowUpdates(input, replay, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
+        runToCompletion(slowUpdates(input, replay, checkpoints, Trigger.processingTime(Duration.ofMillis(50))));
+        assertFalse(replay.sequences.isEmpty());
         for (final long sequence : replay.sequences)
         {
             assertEquals(first.bySequence.get(sequence), replay.bySequence.get(sequence),
                 "output " + sequence + " replayed with other values");
         }
-        runToCompletion(slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
-            Trigger.availableNow(1_000)));
-        assertFalse(Files.exists(checkpoints.resolve(EpochCutLog.FILE_NAME)), "a stale log goes once nothing needs it");
+        // another trigger only by starting over, as for any change of the pipeline
+        final ProcessingTimeCheckpointTest.SequencedSink fresh = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, fresh, checkpoints, Trigger.availableNow(1_000)).startFresh());
+        assertFalse(Files.exists(checkpoints.resolve(EpochCutLog.FILE_NAME)), "the old log goes with the old state");
+        assertFalse(fresh.sequences.isEmpty());
+    }
+
+    /**
+     * Continuous and micro-batch UPDATE state differ in width (a dirty flag): switching between them over one
+     * checkpoint directory failed deep in the restore ("state value width ... is 24, this operator needs 32"), and
+     * startFresh() did not help, the fingerprint matching. The trigger is now part of the shape: refused as another
+     * pipeline, and startFresh() starts over.
+     */
+    @Test
+    void shouldRefuseSwitchingBetweenContinuousAndMicroBatchAsAnotherPipeline()
+    {
+        final Path input = tmp.resolve("input-switch");
+        ExactlyOnceJob.writeInput(input, 2_000, 10, 7);
+        final Path checkpoints = tmp.resolve("ckpt-switch");
+        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+            Trigger.continuous()));
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+            updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+                Trigger.processingTime(Duration.ofMillis(10))).build());
+        assertTrue(refused.getMessage().contains("another pipeline") && refused.getMessage().contains("startFresh"),
+            refused.getMessage());
+        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+            Trigger.processingTime(Duration.ofMillis(10))).startFresh());
     }
 
     /**
