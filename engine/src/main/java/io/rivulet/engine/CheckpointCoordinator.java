@@ -199,7 +199,14 @@ final class CheckpointCoordinator implements AutoCloseable
                 restoredEpoch = data.epoch();
                 if (cutLog != null)
                 {
-                    loggedCuts = cutLog.cutsAfter(data.epoch());
+                    try
+                    {
+                        loggedCuts = cutLog.cutsAfter(data.epoch());
+                    }
+                    catch (final IllegalStateException ex)
+                    {
+                        throw new IllegalStateException("Pipeline '" + pipelineName + "': " + ex.getMessage(), ex);
+                    }
                 }
                 restoreNs = System.nanoTime() - startNs;
                 return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);

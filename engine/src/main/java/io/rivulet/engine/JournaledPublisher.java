@@ -279,7 +279,8 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         {
             return 0;
         }
-        if ((read == 0 || tail.done) && end != NOT_ENDED && Math.max(tail.lastEmittedIndex, resumedAfter) >= end && !ctx.isStopping())
+        if ((read == 0 || tail.done) && end != NOT_ENDED && Math.max(tail.lastEmittedIndex, resumedAfter) >= end &&
+            !ctx.isStopping())
         {
             endStreamAfterPoll(ctx);
         }

@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.journal.EpochCutLog;
 import io.rivulet.operators.Operator;
 import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
@@ -231,12 +232,12 @@ final class PhysicalPlanner
                 "checkpoint setting, but the pipeline has no checkpointLocation(dir); add one (exactly-once) or drop " +
                 "the setting");
         }
-        if (trigger.isProcessingTime() && settings.retained >= io.rivulet.journal.EpochCutLog.SLOTS)
+        if (trigger.isProcessingTime() && settings.retained >= EpochCutLog.SLOTS)
         {
             throw new IllegalStateException("Pipeline '" + name + "': checkpointsRetained(" + settings.retained +
-                ") with Trigger.processingTime: its epoch log holds the last " + io.rivulet.journal.EpochCutLog.SLOTS +
+                ") with Trigger.processingTime: its epoch log holds the last " + EpochCutLog.SLOTS +
                 " epochs, so a recovery falling back that far could not replay them; keep fewer than " +
-                io.rivulet.journal.EpochCutLog.SLOTS);
+                EpochCutLog.SLOTS);
         }
         // under a micro-batch trigger the epochs are the checkpoints: interval and count are not used
         if (settings.intervalNs == 0 && settings.everyRecords == 0 && !trigger.isMicroBatch())

@@ -297,7 +297,7 @@ public final class SourceContext
      * Publishes the marker ending the current epoch. With checkpoints the marker is also a barrier, which waits for
      * the previous checkpoint to be written (once per epoch, not per record): skipping a barrier would make epochs
      * depend on disk speed, and a replay would group records differently. It does not wait here: the marker stays
-     * pending ({@link #epochEndPending()}) and the source commits nothing more until
+     * pending and the source commits nothing more until
      * {@link #publishPendingEpochEnd()} publishes it. Waiting here would hang a source on its stage's thread
      * ({@code sourceOnStageThread}), where only this thread can take the barrier the checkpoint waits for.
      */
@@ -315,15 +315,11 @@ public final class SourceContext
     }
 
     /**
-     * availableNow with checkpoints: true while an epoch's last record is committed and its marker waits for the
-     * previous checkpoint; the source must not commit another record until {@link #publishPendingEpochEnd()}.
+     * availableNow with checkpoints: publishes the marker of an epoch whose last record is committed, if the
+     * previous checkpoint is written; the source must not commit another record until this returns true.
+     *
+     * @return true if no epoch end is pending any more (published now, or the pipeline is stopping).
      */
-    boolean epochEndPending()
-    {
-        return epochEndPending;
-    }
-
-    /** @return true if no epoch end is pending any more (published now, or the pipeline is stopping). */
     boolean publishPendingEpochEnd()
     {
         if (!epochEndPending)
@@ -346,7 +342,7 @@ public final class SourceContext
     /**
      * @param limit records a poll would commit.
      * @return {@code limit}, or fewer under availableNow with checkpoints: a poll ends at its epoch's last
-     *         record, whose marker may have to wait ({@link #epochEndPending()}) before any further record.
+     *         record, whose marker may have to wait ({@link #publishPendingEpochEnd()}) before any further record.
      */
     int pollLimit(final int limit)
     {

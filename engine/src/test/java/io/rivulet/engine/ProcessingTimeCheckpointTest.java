@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -140,7 +141,8 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
         {
             final EpochCutLog.Cuts logged = log.cutsAfter(0);
             final long[] cuts = logged.positions();
-            assertEquals(cuts[cuts.length - 1], logged.streamEnd(), "the last epoch ends at the last record, and the stream right after it");
+            assertEquals(cuts[cuts.length - 1], logged.streamEnd(),
+                "the last epoch ends at the last record, and the stream right after it");
             assertEquals(epochs.size(), cuts.length, "one logged end per epoch: " + Arrays.toString(cuts));
             for (int i = 1; i < cuts.length; i++)
             {
@@ -168,7 +170,7 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
     void shouldEndALastEpochBeforeTheEndOfStream(final boolean sourceOnStageThread)
     {
         final SequencedSink sink = new SequencedSink(0);
-        final java.util.concurrent.atomic.AtomicInteger rowsAfterLastEpoch = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger rowsAfterLastEpoch = new AtomicInteger();
         final Sink counting = new Sink()
         {
             @Override

@@ -19,11 +19,11 @@ import java.util.zip.CRC32C;
  * File {@value #FILE_NAME} in the checkpoint directory: {@value #SLOTS} fixed entries of {@value #ENTRY_BYTES}
  * bytes, epoch {@code e} in slot {@code e % SLOTS}, each the epoch (8 bytes), the source position its epoch ended
  * at (8: the index of its last record), its kind (4: 0 an epoch's end, 1 the end of stream, whose checkpoint is the
- * final one) and a CRC32C of those 20 bytes (4), little-endian. Entries are
- * overwritten in place, so the file never passes {@value #SLOTS} entries (96 KB); a write torn by a crash fails its CRC and reads as absent, which
- * is right: its marker was never published. One checkpoint is in flight at a time, so at most one epoch past the
- * newest checkpoint can have been cut; the slots keep the cuts back past every retained checkpoint, for a
- * recovery that falls back to an older one.
+ * final one) and a CRC32C of those 20 bytes (4), little-endian. Entries are overwritten in place, so the file never
+ * passes {@value #SLOTS} entries (96 KB). A write torn by a crash fails its CRC and reads as absent, which is
+ * right: its marker was never published; a bad entry with an intact one after it is damage, and refused. One
+ * checkpoint is in flight at a time, so at most one epoch past the newest checkpoint can have been cut; the slots
+ * keep the cuts back past every retained checkpoint, for a recovery that falls back to an older one.
  * <p>
  * Not thread-safe: one writer (the engine's source thread). Reading while a pipeline writes is safe ({@code rivulet
  * inspect} does): an entry being written fails its CRC and reads as absent.
