@@ -186,6 +186,15 @@ final class CheckpointCoordinator implements AutoCloseable
                     data.sinkSequences()[0] + " outputs, but the output journal holds only " + sinkDurableSequence +
                     ": it was deleted or replaced after the checkpoint. Restore the output journal, or";
             }
+            else if (cutLog != null && data.epoch() > 0 && !cutLog.holds(data.epoch()))
+            {
+                // every processingTime checkpoint after the first is an epoch whose end was logged before it began
+                unusable = "the checkpoint in " + store.dir() + " (epoch " + data.epoch() + ") was written under " +
+                    "Trigger.processingTime, but its epoch log (" + EpochCutLog.FILE_NAME + ") has no entry for that " +
+                    "epoch: the file was deleted, emptied or replaced, so where the epochs after the checkpoint ended " +
+                    "is lost, and a replay could emit other rows under the sequence numbers already used. Restore " +
+                    "the file together with the checkpoints, or";
+            }
             else
             {
                 if (cutLog == null)
@@ -232,8 +241,12 @@ final class CheckpointCoordinator implements AutoCloseable
                     "startFresh() on the builder to discard the checkpoints and start over from the source's start " +
                     "(outputs are then appended after what the output holds)");
             }
+            // the message without its closing advice ("..., or"), which startFresh() has just followed
+            final int advice = unusable.lastIndexOf(". ");
+            final int reasonEnd = unusable.lastIndexOf('\n') > 0 ? unusable.lastIndexOf('\n') :
+                advice > 0 ? advice + 1 : unusable.length();
             LOG.log(System.Logger.Level.WARNING, "Pipeline '" + pipelineName + "': startFresh(): " +
-                unusable.replace("\n", " ") + " starting over");
+                unusable.substring(0, reasonEnd).replace("\n", " ") + " Starting over.");
             deleteAll();
         }
         final long sinkStart = Math.max(0, sinkDurableSequence);

@@ -365,6 +365,44 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     }
 
     /**
+     * The epoch log deleted or emptied after a crash (e.g. only the checkpoint files were backed up or moved): the
+     * restored processingTime checkpoint's own entry is gone, so where the epochs after it ended is unknown. The
+     * restart used to be accepted and ended those epochs by the clock again, re-emitting other values under used
+     * sequence numbers; it is refused now, and startFresh() starts over.
+     */
+    @ParameterizedTest(name = "log emptied rather than deleted: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRefuseACheckpointWhoseEpochLogIsGone(final boolean emptied) throws IOException
+    {
+        final Path input = tmp.resolve("input-gone-" + emptied);
+        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
+        final Path checkpoints = tmp.resolve("ckpt-gone-" + emptied);
+        runToCompletion(slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+            Trigger.processingTime(Duration.ofNanos(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        assertTrue(files.size() >= 3, files::toString);
+        Files.delete(files.get(files.size() - 1));
+        Files.delete(files.get(files.size() - 2));
+        if (emptied)
+        {
+            Files.write(checkpoints.resolve(EpochCutLog.FILE_NAME), new byte[0]);
+        }
+        else
+        {
+            Files.delete(checkpoints.resolve(EpochCutLog.FILE_NAME));
+        }
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+                Trigger.processingTime(Duration.ofNanos(1))).build());
+        assertTrue(refused.getMessage().contains("has no entry for that epoch") &&
+            refused.getMessage().contains("startFresh()"), refused.getMessage());
+        final ProcessingTimeCheckpointTest.SequencedSink fresh = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, fresh, checkpoints, Trigger.processingTime(Duration.ofNanos(1)))
+            .startFresh());
+        assertFalse(fresh.sequences.isEmpty());
+    }
+
+    /**
      * Continuous and micro-batch UPDATE state differ in width (a dirty flag): switching between them over one
      * checkpoint directory failed deep in the restore ("state value width ... is 24, this operator needs 32"), and
      * startFresh() did not help, the fingerprint matching. The trigger is now part of the shape: refused as another

@@ -128,6 +128,29 @@ public final class EpochCutLog implements AutoCloseable
     }
 
     /**
+     * Whether a checkpoint directory's log holds the entry of {@code epoch}, read without writing anything.
+     *
+     * @return false if it does not, or the directory has no log.
+     * @throws UncheckedIOException if the log exists but cannot be read.
+     */
+    public static boolean holds(final Path checkpointDir, final long epoch)
+    {
+        final Path file = checkpointDir.resolve(FILE_NAME);
+        if (!java.nio.file.Files.exists(file))
+        {
+            return false;
+        }
+        try (EpochCutLog log = new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.READ)))
+        {
+            return log.holds(epoch);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the epoch log " + file, ex);
+        }
+    }
+
+    /**
      * Records that {@code epoch} ends after the record at {@code position}, durably (fsync) before returning.
      *
      * @param epoch    the checkpoint epoch that ends.
@@ -196,6 +219,16 @@ public final class EpochCutLog implements AutoCloseable
             positions[i] = cuts.get(i);
         }
         return new Cuts(positions, streamEnd);
+    }
+
+    /**
+     * @param epoch a checkpoint epoch.
+     * @return true if the log holds a valid entry for it (every checkpoint of a pipeline that logs, but its first,
+     *         epoch 0, has one).
+     */
+    public boolean holds(final long epoch)
+    {
+        return read(epoch);
     }
 
     /** @return true if the log holds a valid entry for {@code epoch}, then in {@link #entry}. */

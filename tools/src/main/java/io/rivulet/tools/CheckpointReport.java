@@ -85,6 +85,47 @@ final class CheckpointReport
         return null;
     }
 
+    /**
+     * @return the epoch log's line: what a recovery from the newest valid checkpoint would replay from it, or why
+     *         it cannot (missing although a processingTime checkpoint needs it, damaged); null if there is none and
+     *         none is needed.
+     */
+    private static String epochLogText(final Path dir, final CheckpointInfo newest)
+    {
+        final long epoch = newest == null ? 0 : newest.epoch();
+        final boolean exists = Files.exists(dir.resolve(EpochCutLog.FILE_NAME));
+        if (!logNeeded(newest) && !exists)
+        {
+            return null;
+        }
+        final String name = EpochCutLog.FILE_NAME + " (processingTime): ";
+        if (logNeeded(newest) && !holds(dir, epoch))
+        {
+            return name + "MISSING the entry of epoch " + epoch + " (the file was deleted, emptied or replaced): a " +
+                "recovery is refused";
+        }
+        try
+        {
+            return name + describeCuts(EpochCutLog.read(dir, epoch), epoch);
+        }
+        catch (final IllegalStateException ex)
+        {
+            return name + "DAMAGED: " + ex.getMessage();
+        }
+    }
+
+    /** @return true if the newest valid checkpoint is a processingTime epoch, whose end its log must hold. */
+    private static boolean logNeeded(final CheckpointInfo newest)
+    {
+        return newest != null && newest.epoch() > 0 && newest.pipelineDescription() != null &&
+            newest.pipelineDescription().contains("trigger: processingTime");
+    }
+
+    private static boolean holds(final Path dir, final long epoch)
+    {
+        return EpochCutLog.holds(dir, epoch);
+    }
+
     /** @return what a recovery from {@code epoch} would replay from the epoch log, in words. */
     private static String describeCuts(final EpochCutLog.Cuts cuts, final long epoch)
     {
@@ -110,7 +151,7 @@ final class CheckpointReport
             text.append(positions.length > 0 ? "; " : "").append("the stream ended after index ")
                 .append(cuts.streamEnd());
         }
-        return text.append(": a recovery ends them there again").toString();
+        return text.append(": a recovery ends the same epochs there").toString();
     }
 
     /**
@@ -144,11 +185,10 @@ final class CheckpointReport
         line(out, "files", infos.size() + " (" + valid + " valid)");
         line(out, "newest valid", newest == null ? "none: recovery would start from the source's start" :
             "epoch " + newest.epoch() + " (" + newest.file().getFileName() + "): recovery restores this one");
-        final EpochCutLog.Cuts cuts = EpochCutLog.read(dir, newest == null ? 0 : newest.epoch());
-        if (Files.exists(dir.resolve(EpochCutLog.FILE_NAME)))
+        final String epochLog = epochLogText(dir, newest);
+        if (epochLog != null)
         {
-            line(out, "epoch log", EpochCutLog.FILE_NAME + " (processingTime): " + describeCuts(cuts,
-                newest == null ? 0 : newest.epoch()));
+            line(out, "epoch log", epochLog);
         }
         String pipeline = newest == null ? null : newest.pipelineDescription();
         for (int i = 0; i < infos.size() && pipeline == null; i++)
@@ -223,23 +263,7 @@ final class CheckpointReport
         out.append(",\"newestValidEpoch\":").append(newest == null ? "null" : Long.toString(newest.epoch()));
         out.append(",\"tempFiles\":").append(tempFiles(dir));
         out.append(",\"epochLog\":");
-        if (Files.exists(dir.resolve(EpochCutLog.FILE_NAME)))
-        {
-            // what a recovery from the newest valid checkpoint would replay (processingTime pipelines)
-            final EpochCutLog.Cuts cuts = EpochCutLog.read(dir, newest == null ? 0 : newest.epoch());
-            out.append("{\"epochEndsAfterNewest\":[");
-            final long[] positions = cuts.positions();
-            for (int i = 0; i < positions.length; i++)
-            {
-                out.append(i == 0 ? "" : ",").append(positions[i]);
-            }
-            out.append("],\"streamEnd\":").append(cuts.streamEnd() == Long.MIN_VALUE ? "null" :
-                Long.toString(cuts.streamEnd())).append('}');
-        }
-        else
-        {
-            out.append("null");
-        }
+        appendEpochLogJson(out, dir, newest);
         out.append(",\"files\":[");
         for (int f = 0; f < infos.size(); f++)
         {
@@ -291,6 +315,41 @@ final class CheckpointReport
             out.append('}');
         }
         return out.append("]}\n").toString();
+    }
+
+    /** What a recovery from the newest valid checkpoint would replay (processingTime pipelines), or the problem. */
+    private static void appendEpochLogJson(final StringBuilder out, final Path dir, final CheckpointInfo newest)
+    {
+        final long epoch = newest == null ? 0 : newest.epoch();
+        if (!logNeeded(newest) && !Files.exists(dir.resolve(EpochCutLog.FILE_NAME)))
+        {
+            out.append("null");
+            return;
+        }
+        final EpochCutLog.Cuts cuts;
+        try
+        {
+            if (logNeeded(newest) && !holds(dir, epoch))
+            {
+                throw new IllegalStateException("missing the entry of epoch " + epoch + " (the file was deleted, " +
+                    "emptied or replaced): a recovery is refused");
+            }
+            cuts = EpochCutLog.read(dir, epoch);
+        }
+        catch (final IllegalStateException ex)
+        {
+            out.append("{\"problem\":");
+            JournalFiles.appendJsonString(out, ex.getMessage()).append('}');
+            return;
+        }
+        out.append("{\"epochEndsAfterNewest\":[");
+        final long[] positions = cuts.positions();
+        for (int i = 0; i < positions.length; i++)
+        {
+            out.append(i == 0 ? "" : ",").append(positions[i]);
+        }
+        out.append("],\"streamEnd\":").append(cuts.streamEnd() == Long.MIN_VALUE ? "null" :
+            Long.toString(cuts.streamEnd())).append('}');
     }
 
     private static String indent(final String multiLine)

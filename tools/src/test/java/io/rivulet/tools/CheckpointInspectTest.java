@@ -102,7 +102,7 @@ class CheckpointInspectTest
         final CliHarness.Result result = run("inspect", ckpt.toString());
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("epoch log      epoch-cuts (processingTime): epoch 3 ended after index 150; " +
-            "the stream ended after index 180: a recovery ends them there again"), result.out());
+            "the stream ended after index 180: a recovery ends the same epochs there"), result.out());
         final CliHarness.Result json = run("inspect", "--format", "json", ckpt.toString());
         assertTrue(json.out().contains("\"epochLog\":{\"epochEndsAfterNewest\":[150],\"streamEnd\":180}"),
             json.out());
@@ -121,6 +121,43 @@ class CheckpointInspectTest
         assertEquals(0, noLog.status(), noLog.err());
         assertFalse(noLog.out().contains("epoch log"), noLog.out());
         assertTrue(run("inspect", "--format", "json", plain.toString()).out().contains("\"epochLog\":null"));
+    }
+
+    @Test
+    void shouldReportAMissingOrDamagedEpochLogInsteadOfFailing() throws IOException
+    {
+        final Path ckpt = dir.resolve("pt");
+        final CheckpointStore store = CheckpointStore.open(ckpt, 3);
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[8]);
+        for (long epoch = 0; epoch <= 2; epoch++)
+        {
+            store.write(new CheckpointData(epoch, T0_MS + epoch, "fp", "stage 0: window\ntrigger: processingTime " +
+                "(any interval)", new long[]{epoch * 10}, new long[]{epoch}, List.of(new CheckpointData.Section(
+                "0:window", state, 0, 8))));
+        }
+        // no log at all, although a processingTime checkpoint after the first needs its entry
+        final CliHarness.Result missing = run("inspect", ckpt.toString());
+        assertEquals(0, missing.status(), missing.err());
+        assertTrue(missing.out().contains("epoch log      epoch-cuts (processingTime): MISSING the entry of epoch 2"),
+            missing.out());
+        assertTrue(run("inspect", "--format", "json", ckpt.toString()).out().contains(
+            "\"epochLog\":{\"problem\":\"missing the entry of epoch 2"));
+        // damaged: epoch 3's entry flipped, epoch 4's intact
+        try (EpochCutLog log = EpochCutLog.open(ckpt))
+        {
+            log.record(2, 20, EpochCutLog.EPOCH_END);
+            log.record(3, 30, EpochCutLog.EPOCH_END);
+            log.record(4, 40, EpochCutLog.EPOCH_END);
+        }
+        flipByte(ckpt.resolve(EpochCutLog.FILE_NAME), 3L * EpochCutLog.ENTRY_BYTES + 9);
+        final CliHarness.Result damaged = run("inspect", ckpt.toString());
+        assertEquals(0, damaged.status(), damaged.err());
+        assertEquals("", damaged.err());
+        assertTrue(damaged.out().contains("epoch-cuts (processingTime): DAMAGED: the epoch log") &&
+            damaged.out().contains("epoch 3"), damaged.out());
+        final CliHarness.Result json = run("inspect", "--format", "json", ckpt.toString());
+        assertEquals(0, json.status(), json.err());
+        assertTrue(json.out().contains("\"epochLog\":{\"problem\":\"the epoch log"), json.out());
     }
 
     @Test
