@@ -61,6 +61,13 @@ public final class CheckpointBenchmark
             {
                 throw new NumberFormatException("must be positive");
             }
+            for (final long keys : keyCounts)
+            {
+                if (keys < 2)
+                {
+                    throw new NumberFormatException("a stall key count must be at least 2, was " + keys);
+                }
+            }
         }
         catch (final NumberFormatException ex)
         {
@@ -241,7 +248,8 @@ public final class CheckpointBenchmark
             .agg(Aggregate.count(), Aggregate.sum("value"))
             .to(Sinks.journal(out))
             .name("keys").waitMode(WaitMode.YIELDING).recordLatency(false)
-            .checkpointLocation(ckpt).checkpointInterval(Duration.ZERO).checkpointEvery(keys - 1024);
+            .checkpointLocation(ckpt).checkpointInterval(Duration.ZERO)
+            .checkpointEvery(Math.max(1, keys - Math.min(1024, keys / 2))); // a barrier just before all keys are in
     }
 
     private static void await(final Pipeline p)
