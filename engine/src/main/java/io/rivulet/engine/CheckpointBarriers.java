@@ -93,7 +93,15 @@ final class CheckpointBarriers
         final long epoch = coordinator.beginFinal(sourceId, position);
         if (epoch >= 0 && coordinator.logsEpochCuts())
         {
-            coordinator.recordCut(epoch, position, EpochCutLog.STREAM_END);
+            try
+            {
+                coordinator.recordCut(epoch, position, EpochCutLog.STREAM_END);
+            }
+            catch (final RuntimeException ex)
+            {
+                coordinator.abandon();
+                throw ex; // fails the pipeline: an end of stream not durable must not be emitted
+            }
         }
     }
 
@@ -205,7 +213,8 @@ final class CheckpointBarriers
         {
             throw new IllegalStateException("cannot replay epoch " + nextLoggedEpoch + " as it ran before the " +
                 "restart: it ended after the record at journal index " + loggedCuts[nextLoggedCut] + ", but the " +
-                "journal ends before it (its last record read: " + position + "); was the input journal rewritten?");
+                "journal ends before it (" + (position >= 0 ? "its last record read: " + position :
+                "no record read") + "); was the input journal rewritten?");
         }
         if (coordinator.logsEpochCuts() && recordsSinceBarrier > 0 && streamEnd == Long.MIN_VALUE)
         {

@@ -186,9 +186,10 @@ final class CheckpointCoordinator implements AutoCloseable
                     data.sinkSequences()[0] + " outputs, but the output journal holds only " + sinkDurableSequence +
                     ": it was deleted or replaced after the checkpoint. Restore the output journal, or";
             }
-            else if (cutLog != null && data.epoch() > 0 && !cutLog.holds(data.epoch()))
+            else if (cutLog != null && !cutLog.holds(data.epoch()))
             {
-                // every processingTime checkpoint after the first is an epoch whose end was logged before it began
+                // every processingTime checkpoint is an epoch whose end was logged before it began (epoch 0: at the
+                // pipeline's start), so a log without it was lost, even when epoch 0 is restored
                 unusable = "the checkpoint in " + store.dir() + " (epoch " + data.epoch() + ") was written under " +
                     "Trigger.processingTime, but its epoch log (" + EpochCutLog.FILE_NAME + ") has no entry for that " +
                     "epoch: the file was deleted, emptied or replaced, so where the epochs after the checkpoint ended " +
@@ -260,6 +261,8 @@ final class CheckpointCoordinator implements AutoCloseable
         if (cutLog != null)
         {
             cutLog.reset(); // a new pipeline: its epochs start again at 1
+            // epoch 0's entry: a log without it, restoring epoch 0 later, was lost (not merely never written to)
+            cutLog.record(0, startPositions[0], EpochCutLog.EPOCH_END);
         }
         else
         {

@@ -248,7 +248,7 @@ public final class JournalSource extends Source
         {
             if (!open(ctx))
             {
-                endStream(ctx); // an empty journal: nothing to replay
+                endStreamAfterPoll(ctx); // an empty journal: nothing to replay (unless logged epochs say otherwise)
                 return 0;
             }
         }
@@ -309,8 +309,14 @@ public final class JournalSource extends Source
                     break;
             }
         }
+        if (loggedEnd != Long.MIN_VALUE && lastIndexAtStart < loggedEnd)
+        {
+            throw new IllegalStateException("Sources.journal(" + dir + "): the run before the restart ended its " +
+                "stream after journal index " + loggedEnd + ", but the journal now ends at " + lastIndexAtStart +
+                "; was it rewritten or truncated? Restore it, or start over (startFresh())");
+        }
         final long lastToEmit = tailingNow ? Long.MAX_VALUE :
-            loggedEnd == Long.MIN_VALUE ? lastIndexAtStart : Math.min(lastIndexAtStart, loggedEnd);
+            loggedEnd == Long.MIN_VALUE ? lastIndexAtStart : loggedEnd;
         tail = new JournalTail(ctx, false, lastToEmit);
         return tailingNow || lastIndexAtStart >= 0;
     }

@@ -310,6 +310,12 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         // a replay whose run before ended the stream (processingTime logs where) ends it at the same entry: what
         // end of stream emitted depends on it, and what the app appended after it comes after the end
         final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
+        if (loggedEnd != Long.MIN_VALUE && tailed.lastIndex() < loggedEnd)
+        {
+            throw new IllegalStateException(this + ": the run before the restart ended its stream after journal " +
+                "index " + loggedEnd + ", but the journal now ends at " + tailed.lastIndex() + "; was it rewritten " +
+                "or truncated? Restore it, or start over (startFresh())");
+        }
         replayEnd = loggedEnd == Long.MIN_VALUE ? NOT_ENDED : loggedEnd;
         // a checkpoint resumes after an index: the stream may have reached its end there already
         resumedAfter = checkpoints != null && resumePosition >= 0 ? resumePosition : -1;

@@ -204,6 +204,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         try (EpochCutLog log = EpochCutLog.open(checkpoints))
         {
             log.reset();
+            log.record(0, -1, EpochCutLog.EPOCH_END); // as a new pipeline logs its start
             log.record(1, idx[n - 2], EpochCutLog.EPOCH_END);
             log.record(2, idx[n - 1], EpochCutLog.EPOCH_END);
             log.record(3, idx[n - 1], EpochCutLog.STREAM_END);
@@ -400,6 +401,74 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         runToCompletion(slowUpdates(input, fresh, checkpoints, Trigger.processingTime(Duration.ofNanos(1)))
             .startFresh());
         assertFalse(fresh.sequences.isEmpty());
+    }
+
+    /**
+     * A crash in the pipeline's first epoch (checkpoint 0 on disk, epoch 1 logged and its rows out, checkpoint 1
+     * lost), then the epoch log deleted. Epoch 0 had no entry of its own, so the missing log went unnoticed and the
+     * restart ended epoch 1 by the clock, emitting other values under used sequence numbers. Epoch 0 is logged at
+     * the pipeline's start now, so this is refused like a missing entry of any later epoch.
+     */
+    @Test
+    void shouldRefuseCheckpointZeroWhoseEpochLogIsGone() throws IOException
+    {
+        final Path input = tmp.resolve("input-zero");
+        ExactlyOnceJob.writeInput(input, 4_000, 10, 7);
+        final Path checkpoints = tmp.resolve("ckpt-zero");
+        // an hour-long interval: the only epoch is the one ended before the end of stream (epoch 1), then final 2
+        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+            Trigger.processingTime(Duration.ofHours(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        for (final Path f : files.subList(1, files.size()))
+        {
+            Files.delete(f); // the crash lost every checkpoint after epoch 0
+        }
+        Files.delete(checkpoints.resolve(EpochCutLog.FILE_NAME));
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+            updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+                Trigger.processingTime(Duration.ofNanos(1))).build());
+        assertTrue(refused.getMessage().contains("(epoch 0)") &&
+            refused.getMessage().contains("has no entry for that epoch"), refused.getMessage());
+    }
+
+    /**
+     * The journal ending before a logged epoch's last record fails the replay, and so does an empty one: an empty
+     * journal used to end the stream at once, bypassing the check, and the final checkpoint overwrote epoch 1's
+     * logged end.
+     */
+    @Test
+    void shouldFailAReplayWhoseJournalWasEmptiedAfterALoggedEpoch() throws IOException
+    {
+        final Path input = tmp.resolve("input-empty");
+        ExactlyOnceJob.writeInput(input, 2_000, 10, 7);
+        final Path checkpoints = tmp.resolve("ckpt-empty");
+        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+            Trigger.processingTime(Duration.ofHours(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        for (final Path f : files.subList(1, files.size()))
+        {
+            Files.delete(f); // restore checkpoint 0; the log still holds epoch 1 and the stream end
+        }
+        try (Stream<Path> walk = Files.walk(input))
+        {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        Journal.at(input).schema(ExactlyOnceJob.INPUT).open().close(); // rewritten: empty
+        try (Pipeline p = updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+            Trigger.processingTime(Duration.ofHours(1))).start())
+        {
+            assertTrue(p.awaitCompletion(60, TimeUnit.SECONDS) || p.failure() != null);
+            assertTrue(p.failure() != null && p.failure().getMessage().contains("rewritten"),
+                "the replay must fail: the journal lost logged epoch 1's records; failure " + p.failure());
+        }
+        catch (final PipelineFailedException ex)
+        {
+            assertTrue(ex.getMessage().contains("rewritten"), ex.getMessage());
+        }
+        try (EpochCutLog log = EpochCutLog.open(checkpoints))
+        {
+            assertEquals(1, log.cutsAfter(0).positions().length, "epoch 1's logged end is kept");
+        }
     }
 
     /**

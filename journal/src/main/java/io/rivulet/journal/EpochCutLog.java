@@ -223,8 +223,8 @@ public final class EpochCutLog implements AutoCloseable
 
     /**
      * @param epoch a checkpoint epoch.
-     * @return true if the log holds a valid entry for it (every checkpoint of a pipeline that logs, but its first,
-     *         epoch 0, has one).
+     * @return true if the log holds a valid entry for it (every checkpoint of a pipeline that logs has one, epoch 0
+     *         written when the pipeline starts).
      */
     public boolean holds(final long epoch)
     {

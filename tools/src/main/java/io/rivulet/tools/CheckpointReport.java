@@ -99,25 +99,29 @@ final class CheckpointReport
             return null;
         }
         final String name = EpochCutLog.FILE_NAME + " (processingTime): ";
-        if (logNeeded(newest) && !holds(dir, epoch))
-        {
-            return name + "MISSING the entry of epoch " + epoch + " (the file was deleted, emptied or replaced): a " +
-                "recovery is refused";
-        }
         try
         {
+            if (logNeeded(newest) && !holds(dir, epoch))
+            {
+                return name + "MISSING the entry of epoch " + epoch + " (the file was deleted, emptied or " +
+                    "replaced): a recovery is refused";
+            }
             return name + describeCuts(EpochCutLog.read(dir, epoch), epoch);
         }
         catch (final IllegalStateException ex)
         {
             return name + "DAMAGED: " + ex.getMessage();
         }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            return name + "UNREADABLE: " + ex.getMessage();
+        }
     }
 
-    /** @return true if the newest valid checkpoint is a processingTime epoch, whose end its log must hold. */
+    /** @return true if the newest valid checkpoint is a processingTime one, whose epoch its log must hold. */
     private static boolean logNeeded(final CheckpointInfo newest)
     {
-        return newest != null && newest.epoch() > 0 && newest.pipelineDescription() != null &&
+        return newest != null && newest.pipelineDescription() != null &&
             newest.pipelineDescription().contains("trigger: processingTime");
     }
 
@@ -336,7 +340,7 @@ final class CheckpointReport
             }
             cuts = EpochCutLog.read(dir, epoch);
         }
-        catch (final IllegalStateException ex)
+        catch (final IllegalStateException | java.io.UncheckedIOException ex)
         {
             out.append("{\"problem\":");
             JournalFiles.appendJsonString(out, ex.getMessage()).append('}');
