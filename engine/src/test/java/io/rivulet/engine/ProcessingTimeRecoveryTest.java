@@ -404,6 +404,24 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     }
 
     /**
+     * Writes an input and runs the pipeline over it with an hour-long interval (so its only epoch is the one ended
+     * before the end of stream, epoch 1, then the final 2), then deletes every checkpoint after epoch 0: a crash in
+     * the pipeline's first epoch.
+     */
+    private static void runThenLoseEveryCheckpointAfterTheFirst(final Path input, final Path checkpoints)
+        throws IOException
+    {
+        ExactlyOnceJob.writeInput(input, 4_000, 10, 7);
+        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
+            Trigger.processingTime(Duration.ofHours(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        for (final Path f : files.subList(1, files.size()))
+        {
+            Files.delete(f);
+        }
+    }
+
+    /**
      * A crash in the pipeline's first epoch (checkpoint 0 on disk, epoch 1 logged and its rows out, checkpoint 1
      * lost), then the epoch log deleted. Epoch 0 had no entry of its own, so the missing log went unnoticed and the
      * restart ended epoch 1 by the clock, emitting other values under used sequence numbers. Epoch 0 is logged at
@@ -413,16 +431,8 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     void shouldRefuseCheckpointZeroWhoseEpochLogIsGone() throws IOException
     {
         final Path input = tmp.resolve("input-zero");
-        ExactlyOnceJob.writeInput(input, 4_000, 10, 7);
         final Path checkpoints = tmp.resolve("ckpt-zero");
-        // an hour-long interval: the only epoch is the one ended before the end of stream (epoch 1), then final 2
-        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
-            Trigger.processingTime(Duration.ofHours(1))));
-        final List<Path> files = checkpointFiles(checkpoints);
-        for (final Path f : files.subList(1, files.size()))
-        {
-            Files.delete(f); // the crash lost every checkpoint after epoch 0
-        }
+        runThenLoseEveryCheckpointAfterTheFirst(input, checkpoints);
         Files.delete(checkpoints.resolve(EpochCutLog.FILE_NAME));
         final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
             updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
@@ -440,15 +450,8 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     void shouldFailAReplayWhoseJournalWasEmptiedAfterALoggedEpoch() throws IOException
     {
         final Path input = tmp.resolve("input-empty");
-        ExactlyOnceJob.writeInput(input, 2_000, 10, 7);
         final Path checkpoints = tmp.resolve("ckpt-empty");
-        runToCompletion(updates(Sources.journal(input, ExactlyOnceJob.INPUT), new SlowEpochSink(0, 0), checkpoints,
-            Trigger.processingTime(Duration.ofHours(1))));
-        final List<Path> files = checkpointFiles(checkpoints);
-        for (final Path f : files.subList(1, files.size()))
-        {
-            Files.delete(f); // restore checkpoint 0; the log still holds epoch 1 and the stream end
-        }
+        runThenLoseEveryCheckpointAfterTheFirst(input, checkpoints); // the log still holds epoch 1 and the end
         try (Stream<Path> walk = Files.walk(input))
         {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
