@@ -79,8 +79,8 @@ public final class ExactlyOnceJob
             .checkpointLocation(checkpoints);
     }
 
-    /** Copies key, id and ts, busy for a while per record. */
-    private static final class SlowPassThrough implements KeyedProcessFunction
+    /** Copies key, id and ts ({@link #INPUT} to {@link #UPDATE_PASS_THROUGH}), busy for a while per record. */
+    static final class SlowPassThrough implements KeyedProcessFunction
     {
         private final long spinNs;
         private final SymbolField keyIn = INPUT.symbolField("key");

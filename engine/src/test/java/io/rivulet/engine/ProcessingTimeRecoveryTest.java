@@ -3,8 +3,6 @@ package io.rivulet.engine;
 import io.rivulet.journal.EpochCutLog;
 import io.rivulet.journal.Journal;
 import io.rivulet.journal.JournalReader;
-import io.rivulet.operators.process.KeyedContext;
-import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.window.Aggregate;
 import io.rivulet.operators.window.OutputMode;
 import io.rivulet.operators.window.WindowSpec;
@@ -103,42 +101,12 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         return Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT))
             .withWatermark("ts", 50)
             .processByKey(new String[]{"key"}, Schema.builder().int32("unused").build(),
-                ExactlyOnceJob.UPDATE_PASS_THROUGH, new SlowPassThrough(4_000))
+                ExactlyOnceJob.UPDATE_PASS_THROUGH, new ExactlyOnceJob.SlowPassThrough(4_000))
             .groupBy(WindowSpec.tumbling("ts", 3_600_000), "key").outputMode(OutputMode.UPDATE)
             .agg(Aggregate.count(), Aggregate.max("id"))
             .to(sink)
             .trigger(trigger)
             .checkpointLocation(checkpoints).checkpointsRetained(10);
-    }
-
-    private static final class SlowPassThrough implements KeyedProcessFunction
-    {
-        private final long spinNs;
-        private final SymbolField keyIn = ExactlyOnceJob.INPUT.symbolField("key");
-        private final LongField idIn = ExactlyOnceJob.INPUT.longField("id");
-        private final LongField tsIn = ExactlyOnceJob.INPUT.longField("ts");
-        private final SymbolField keyOut = ExactlyOnceJob.UPDATE_PASS_THROUGH.symbolField("key");
-        private final LongField idOut = ExactlyOnceJob.UPDATE_PASS_THROUGH.longField("id");
-        private final LongField tsOut = ExactlyOnceJob.UPDATE_PASS_THROUGH.longField("ts");
-
-        SlowPassThrough(final long spinNs)
-        {
-            this.spinNs = spinNs;
-        }
-
-        @Override
-        public void processRecord(final RecordFlyweight record, final KeyedContext ctx)
-        {
-            final RecordFlyweight out = ctx.outputRecord();
-            out.copySymbol(keyOut, record, keyIn);
-            out.setLong(idOut, record.getLong(idIn)).setLong(tsOut, record.getLong(tsIn));
-            ctx.emit();
-            final long until = System.nanoTime() + spinNs;
-            while (System.nanoTime() - until < 0)
-            {
-                Thread.onSpinWait();
-            }
-        }
     }
 
     private static void runToCompletion(final PipelineBuilder builder)
@@ -286,25 +254,40 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     }
 
     /**
+     * Writes an input, runs {@link #slowUpdates} under processingTime(1 ns) over it to the end, then deletes the
+     * newest {@code lost} checkpoint files: a crash before they reached the disk, with the epochs they covered
+     * logged and their rows out.
+     *
+     * @return the first run's outputs.
+     */
+    private static ProcessingTimeCheckpointTest.SequencedSink runThenLoseTheNewestCheckpoints(final Path input,
+        final Path checkpoints, final int lost) throws IOException
+    {
+        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
+        final List<Path> files = checkpointFiles(checkpoints);
+        assertTrue(files.size() >= lost + 2, "enough epochs to lose some: " + first.epochIds + " " + files);
+        for (final Path newest : files.subList(files.size() - lost, files.size()))
+        {
+            Files.delete(newest);
+        }
+        return first;
+    }
+
+    /**
      * A logged entry after the restored checkpoint whose CRC fails, followed by a valid entry, is corruption (a torn
-     * write can only be the last entry), yet cutsAfter() silently stops there: the replay ends that epoch by time
-     * elsewhere and emits other rows under the sequence numbers the first run used, with no warning or failure.
+     * write can only be the last entry). cutsAfter() used to stop there silently, and the replay ended that epoch by
+     * time elsewhere, emitting other rows under the sequence numbers the first run used; it is refused now.
      */
     @Test
     void shouldRefuseADamagedEntryBeforeIntactOnes() throws IOException
     {
         final Path input = tmp.resolve("input-corrupt");
-        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
         final Path checkpoints = tmp.resolve("ckpt-corrupt");
-        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
-        runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
-        final List<Path> files = checkpointFiles(checkpoints);
-        assertTrue(files.size() >= 6, "enough epochs to lose some: " + first.epochIds + " " + files);
-        for (final Path newest : files.subList(files.size() - 4, files.size()))
-        {
-            Files.delete(newest);
-        }
-        final String name = files.get(files.size() - 5).getFileName().toString();
+        runThenLoseTheNewestCheckpoints(input, checkpoints, 4);
+        final List<Path> kept = checkpointFiles(checkpoints);
+        final String name = kept.get(kept.size() - 1).getFileName().toString();
         final long restored = Long.parseLong(name.substring("checkpoint-".length(), name.length() - ".ckpt".length()));
         // flip one bit of the position of the first entry after the restored checkpoint (bit rot, not a torn write:
         // the entries after it are intact)
@@ -325,23 +308,16 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     }
 
     /**
-     * After a crash, a rerun with another trigger deletes the epoch-cuts log (CheckpointCoordinator.recover:
-     * "another trigger's: its cuts do not apply"), though the epochs it logged already emitted their rows: the
-     * replay ends them elsewhere and emits other rows under the same sequence numbers.
+     * After a crash, a rerun with another trigger used to delete the epoch-cuts log, though the epochs it logged had
+     * already emitted their rows, and ended them elsewhere, emitting other rows under the same sequence numbers. The
+     * trigger is part of the pipeline's shape now: another one is refused, the same one replays the logged epochs.
      */
     @Test
     void shouldRefuseAnotherTriggerAsAnotherPipelineAndReplayUnderTheSameOne() throws IOException
     {
         final Path input = tmp.resolve("input-trigger");
-        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
         final Path checkpoints = tmp.resolve("ckpt-trigger");
-        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
-        runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
-        final List<Path> files = checkpointFiles(checkpoints);
-        for (final Path newest : files.subList(files.size() - 4, files.size()))
-        {
-            Files.delete(newest);
-        }
+        final ProcessingTimeCheckpointTest.SequencedSink first = runThenLoseTheNewestCheckpoints(input, checkpoints, 4);
         // the trigger is part of the pipeline's shape: another one is another pipeline, both shapes shown
         final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
             slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
@@ -376,14 +352,8 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
     void shouldRefuseACheckpointWhoseEpochLogIsGone(final boolean emptied) throws IOException
     {
         final Path input = tmp.resolve("input-gone-" + emptied);
-        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
         final Path checkpoints = tmp.resolve("ckpt-gone-" + emptied);
-        runToCompletion(slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
-            Trigger.processingTime(Duration.ofNanos(1))));
-        final List<Path> files = checkpointFiles(checkpoints);
-        assertTrue(files.size() >= 3, files::toString);
-        Files.delete(files.get(files.size() - 1));
-        Files.delete(files.get(files.size() - 2));
+        runThenLoseTheNewestCheckpoints(input, checkpoints, 2);
         if (emptied)
         {
             Files.write(checkpoints.resolve(EpochCutLog.FILE_NAME), new byte[0]);
@@ -499,25 +469,17 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
 
     /**
      * A build that is refused (here: another pipeline's shape pointed at this checkpoint directory by mistake, with
-     * the default continuous trigger) must leave the directory as it was. CheckpointCoordinator.recover deletes the
-     * epoch-cuts log before it even loads the checkpoint (cutLog == null: "another trigger's"), so the refused
-     * build destroys the log; the right pipeline, started next, replays the lost epochs by the clock and emits other
-     * rows under the sequence numbers the crashed run used.
+     * the default continuous trigger) must leave the directory as it was. CheckpointCoordinator.recover used to
+     * delete the epoch-cuts log before it even loaded the checkpoint, so the refused build destroyed the log and the
+     * right pipeline, started next, replayed the lost epochs by the clock with other rows under used sequence
+     * numbers.
      */
     @Test
     void shouldLeaveTheEpochLogAloneWhenABuildIsRefused() throws IOException
     {
         final Path input = tmp.resolve("input-refused");
-        ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
         final Path checkpoints = tmp.resolve("ckpt-refused");
-        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
-        runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
-        final List<Path> files = checkpointFiles(checkpoints);
-        assertTrue(files.size() >= 6, "enough epochs to lose some: " + first.epochIds + " " + files);
-        for (final Path newest : files.subList(files.size() - 4, files.size()))
-        {
-            Files.delete(newest); // the crash: the newest checkpoints never reached the disk
-        }
+        final ProcessingTimeCheckpointTest.SequencedSink first = runThenLoseTheNewestCheckpoints(input, checkpoints, 4);
         final PipelineBuilder wrong = Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT))
             .withWatermark("ts", 50)
             .groupBy(WindowSpec.tumbling("ts", 60_000), "key").agg(Aggregate.count())

@@ -149,22 +149,7 @@ public final class CheckpointBenchmark
         {
             builder = builder.checkpointLocation(ckpt);
         }
-        final long startNs = System.nanoTime();
-        try (Pipeline p = builder.start())
-        {
-            await(p);
-            final double seconds = (System.nanoTime() - startNs) / 1e9;
-            if (checkpoints)
-            {
-                System.out.println("  " + p.checkpointMetrics());
-            }
-            return p.metrics().stages().get(0).recordsIn() / seconds;
-        }
-        finally
-        {
-            BenchFiles.deleteTree(out);
-            BenchFiles.deleteTree(ckpt);
-        }
+        return eventsPerSecond(builder, checkpoints, out, ckpt);
     }
 
     private static double windowsRun(final Path work, final Path input, final int run, final boolean checkpoints)
@@ -181,6 +166,13 @@ public final class CheckpointBenchmark
         {
             builder = builder.checkpointLocation(ckpt).checkpointInterval(Duration.ofSeconds(1));
         }
+        return eventsPerSecond(builder, checkpoints, out, ckpt);
+    }
+
+    /** Runs the pipeline to its end: its source's events per second; then deletes its output and checkpoints. */
+    private static double eventsPerSecond(final PipelineBuilder builder, final boolean checkpoints, final Path out,
+        final Path ckpt)
+    {
         final long startNs = System.nanoTime();
         try (Pipeline p = builder.start())
         {

@@ -85,49 +85,57 @@ final class CheckpointReport
         return null;
     }
 
+    /** What a recovery from the newest valid checkpoint would replay from the epoch log, or why it cannot. */
+    private static final class EpochLog
+    {
+        /** Null if the log could be read; else why not, for the text ("MISSING ...", "DAMAGED: ...") ... */
+        final String problem;
+        /** ... and for the JSON report. */
+        final String jsonProblem;
+        final EpochCutLog.Cuts cuts;
+        final long epoch;
+
+        EpochLog(final String problem, final String jsonProblem, final EpochCutLog.Cuts cuts, final long epoch)
+        {
+            this.problem = problem;
+            this.jsonProblem = jsonProblem;
+            this.cuts = cuts;
+            this.epoch = epoch;
+        }
+    }
+
     /**
-     * @return the epoch log's line: what a recovery from the newest valid checkpoint would replay from it, or why
-     *         it cannot (missing although a processingTime checkpoint needs it, damaged); null if there is none and
-     *         none is needed.
+     * @return the epoch log's state for the text and the JSON report; null if there is no log and none is needed
+     *         (the newest valid checkpoint is not a processingTime one).
      */
-    private static String epochLogText(final Path dir, final CheckpointInfo newest)
+    private static EpochLog epochLog(final Path dir, final CheckpointInfo newest)
     {
         final long epoch = newest == null ? 0 : newest.epoch();
-        final boolean exists = Files.exists(dir.resolve(EpochCutLog.FILE_NAME));
-        if (!logNeeded(newest) && !exists)
+        // a processingTime checkpoint's epoch is logged before it is taken: the log must hold it
+        final boolean needed = newest != null && newest.pipelineDescription() != null &&
+            newest.pipelineDescription().contains("trigger: processingTime");
+        if (!needed && !Files.exists(dir.resolve(EpochCutLog.FILE_NAME)))
         {
             return null;
         }
-        final String name = EpochCutLog.FILE_NAME + " (processingTime): ";
         try
         {
-            if (logNeeded(newest) && !holds(dir, epoch))
+            if (needed && !EpochCutLog.holds(dir, epoch))
             {
-                return name + "MISSING the entry of epoch " + epoch + " (the file was deleted, emptied or " +
+                final String missing = "the entry of epoch " + epoch + " (the file was deleted, emptied or " +
                     "replaced): a recovery is refused";
+                return new EpochLog("MISSING " + missing, "missing " + missing, null, epoch);
             }
-            return name + describeCuts(EpochCutLog.read(dir, epoch), epoch);
+            return new EpochLog(null, null, EpochCutLog.read(dir, epoch), epoch);
         }
         catch (final IllegalStateException ex)
         {
-            return name + "DAMAGED: " + ex.getMessage();
+            return new EpochLog("DAMAGED: " + ex.getMessage(), ex.getMessage(), null, epoch);
         }
         catch (final java.io.UncheckedIOException ex)
         {
-            return name + "UNREADABLE: " + ex.getMessage();
+            return new EpochLog("UNREADABLE: " + ex.getMessage(), ex.getMessage(), null, epoch);
         }
-    }
-
-    /** @return true if the newest valid checkpoint is a processingTime one, whose epoch its log must hold. */
-    private static boolean logNeeded(final CheckpointInfo newest)
-    {
-        return newest != null && newest.pipelineDescription() != null &&
-            newest.pipelineDescription().contains("trigger: processingTime");
-    }
-
-    private static boolean holds(final Path dir, final long epoch)
-    {
-        return EpochCutLog.holds(dir, epoch);
     }
 
     /** @return what a recovery from {@code epoch} would replay from the epoch log, in words. */
@@ -189,10 +197,11 @@ final class CheckpointReport
         line(out, "files", infos.size() + " (" + valid + " valid)");
         line(out, "newest valid", newest == null ? "none: recovery would start from the source's start" :
             "epoch " + newest.epoch() + " (" + newest.file().getFileName() + "): recovery restores this one");
-        final String epochLog = epochLogText(dir, newest);
+        final EpochLog epochLog = epochLog(dir, newest);
         if (epochLog != null)
         {
-            line(out, "epoch log", epochLog);
+            line(out, "epoch log", EpochCutLog.FILE_NAME + " (processingTime): " + (epochLog.problem != null ?
+                epochLog.problem : describeCuts(epochLog.cuts, epochLog.epoch)));
         }
         String pipeline = newest == null ? null : newest.pipelineDescription();
         for (int i = 0; i < infos.size() && pipeline == null; i++)
@@ -321,39 +330,29 @@ final class CheckpointReport
         return out.append("]}\n").toString();
     }
 
-    /** What a recovery from the newest valid checkpoint would replay (processingTime pipelines), or the problem. */
+    /** The epoch log in the JSON report (processingTime pipelines): what a recovery would replay, or the problem. */
     private static void appendEpochLogJson(final StringBuilder out, final Path dir, final CheckpointInfo newest)
     {
-        final long epoch = newest == null ? 0 : newest.epoch();
-        if (!logNeeded(newest) && !Files.exists(dir.resolve(EpochCutLog.FILE_NAME)))
+        final EpochLog epochLog = epochLog(dir, newest);
+        if (epochLog == null)
         {
             out.append("null");
             return;
         }
-        final EpochCutLog.Cuts cuts;
-        try
-        {
-            if (logNeeded(newest) && !holds(dir, epoch))
-            {
-                throw new IllegalStateException("missing the entry of epoch " + epoch + " (the file was deleted, " +
-                    "emptied or replaced): a recovery is refused");
-            }
-            cuts = EpochCutLog.read(dir, epoch);
-        }
-        catch (final IllegalStateException | java.io.UncheckedIOException ex)
+        if (epochLog.jsonProblem != null)
         {
             out.append("{\"problem\":");
-            JournalFiles.appendJsonString(out, ex.getMessage()).append('}');
+            JournalFiles.appendJsonString(out, epochLog.jsonProblem).append('}');
             return;
         }
         out.append("{\"epochEndsAfterNewest\":[");
-        final long[] positions = cuts.positions();
+        final long[] positions = epochLog.cuts.positions();
         for (int i = 0; i < positions.length; i++)
         {
             out.append(i == 0 ? "" : ",").append(positions[i]);
         }
-        out.append("],\"streamEnd\":").append(cuts.streamEnd() == Long.MIN_VALUE ? "null" :
-            Long.toString(cuts.streamEnd())).append('}');
+        out.append("],\"streamEnd\":").append(epochLog.cuts.streamEnd() == Long.MIN_VALUE ? "null" :
+            Long.toString(epochLog.cuts.streamEnd())).append('}');
     }
 
     private static String indent(final String multiLine)
