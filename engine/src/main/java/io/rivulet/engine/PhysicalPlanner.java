@@ -65,6 +65,7 @@ final class PhysicalPlanner
             if (trigger.isMicroBatch())
             {
                 microBatch(logical);
+                plan.sinkOutput.startEpochs(); // with checkpoints, resume() below numbers from the checkpoint
             }
             warmUpStateMemory(logical);
             wire(name, logical, plan, outputSchema, waitMode, ringCapacity, idleTimeoutNs, errorPolicy, runtime);

@@ -99,6 +99,9 @@ public final class Pipeline implements AutoCloseable
      *
      * @param timeout how long to wait.
      * @param unit    unit of {@code timeout}.
+     * When it returns true or throws, {@link #lastProgress()} is the final progress report and the listeners
+     * have had it (unless a listener still runs when the timeout ends).
+     *
      * @return true if the stream completed; false if the timeout elapsed first, or the calling thread was
      * interrupted (its interrupt status is then set).
      * @throws PipelineFailedException with the failure as its cause if the pipeline failed.
@@ -107,7 +110,19 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean awaitCompletion(final long timeout, final TimeUnit unit)
     {
-        return runtime.awaitCompletion(timeout, unit);
+        final long startNs = System.nanoTime();
+        try
+        {
+            return runtime.awaitCompletion(timeout, unit);
+        }
+        finally
+        {
+            if (progress != null && runtime.isTerminated())
+            {
+                // the final report is made once the threads exited: let the caller see it, within the timeout
+                progress.awaitFinalReport(unit.toNanos(timeout) - (System.nanoTime() - startNs));
+            }
+        }
     }
 
     /**
@@ -158,7 +173,8 @@ public final class Pipeline implements AutoCloseable
      * The latest progress report (Spark's {@code StreamingQuery.lastProgress}): rows in and their rates, event
      * time, keyed state, source positions, sink rows, per-stage latency and ring occupancy. Reports are made every
      * {@link PipelineBuilder#progressInterval progress interval} on the pipeline's progress thread, and once more
-     * when the pipeline ends (completes, fails or is closed), so after {@link #close()} this is the final report.
+     * when the pipeline ends (completes, fails or is closed), so after {@link #close()}, and once
+     * {@link #awaitCompletion} returned true or threw, this is the final report.
      * Any thread; never waits.
      *
      * @return the latest report, or null before the first one (or if progress reports are off).

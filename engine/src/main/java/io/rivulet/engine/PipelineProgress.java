@@ -180,8 +180,16 @@ public final class PipelineProgress
             g.writeNumberField("processedRowsPerSecond", processedRowsPerSecond);
             g.writeObjectFieldStart("eventTime");
             writeOptional(g, "watermarkMs", eventTime.watermarkMs);
-            writeOptional(g, "minMs", eventTime.minMs);
-            writeOptional(g, "maxMs", eventTime.maxMs);
+            if (eventTime.hasRange)
+            {
+                g.writeNumberField("minMs", eventTime.minMs);
+                g.writeNumberField("maxMs", eventTime.maxMs);
+            }
+            else
+            {
+                g.writeNullField("minMs");
+                g.writeNullField("maxMs");
+            }
             g.writeEndObject();
             g.writeArrayFieldStart("stateOperators");
             for (final StateOperatorProgress op : stateOperators)
@@ -262,7 +270,7 @@ public final class PipelineProgress
         {
             sb.append(" wm ").append(eventTime.watermarkMs);
         }
-        if (eventTime.maxMs != NONE)
+        if (eventTime.hasRange)
         {
             sb.append(" ts ").append(eventTime.minMs).append("..").append(eventTime.maxMs);
         }
@@ -294,12 +302,23 @@ public final class PipelineProgress
         private final long watermarkMs;
         private final long minMs;
         private final long maxMs;
+        private final boolean hasRange;
 
-        EventTimeProgress(final long watermarkMs, final long minMs, final long maxMs)
+        EventTimeProgress(final long watermarkMs, final long minMs, final long maxMs, final boolean hasRange)
         {
             this.watermarkMs = watermarkMs;
-            this.minMs = minMs;
-            this.maxMs = maxMs;
+            this.minMs = hasRange ? minMs : NONE;
+            this.maxMs = hasRange ? maxMs : NONE;
+            this.hasRange = hasRange;
+        }
+
+        /**
+         * @return true if this report read any row's event time: then {@link #minMs()} and {@link #maxMs()} are
+         * values, even when one equals {@link #NONE} (a row at {@code Long.MIN_VALUE}).
+         */
+        public boolean hasRange()
+        {
+            return hasRange;
         }
 
         /** @return the last watermark the sink stage emitted (the pipeline's output event time), or NONE. */
@@ -310,7 +329,8 @@ public final class PipelineProgress
 
         /**
          * @return the smallest event time among the rows whose event time a {@code withWatermark} or
-         * {@code withProcessingTime} read in this report, or NONE (no such rows, or no such operator).
+         * {@code withProcessingTime} read in this report, or NONE (no such rows, or no such operator; a row at
+         * {@code Long.MIN_VALUE} reads as NONE too: {@link #hasRange()} tells them apart).
          */
         public long minMs()
         {

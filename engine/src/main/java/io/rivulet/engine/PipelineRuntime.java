@@ -357,6 +357,12 @@ final class PipelineRuntime implements ErrorHandler
         return false;
     }
 
+    /** @return true once every pipeline thread exited and the plan was released (or it was closed unstarted). */
+    boolean isTerminated()
+    {
+        return done.getCount() == 0;
+    }
+
     boolean isStarted()
     {
         return started;

@@ -180,6 +180,33 @@ final class ProgressReporter implements Runnable
         }
     }
 
+    /**
+     * Waits until the final report is made and its listeners returned, at most {@code timeoutNs}; at once on the
+     * progress thread itself (a listener awaiting completion) or if the thread never started. Keeps an interrupt.
+     */
+    void awaitFinalReport(final long timeoutNs)
+    {
+        final Thread t = thread;
+        if (t == null || t == Thread.currentThread())
+        {
+            return;
+        }
+        final long startNs = System.nanoTime();
+        long leftNs;
+        while (!finished && (leftNs = timeoutNs - (System.nanoTime() - startNs)) > 0)
+        {
+            try
+            {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     void addListener(final ProgressListener listener)
     {
         if (listener == null)
@@ -345,8 +372,7 @@ final class ProgressReporter implements Runnable
         }
 
         final PipelineProgress.EventTimeProgress eventTime = new PipelineProgress.EventTimeProgress(watermarkMs,
-            minMs == Long.MAX_VALUE ? PipelineProgress.NONE : minMs,
-            maxMs == Long.MIN_VALUE ? PipelineProgress.NONE : maxMs);
+            minMs, maxMs, minMs != Long.MAX_VALUE || maxMs != Long.MIN_VALUE); // one row at either end sets both
         final PipelineProgress.SinkProgress sink = new PipelineProgress.SinkProgress(sinkDescription,
             sinkRows - previousSinkRows, sinkRows);
         previousSinkRows = sinkRows;

@@ -30,7 +30,10 @@ final class SinkOutput implements Output
     private Histogram interval;
     /** Outputs produced so far, including before a restored checkpoint: the last output's sequence number. */
     private long sequence;
-    /** The epoch of the records being produced: the last barrier's id + 1 (0 without checkpoints or epochs). */
+    /**
+     * The epoch of the records being produced: the last barrier's id + 1 (micro-batch epochs and checkpoints
+     * both number from 1; 0 in continuous mode without checkpoints).
+     */
     private long epoch;
     /** Outputs up to this number are replays the sink already holds durably. */
     private long suppressUpTo;
@@ -45,6 +48,12 @@ final class SinkOutput implements Output
         this.sink = sink;
         this.runtime = runtime;
         this.recorder = recordLatency ? new SingleWriterRecorder(1, MAX_LATENCY_NS, 3) : null;
+    }
+
+    /** Micro-batch without checkpoints: the first epoch's rows belong to epoch 1, as its end will say. */
+    void startEpochs()
+    {
+        this.epoch = 1;
     }
 
     /** With checkpoints: resume numbering after a restored checkpoint, and drop replays the sink holds. */

@@ -277,6 +277,72 @@ class PipelineProgressTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldHaveMadeTheFinalReportWhenAwaitCompletionReturnsOrThrows()
+    {
+        for (int run = 0; run < 20; run++) // the final report used to come a moment after awaitCompletion returned
+        {
+            final CollectingSink sink = Sinks.collecting();
+            final List<PipelineProgress> reports = new CopyOnWriteArrayList<>();
+            final Pipeline p = Pipeline.from(feed()).to(sink).name("progress-await").progressInterval(60_000).build();
+            p.addProgressListener(reports::add);
+            p.start();
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            final PipelineProgress last = p.lastProgress();
+            assertNotNull(last, "run " + run);
+            assertEquals(ON_TIME + LATE, last.sink().totalOutputRows(), "run " + run);
+            assertEquals(List.of(last), reports, "run " + run + ": the listener got it before awaitCompletion returned");
+            p.close();
+        }
+        // closed from a callback: awaitCompletion throws, and the final report is there as it does
+        final PublisherSource source = Sources.publisher(TRADES);
+        final java.util.concurrent.atomic.AtomicReference<Pipeline> self =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Pipeline p = Pipeline.from(source).to(record -> self.get().close()).name("progress-await-closed")
+            .progressInterval(60_000).build();
+        self.set(p);
+        p.start();
+        source.claim().setSymbol(SYM, "A").setLong(QTY, 1).setLong(TS, 1);
+        source.commit();
+        assertThrows(PipelineClosedException.class, () -> p.awaitCompletion(10, TimeUnit.SECONDS));
+        assertNotNull(p.lastProgress());
+        assertEquals(1, p.lastProgress().sink().totalOutputRows());
+        p.close();
+    }
+
+    @Test
+    void shouldReportAnEventTimeOfLongMinValueAsAValue() throws Exception
+    {
+        final PublisherSource source = Sources.publisher(TRADES);
+        final List<PipelineProgress> reports = new CopyOnWriteArrayList<>();
+        final Pipeline p = Pipeline.from(source).withWatermark("ts", 0).to(Sinks.collecting())
+            .name("progress-min").progressInterval(60_000).build();
+        p.addProgressListener(reports::add);
+        p.start();
+        source.claim().setSymbol(SYM, "A").setLong(QTY, 1).setLong(TS, Long.MIN_VALUE);
+        source.commit();
+        source.claim().setSymbol(SYM, "A").setLong(QTY, 1).setLong(TS, 5);
+        source.commit();
+        source.endOfStream();
+        assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+        p.close();
+        final PipelineProgress.EventTimeProgress eventTime = reports.get(reports.size() - 1).eventTime();
+        assertTrue(eventTime.hasRange());
+        assertEquals(Long.MIN_VALUE, eventTime.minMs());
+        assertEquals(5, eventTime.maxMs());
+        final JsonNode json = new ObjectMapper().readTree(reports.get(reports.size() - 1).toJson()).get("eventTime");
+        assertEquals(Long.MIN_VALUE, json.get("minMs").asLong(), json::toString);
+        assertTrue(json.get("minMs").isNumber(), json::toString);
+        assertEquals(5, json.get("maxMs").asLong());
+
+        final Pipeline none = Pipeline.from(Sources.publisher(TRADES)).to(Sinks.collecting()).name("progress-none")
+            .progressInterval(60_000).start();
+        none.close();
+        assertFalse(none.lastProgress().eventTime().hasRange());
+        assertEquals(PipelineProgress.NONE, none.lastProgress().eventTime().minMs());
+        assertTrue(new ObjectMapper().readTree(none.lastProgress().toJson()).get("eventTime").get("minMs").isNull());
+    }
+
+    @Test
     void shouldReportAJoinsBufferedRecordsAsState()
     {
         final Schema orders = Schema.builder().symbol("sym", 4).int64("orderId").timestamp("ts").build();

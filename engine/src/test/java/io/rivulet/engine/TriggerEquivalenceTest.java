@@ -63,7 +63,16 @@ class TriggerEquivalenceTest extends ThreadLeakCheck
         final List<List<Object>> rows = new ArrayList<>();
         final List<Integer> rowEpochs = new ArrayList<>();
         final List<Long> epochIds = new ArrayList<>();
+        /** The epoch argument of {@link Sink#onRecord(RecordFlyweight, long, long)} for each row. */
+        final List<Long> rowEpochTags = new ArrayList<>();
         private Field[] fields;
+
+        @Override
+        public synchronized void onRecord(final RecordFlyweight record, final long epoch, final long sequence)
+        {
+            rowEpochTags.add(epoch);
+            onRecord(record);
+        }
 
         @Override
         public void open(final Schema schema)
@@ -205,6 +214,27 @@ class TriggerEquivalenceTest extends ThreadLeakCheck
         assertEquals(List.of(1L), once.epochIds);
         // every row of a single epoch comes before its end, except what end of stream fires afterwards
         assertTrue(once.rowEpochs.stream().allMatch(e -> e <= 1));
+    }
+
+    @Test
+    void shouldTellTheSinkEachRowsEpochWithoutCheckpoints()
+    {
+        final BiFunction<RecordStream, EpochSink, PipelineBuilder> def = windowed(WindowSpec.tumbling("ts", 100),
+            OutputMode.UPDATE);
+        for (final Trigger trigger : microBatchTriggers())
+        {
+            final EpochSink sink = run(trigger, def);
+            assertFalse(sink.epochIds.isEmpty(), trigger.toString());
+            final long last = sink.epochIds.get(sink.epochIds.size() - 1);
+            for (int i = 0; i < sink.rows.size(); i++)
+            {
+                // the epoch whose end follows the row; rows end of stream fires after the last end: the next id
+                final int ended = sink.rowEpochs.get(i);
+                final long expected = ended < sink.epochIds.size() ? sink.epochIds.get(ended) : last + 1;
+                assertEquals(expected, sink.rowEpochTags.get(i), "row " + i + " under " + trigger);
+            }
+        }
+        assertTrue(runContinuous(def).rowEpochTags.stream().allMatch(e -> e == 0), "continuous mode: epoch 0");
     }
 
     @Test

@@ -87,9 +87,15 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         return sessions.find(sessionKey, 0);
     }
 
-    private static boolean intersects(final UnsafeBuffer buffer, final int session, final long start, final long end)
+    /**
+     * @return true if the session intersects [start, end] and is still open: a session the watermark closed takes
+     * no more records, even while its firing waits (for the epoch's end in micro-batch, or for later steps of a
+     * large firing in continuous mode), so a record meets the sessions it would meet had the firing been instant.
+     */
+    private boolean absorbs(final UnsafeBuffer buffer, final int session, final long start, final long end)
     {
-        return buffer.getLong(session + START) <= end && buffer.getLong(session + END) >= start;
+        final long sessionEnd = buffer.getLong(session + END);
+        return buffer.getLong(session + START) <= end && sessionEnd >= start && !isClosed(sessionEnd);
     }
 
     @Override
@@ -116,7 +122,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         int target = -1;
         for (int i = 0; i < n; i++)
         {
-            if (intersects(sessionBuffer, findSession(id, i), newStart, newEnd))
+            if (absorbs(sessionBuffer, findSession(id, i), newStart, newEnd))
             {
                 target = i;
                 break;
@@ -167,7 +173,7 @@ final class SessionAggregateOperator extends EventTimeAggregateOperator
         for (int i = n - 1; i > target; i--)
         {
             final int s = findSession(id, i);
-            if (intersects(sessionBuffer, s, newStart, newEnd))
+            if (absorbs(sessionBuffer, s, newStart, newEnd))
             {
                 t = findSession(id, target);
                 final long start = sessionBuffer.getLong(s + START);

@@ -205,6 +205,23 @@ class WindowMicroBatchTest
     }
 
     @Test
+    void shouldNotMergeARecordIntoASessionTheWatermarkClosedBeforeTheEpochsEnd()
+    {
+        final Operator op = microBatch(WindowSpec.session("ts", 30), OutputMode.APPEND);
+        send(op, 1, 1, 100);
+        send(op, 2, 1, 150);
+        send(op, 1, 1, 200);
+        op.onWatermark(199); // closes [100, 130) and [150, 180); they fire at the epoch's end
+        send(op, 1, 1, 125); // [125, 155) is closed too: late, as in continuous mode, not merged into [100, 130)
+        send(op, 2, 1, 175); // [175, 205) is open: a session of its own, as if [150, 180) had fired already
+        op.onEpoch(1);
+        assertEquals(List.of(List.of(100L, 130L, 1L, 1L, 1L), List.of(150L, 180L, 2L, 1L, 1L)), sorted(out.rows));
+        op.onEndOfStream();
+        assertEquals(List.of(List.of(100L, 130L, 1L, 1L, 1L), List.of(150L, 180L, 2L, 1L, 1L),
+            List.of(175L, 205L, 2L, 1L, 1L), List.of(200L, 230L, 1L, 1L, 1L)), sorted(out.rows));
+    }
+
+    @Test
     void shouldRestoreUnemittedChangesFromASnapshot()
     {
         final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), OutputMode.UPDATE);
