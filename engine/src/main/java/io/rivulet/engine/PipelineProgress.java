@@ -72,7 +72,11 @@ public final class PipelineProgress
         return id;
     }
 
-    /** @return the epoch this report closes, or -1 for a report of a continuous-mode interval. */
+    /**
+     * @return the micro-batch epoch this report closes, or -1 for a report that closes none: a continuous-mode
+     * interval, an interval within an epoch longer than the progress interval, or the report made when the
+     * pipeline ends.
+     */
     public long epochId()
     {
         return epochId;

@@ -50,6 +50,12 @@ final class SinkOutput implements Output
         this.recorder = recordLatency ? new SingleWriterRecorder(1, MAX_LATENCY_NS, 3) : null;
     }
 
+    /** @return true if every delivered record's latency is recorded ({@code recordLatency}, the default). */
+    boolean recordsLatency()
+    {
+        return recorder != null;
+    }
+
     /** Micro-batch without checkpoints: the first epoch's rows belong to epoch 1, as its end will say. */
     void startEpochs()
     {

@@ -179,7 +179,7 @@ public final class SourceContext
         if (claimed >= 0)
         {
             throw new IllegalStateException(method + " called while a claim is open on source " + sourceName +
-                ": commit() or abort() it first");
+                ": commit() or abort() it first (and publish from one thread at a time)");
         }
         if (ended)
         {

@@ -343,6 +343,31 @@ class PipelineProgressTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldReportTheLatencyOfExactlyTheRowsEachReportCounts()
+    {
+        for (int run = 0; run < 10; run++) // many epochs: reports come back to back, while rows still arrive
+        {
+            final List<PipelineProgress> reports = new CopyOnWriteArrayList<>();
+            final Pipeline p = Pipeline.from(feed()).to(Sinks.collecting()).name("progress-latency")
+                .trigger(Trigger.availableNow(10)).progressInterval(60_000).build();
+            p.addProgressListener(reports::add);
+            p.start();
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            p.close();
+            long rows = 0;
+            for (final PipelineProgress r : reports)
+            {
+                final PipelineProgress.StageProgress sinkStage = r.stages().get(r.stages().size() - 1);
+                assertEquals(r.sink().numOutputRows() > 0, sinkStage.latencyP50Ns() != PipelineProgress.NONE,
+                    "run " + run + ": " + r);
+                rows += r.sink().numOutputRows();
+                assertEquals(rows, r.sink().totalOutputRows(), "run " + run + ": " + r);
+            }
+            assertEquals(ON_TIME + LATE, rows, "run " + run);
+        }
+    }
+
+    @Test
     void shouldReportAJoinsBufferedRecordsAsState()
     {
         final Schema orders = Schema.builder().symbol("sym", 4).int64("orderId").timestamp("ts").build();

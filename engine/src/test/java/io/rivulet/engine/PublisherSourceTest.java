@@ -83,9 +83,11 @@ class PublisherSourceTest extends ThreadLeakCheck
             assertEquals("abort() without claim() on source publisher",
                 assertThrows(IllegalStateException.class, source::abort).getMessage());
             source.claim();
-            assertEquals("claim() called while a claim is open on source publisher: commit() or abort() it first",
+            assertEquals("claim() called while a claim is open on source publisher: commit() or abort() it first " +
+                "(and publish from one thread at a time)",
                 assertThrows(IllegalStateException.class, source::claim).getMessage());
-            assertEquals("tryClaim() called while a claim is open on source publisher: commit() or abort() it first",
+            assertEquals("tryClaim() called while a claim is open on source publisher: commit() or abort() it first " +
+                "(and publish from one thread at a time)",
                 assertThrows(IllegalStateException.class, source::tryClaim).getMessage());
             assertThrows(IllegalStateException.class, () -> source.publishWatermark(1));
             assertThrows(IllegalStateException.class, source::endOfStream);
