@@ -84,14 +84,14 @@ final class CheckpointBarriers
     }
 
     /**
-     * The source read its last record: the end of stream it publishes next is checkpointed too. Under
-     * processingTime where the stream ended is logged first: what the end of stream emits (the changes after the
-     * last epoch) depends on it as an epoch's rows do on its end, so a replay must end there too.
+     * The source read its last record: the end of stream it publishes next is checkpointed too. Where the stream
+     * ended is logged first: what the end of stream emits (the windows still open; under processingTime the
+     * changes after the last epoch) depends on it as an epoch's rows do on its end, so a replay must end there too.
      */
     void finish()
     {
         final long epoch = coordinator.beginFinal(sourceId, position);
-        if (epoch >= 0 && coordinator.logsEpochCuts())
+        if (epoch >= 0 && coordinator.logsStreamEnd())
         {
             try
             {

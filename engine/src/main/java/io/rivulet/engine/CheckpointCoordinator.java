@@ -93,6 +93,8 @@ final class CheckpointCoordinator implements AutoCloseable
     private long nextEpoch = 1;
     /** processingTime: where each epoch ended, durable before its marker (see {@link EpochCutLog}); else null. */
     private EpochCutLog cutLog;
+    /** {@link #cutLog} holds every epoch's end (processingTime), not only where the stream ended. */
+    private boolean epochEndsLogged;
     /** After a recovery: where the epochs after the restored one ended in the run before, from {@link #cutLog}. */
     private EpochCutLog.Cuts loggedCuts = EpochCutLog.Cuts.NONE;
     private Thread writerThread;
@@ -186,7 +188,7 @@ final class CheckpointCoordinator implements AutoCloseable
                     data.sinkSequences()[0] + " outputs, but the output journal holds only " + sinkDurableSequence +
                     ": it was deleted or replaced after the checkpoint. Restore the output journal, or";
             }
-            else if (cutLog != null && !cutLog.holds(data.epoch()))
+            else if (epochEndsLogged && !cutLog.holds(data.epoch()))
             {
                 // every processingTime checkpoint is an epoch whose end was logged before it began (epoch 0: at the
                 // pipeline's start), so a log without it was lost, even when epoch 0 is restored
@@ -211,7 +213,8 @@ final class CheckpointCoordinator implements AutoCloseable
                 {
                     try
                     {
-                        loggedCuts = cutLog.cutsAfter(data.epoch());
+                        loggedCuts = epochEndsLogged ? cutLog.cutsAfter(data.epoch()) :
+                            cutLog.streamEndAfter(data.epoch());
                     }
                     catch (final IllegalStateException ex)
                     {
@@ -282,10 +285,38 @@ final class CheckpointCoordinator implements AutoCloseable
     void logEpochCuts()
     {
         cutLog = EpochCutLog.open(store.dir());
+        epochEndsLogged = true;
+    }
+
+    /**
+     * Before {@link #recover}, for the other triggers: only where the stream ended is logged (before the end of
+     * stream leaves the source), so a replay after a crash before the final checkpoint ends the stream at the same
+     * record, even if the input journal has grown since: what the end of stream emitted depends on where it fell.
+     */
+    void logStreamEnd()
+    {
+        cutLog = EpochCutLog.open(store.dir());
     }
 
     /** @return true if epoch ends are logged ({@link #logEpochCuts}). */
     boolean logsEpochCuts()
+    {
+        return epochEndsLogged;
+    }
+
+    /**
+     * For a source that ends its own epochs (availableNow/once, no final checkpoint after its end of stream): logs
+     * where its stream ended, under the epoch after every one begun, before the end of stream leaves the source.
+     *
+     * @throws java.io.UncheckedIOException if it cannot be written (the stream must then not end).
+     */
+    void logStreamEnd(final long position)
+    {
+        cutLog.record(nextEpoch, position, EpochCutLog.STREAM_END);
+    }
+
+    /** @return true if where the stream ends is logged ({@link #logEpochCuts} or {@link #logStreamEnd}). */
+    boolean logsStreamEnd()
     {
         return cutLog != null;
     }

@@ -271,9 +271,9 @@ public final class JournalSource extends Source
         reader = journal.reader();
         final long lastIndexAtStart = journal.lastIndex();
         barriers = newCheckpointBarriers(ctx);
-        // a replay whose run before ended the stream (processingTime logs where) ends it at the same entry: what
+        // a replay whose run before ended the stream (the epoch log says where) ends it at the same entry: what
         // end of stream emitted depends on it, and the records after it came after the end
-        final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
+        final long loggedEnd = checkpoints == null ? Long.MIN_VALUE : checkpoints.loggedCuts().streamEnd();
         // availableNow/once: what the journal holds at start
         tailingNow = tailing && !ctx.endsEpochsByCount() && loggedEnd == Long.MIN_VALUE;
         if (checkpoints != null)

@@ -307,7 +307,7 @@ public final class JournaledPublisher extends Source implements AutoCloseable
             throw new IllegalStateException(this + ": the journal no longer holds index " + startAfterIndex +
                 ", its last entry when the publisher was created; was it deleted or rewritten meanwhile?");
         }
-        // a replay whose run before ended the stream (processingTime logs where) ends it at the same entry: what
+        // a replay whose run before ended the stream (the epoch log says where) ends it at the same entry: what
         // end of stream emitted depends on it, and what the app appended after it comes after the end
         final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
         if (loggedEnd != Long.MIN_VALUE && tailed.lastIndex() < loggedEnd)

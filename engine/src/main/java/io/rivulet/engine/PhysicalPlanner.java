@@ -364,6 +364,10 @@ final class PhysicalPlanner
             // the trigger's epochs are the barriers, cut by the source where the wall clock says and logged
             coordinator.logEpochCuts();
         }
+        else
+        {
+            coordinator.logStreamEnd();
+        }
         // -1: a sink that keeps nothing we can ask about (a callback): it is told sequence numbers and epochs instead
         final long sinkDurable = sink instanceof DurableSink ? ((DurableSink)sink).durableSequence() : -1;
         final CheckpointCoordinator.Recovery recovery =

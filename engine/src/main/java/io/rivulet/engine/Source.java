@@ -92,6 +92,10 @@ public abstract class Source
     {
         this.checkpoints = checkpoints;
         this.resumePosition = position;
+        if (context != null)
+        {
+            context.resumeAt(position);
+        }
     }
 
     /**

@@ -49,6 +49,8 @@ public final class SourceContext
     private long recordsPerEpoch;
     private long recordsInEpoch;
     private long lastSourceIndex = -1;
+    /** With checkpoints: the position the source resumed from, where its stream ends if it commits nothing. */
+    private long resumePosition = -1;
     private long nextEpochId = 1;
     /** With checkpoints and availableNow: the trigger's epochs are the barriers, ids from the coordinator. */
     private CheckpointCoordinator barrierCoordinator;
@@ -422,9 +424,21 @@ public final class SourceContext
             idleStrategy.idle(0);
         }
         idleStrategy.reset();
+        if (barrierCoordinator != null && barrierCoordinator.logsStreamEnd())
+        {
+            // availableNow/once: what end of stream emits (the windows still open) comes after the last epoch's
+            // checkpoint, so where it fell is logged first: a replay, even over a journal grown since, ends there
+            barrierCoordinator.logStreamEnd(Math.max(lastSourceIndex, resumePosition));
+        }
         ended = true;
         publishPending();
         return ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
+    }
+
+    /** With checkpoints: the position the source resumes from (its stream ends there if it commits nothing). */
+    void resumeAt(final long position)
+    {
+        this.resumePosition = position;
     }
 
     private void checkCanPublishMarker(final String method)

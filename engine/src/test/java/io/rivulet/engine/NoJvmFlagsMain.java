@@ -17,6 +17,10 @@ public final class NoJvmFlagsMain
         try
         {
             final Schema schema = Schema.builder().int64("id").timestamp("ts").build();
+            if (args.length > 0) // a journal, in a JVM with Agrona's flag and without Chronicle Queue's
+            {
+                io.rivulet.journal.Journal.at(java.nio.file.Path.of(args[0])).schema(schema).open().close();
+            }
             Pipeline.from(Sources.publisher(schema)).to(Sinks.discard()).build();
             System.out.println("NO FAILURE");
         }

@@ -25,6 +25,10 @@ import java.util.zip.CRC32C;
  * checkpoint is in flight at a time, so at most one epoch past the newest checkpoint can have been cut; the slots
  * keep the cuts back past every retained checkpoint, for a recovery that falls back to an older one.
  * <p>
+ * Pipelines whose epochs do not follow the clock log only where their stream ended ({@link #streamEndAfter}): what
+ * the end of stream emits (every window still open) depends on where it fell, so a replay after a crash between
+ * the end of stream and its checkpoint must end there too, even if the input journal has grown since.
+ * <p>
  * Not thread-safe: one writer (the engine's source thread). Reading while a pipeline writes is safe ({@code rivulet
  * inspect} does): an entry being written fails its CRC and reads as absent.
  */
@@ -125,6 +129,48 @@ public final class EpochCutLog implements AutoCloseable
         {
             throw new UncheckedIOException("cannot read the epoch log " + file, ex);
         }
+    }
+
+    /**
+     * As {@link #streamEndAfter(long)}, read without writing anything (for tools; safe while a pipeline writes it).
+     *
+     * @return {@link Cuts#NONE} too if the directory has no log.
+     * @throws UncheckedIOException if it exists but cannot be read.
+     */
+    public static Cuts streamEndAfter(final Path checkpointDir, final long afterEpoch)
+    {
+        final Path file = checkpointDir.resolve(FILE_NAME);
+        if (!java.nio.file.Files.exists(file))
+        {
+            return Cuts.NONE;
+        }
+        try (EpochCutLog log = new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.READ)))
+        {
+            return log.streamEndAfter(afterEpoch);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the epoch log " + file, ex);
+        }
+    }
+
+    /**
+     * For a log of stream ends only: where the stream ended in an epoch after {@code epoch} (the first such entry
+     * of the next {@value #SLOTS} - 1 epochs; a later end of the same pipeline ended at the same record, as it
+     * replayed this one). Epochs without an entry are expected here (their ends were not logged).
+     *
+     * @return a {@link Cuts} with no epoch positions and that stream end, or {@link Cuts#NONE}.
+     */
+    public Cuts streamEndAfter(final long epoch)
+    {
+        for (long e = epoch + 1; e < epoch + SLOTS; e++)
+        {
+            if (read(e) && entry.getInt(16) == STREAM_END)
+            {
+                return new Cuts(new long[0], entry.getLong(8));
+            }
+        }
+        return Cuts.NONE;
     }
 
     /**

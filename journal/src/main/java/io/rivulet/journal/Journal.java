@@ -426,9 +426,11 @@ public final class Journal implements AutoCloseable
          * @throws IllegalArgumentException if the path is a file, not a journal, or unreadable.
          * @throws SchemaException          if the schema or kind differs from the stored one (the message shows
          *                                  both).
+         * @throws IllegalStateException    if the JVM lacks the flags Chronicle Queue needs (the message names them).
          */
         public Journal open()
         {
+            ChronicleAccessCheck.check();
             if (Files.exists(dir) && !Files.isDirectory(dir))
             {
                 throw new IllegalArgumentException("Journal path " + dir + " is a file, not a directory; give a " +

@@ -88,6 +88,8 @@ final class CheckpointReport
     /** What a recovery from the newest valid checkpoint would replay from the epoch log, or why it cannot. */
     private static final class EpochLog
     {
+        /** What the log holds: "processingTime" (every epoch's end) or "stream end" (other triggers). */
+        final String kind;
         /** Null if the log could be read; else why not, for the text ("MISSING ...", "DAMAGED: ...") ... */
         final String problem;
         /** ... and for the JSON report. */
@@ -95,8 +97,10 @@ final class CheckpointReport
         final EpochCutLog.Cuts cuts;
         final long epoch;
 
-        EpochLog(final String problem, final String jsonProblem, final EpochCutLog.Cuts cuts, final long epoch)
+        EpochLog(final String kind, final String problem, final String jsonProblem, final EpochCutLog.Cuts cuts,
+            final long epoch)
         {
+            this.kind = kind;
             this.problem = problem;
             this.jsonProblem = jsonProblem;
             this.cuts = cuts;
@@ -120,21 +124,29 @@ final class CheckpointReport
         }
         try
         {
+            if (!needed)
+            {
+                // other triggers log only where the stream ended: shown when a recovery would end it there
+                final EpochCutLog.Cuts end = EpochCutLog.streamEndAfter(dir, epoch);
+                return end.streamEnd() == Long.MIN_VALUE ? null : new EpochLog("stream end", null, null, end, epoch);
+            }
             if (needed && !EpochCutLog.holds(dir, epoch))
             {
                 final String missing = "the entry of epoch " + epoch + " (the file was deleted, emptied or " +
                     "replaced): a recovery is refused";
-                return new EpochLog("MISSING " + missing, "missing " + missing, null, epoch);
+                return new EpochLog("processingTime", "MISSING " + missing, "missing " + missing, null, epoch);
             }
-            return new EpochLog(null, null, EpochCutLog.read(dir, epoch), epoch);
+            return new EpochLog("processingTime", null, null, EpochCutLog.read(dir, epoch), epoch);
         }
         catch (final IllegalStateException ex)
         {
-            return new EpochLog("DAMAGED: " + ex.getMessage(), ex.getMessage(), null, epoch);
+            return new EpochLog(needed ? "processingTime" : "stream end", "DAMAGED: " + ex.getMessage(), ex.getMessage(), null,
+                epoch);
         }
         catch (final java.io.UncheckedIOException ex)
         {
-            return new EpochLog("UNREADABLE: " + ex.getMessage(), ex.getMessage(), null, epoch);
+            return new EpochLog(needed ? "processingTime" : "stream end", "UNREADABLE: " + ex.getMessage(), ex.getMessage(),
+                null, epoch);
         }
     }
 
@@ -163,7 +175,8 @@ final class CheckpointReport
             text.append(positions.length > 0 ? "; " : "").append("the stream ended after index ")
                 .append(cuts.streamEnd());
         }
-        return text.append(": a recovery ends the same epochs there").toString();
+        return text.append(positions.length > 0 ? ": a recovery ends the same epochs there" :
+            " (its final checkpoint was not written): a recovery ends it there").toString();
     }
 
     /**
@@ -200,7 +213,7 @@ final class CheckpointReport
         final EpochLog epochLog = epochLog(dir, newest);
         if (epochLog != null)
         {
-            line(out, "epoch log", EpochCutLog.FILE_NAME + " (processingTime): " + (epochLog.problem != null ?
+            line(out, "epoch log", EpochCutLog.FILE_NAME + " (" + epochLog.kind + "): " + (epochLog.problem != null ?
                 epochLog.problem : describeCuts(epochLog.cuts, epochLog.epoch)));
         }
         String pipeline = newest == null ? null : newest.pipelineDescription();

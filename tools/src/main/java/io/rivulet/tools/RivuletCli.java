@@ -25,6 +25,10 @@ public final class RivuletCli
      */
     public static void main(final String[] args)
     {
+        if (System.getProperty("chronicle.analytics.disable") == null)
+        {
+            System.setProperty("chronicle.analytics.disable", "true"); // a CLI run must not phone home or warn
+        }
         System.exit(run(args));
     }
 

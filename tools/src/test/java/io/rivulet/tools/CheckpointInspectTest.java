@@ -89,12 +89,30 @@ class CheckpointInspectTest
         assertTrue(result.out().contains("  source 0     from the start\n  sink seq     0\n"), result.out());
     }
 
+    /** Checkpoints 0-2 of a processingTime pipeline (its shape names the trigger), at positions -1, 41, 99. */
+    private Path processingTimeCheckpoints(final String name)
+    {
+        final Path ckpt = dir.resolve(name);
+        final CheckpointStore store = CheckpointStore.open(ckpt, 3);
+        final long[] positions = {-1, 41, 99};
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[8]);
+        for (int epoch = 0; epoch <= 2; epoch++)
+        {
+            store.write(new CheckpointData(epoch, T0_MS + epoch, "fp", "stage 0: window\ntrigger: processingTime " +
+                "(any interval)", new long[]{positions[epoch]}, new long[]{epoch}, List.of(
+                new CheckpointData.Section("0:window", state, 0, 8))));
+        }
+        return ckpt;
+    }
+
     @Test
     void shouldShowTheEpochsLoggedAfterTheNewestValidCheckpoint()
     {
-        final Path ckpt = threeCheckpoints();
+        final Path ckpt = processingTimeCheckpoints("pt-log");
         try (EpochCutLog log = EpochCutLog.open(ckpt))
         {
+            log.record(0, -1, EpochCutLog.EPOCH_END);
+            log.record(1, 41, EpochCutLog.EPOCH_END);
             log.record(2, 99, EpochCutLog.EPOCH_END);
             log.record(3, 150, EpochCutLog.EPOCH_END); // after the newest checkpoint (epoch 2): replayed
             log.record(4, 180, EpochCutLog.STREAM_END);
@@ -107,20 +125,45 @@ class CheckpointInspectTest
         assertTrue(json.out().contains("\"epochLog\":{\"epochEndsAfterNewest\":[150],\"streamEnd\":180}"),
             json.out());
 
-        final Path none = dir.resolve("none");
-        CheckpointStore.open(none, 3).write(checkpoint(0, -1, 0));
+        final Path none = processingTimeCheckpoints("pt-none");
         try (EpochCutLog log = EpochCutLog.open(none))
         {
-            log.reset();
+            log.record(2, 99, EpochCutLog.EPOCH_END);
         }
         assertTrue(run("inspect", none.toString()).out().contains(
-            "epoch log      epoch-cuts (processingTime): no epoch logged after epoch 0"));
-        final Path plain = dir.resolve("plain"); // continuous or availableNow: no epoch log
+            "epoch log      epoch-cuts (processingTime): no epoch logged after epoch 2"));
+    }
+
+    @Test
+    void shouldShowAStreamEndLoggedAfterTheNewestCheckpointOfAnotherTrigger()
+    {
+        // continuous or availableNow: the log holds only where the stream ended
+        final Path ckpt = threeCheckpoints();
+        try (EpochCutLog log = EpochCutLog.open(ckpt))
+        {
+            log.record(0, -1, EpochCutLog.EPOCH_END); // written when the pipeline started
+            log.record(3, 180, EpochCutLog.STREAM_END); // its final checkpoint (epoch 3) was not written
+        }
+        final CliHarness.Result result = run("inspect", ckpt.toString());
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("epoch log      epoch-cuts (stream end): the stream ended after index 180 " +
+            "(its final checkpoint was not written): a recovery ends it there"), result.out());
+        assertTrue(run("inspect", "--format", "json", ckpt.toString()).out().contains(
+            "\"epochLog\":{\"epochEndsAfterNewest\":[],\"streamEnd\":180}"));
+
+        final Path completed = dir.resolve("completed"); // the stream end's checkpoint is the newest: nothing to say
+        CheckpointStore.open(completed, 3).write(checkpoint(0, -1, 0));
+        try (EpochCutLog log = EpochCutLog.open(completed))
+        {
+            log.record(0, -1, EpochCutLog.STREAM_END);
+        }
+        final CliHarness.Result noLine = run("inspect", completed.toString());
+        assertEquals(0, noLine.status(), noLine.err());
+        assertFalse(noLine.out().contains("epoch log"), noLine.out());
+        assertTrue(run("inspect", "--format", "json", completed.toString()).out().contains("\"epochLog\":null"));
+        final Path plain = dir.resolve("plain"); // written before stream ends were logged: no log at all
         CheckpointStore.open(plain, 3).write(checkpoint(0, -1, 0));
-        final CliHarness.Result noLog = run("inspect", plain.toString());
-        assertEquals(0, noLog.status(), noLog.err());
-        assertFalse(noLog.out().contains("epoch log"), noLog.out());
-        assertTrue(run("inspect", "--format", "json", plain.toString()).out().contains("\"epochLog\":null"));
+        assertFalse(run("inspect", plain.toString()).out().contains("epoch log"));
     }
 
     @Test
