@@ -5,7 +5,12 @@ import io.rivulet.journal.JournalWriter;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,13 +30,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * survives the process being killed; surviving a power loss needs the OS to have flushed it.
  * <p>
  * Threading: opened on the thread that connects it, written on the last stage's thread, closed by the pipeline's
- * release; {@link #lastSequence()} may be read from any thread. One pipeline per sink, one writing process per
- * output journal.
+ * release; {@link #lastSequence()} may be read from any thread. One pipeline per sink, one writing sink per
+ * output journal (a second one is refused while the first is open).
  */
 public final class JournalSink implements Sink, DurableSink
 {
+    /** The file in an output journal's directory whose OS lock its one writing sink holds. */
+    static final String LOCK_FILE = "writer.lock";
+
     private final Path dir;
     private final AtomicLong lastSequence = new AtomicLong();
+    private FileChannel lockChannel;
+    private FileLock lock;
     private Journal journal;
     private JournalWriter writer;
 
@@ -70,8 +80,58 @@ public final class JournalSink implements Sink, DurableSink
             opened.close();
             throw e;
         }
+        lock(opened);
         journal = opened;
         lastSequence.set(writer.lastSequence());
+    }
+
+    /**
+     * One writer per output journal: two would each number their outputs 1, 2, 3, ... into it, and a reader that
+     * deduplicates by sequence would drop one's rows as the other's. An OS file lock ({@value #LOCK_FILE} in the
+     * journal's directory), so a process killed with -9 leaves no stale lock behind.
+     */
+    private void lock(final Journal opened)
+    {
+        final Path lockFile = dir.resolve(LOCK_FILE);
+        String problem = null;
+        try
+        {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            lock = null; // held by another sink of this JVM
+        }
+        catch (final IOException ex)
+        {
+            problem = "cannot lock " + lockFile + ": " + ex;
+        }
+        if (lock == null)
+        {
+            releaseLock();
+            opened.close();
+            throw new IllegalStateException(problem != null ? "Sinks.journal(" + dir + "): " + problem :
+                "Sinks.journal(" + dir + "): the output journal is being written by another running pipeline (in " +
+                "this process or another); give each pipeline its own output journal, or close the other first");
+        }
+    }
+
+    private void releaseLock()
+    {
+        try
+        {
+            if (lockChannel != null)
+            {
+                lockChannel.close(); // releases the lock
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // nothing more to release
+        }
+        lock = null;
+        lockChannel = null;
     }
 
     @Override
@@ -106,7 +166,7 @@ public final class JournalSink implements Sink, DurableSink
         return dir;
     }
 
-    /** Closes the output journal. */
+    /** Closes the output journal and lets another sink write it. */
     @Override
     public void close()
     {
@@ -115,6 +175,7 @@ public final class JournalSink implements Sink, DurableSink
         {
             j.close();
         }
+        releaseLock();
     }
 
     @Override

@@ -81,7 +81,11 @@ final class PhysicalPlan
         return first;
     }
 
-    private static Throwable closeQuietly(final Throwable first, final Runnable close)
+    /**
+     * @return {@code first}, with what {@code close} threw suppressed in it, unless that is {@code first} again or
+     *         wraps it (a closing part rethrowing the failure it stored): a cycle would print forever.
+     */
+    static Throwable closeQuietly(final Throwable first, final Runnable close)
     {
         try
         {
@@ -93,6 +97,13 @@ final class PhysicalPlan
             if (first == null)
             {
                 return ex;
+            }
+            for (Throwable t = ex; t != null; t = t.getCause())
+            {
+                if (t == first)
+                {
+                    return first;
+                }
             }
             first.addSuppressed(ex);
             return first;

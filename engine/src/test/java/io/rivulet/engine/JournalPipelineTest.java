@@ -102,6 +102,24 @@ class JournalPipelineTest extends JournalPipelineHarness
     }
 
     @Test
+    void shouldRefuseASecondSinkOnAnOutputJournalWhileTheFirstIsOpen()
+    {
+        final Path out = tempDir.resolve("shared-output");
+        final Pipeline first = Pipeline.from(Sources.publisher(TRADES)).to(Sinks.journal(out)).name("first").build();
+        // two writers would both number their outputs from the journal's last: duplicate sequence numbers
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> Pipeline.from(Sources.publisher(TRADES)).to(Sinks.journal(out)));
+        assertTrue(refused.getMessage().contains("being written by another running pipeline"), refused.getMessage());
+        first.close();
+        // the lock went with the first pipeline
+        final JournalSink sink = Sinks.journal(out);
+        try (Pipeline second = Pipeline.from(Sources.publisher(TRADES)).to(sink).name("second").build())
+        {
+            assertEquals(out.toAbsolutePath().normalize(), sink.dir(), second.explain());
+        }
+    }
+
+    @Test
     void shouldWriteTheSameResultsToAnOutputJournalAsThePipelineOverRows()
     {
         final Path in = tempDir.resolve("in");

@@ -62,6 +62,19 @@ class PipelineLifecycleTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldNotSuppressAFailureInItselfWhenAClosingPartRethrowsIt()
+    {
+        // e.g. a checkpoint directory that cannot be written: the coordinator's close rethrows the failure it kept
+        final IllegalStateException failure = new IllegalStateException("cannot write the checkpoint");
+        assertEquals(0, PhysicalPlan.closeQuietly(failure, () -> { throw failure; }).getSuppressed().length);
+        assertEquals(0, PhysicalPlan.closeQuietly(failure,
+            () -> { throw new IllegalStateException("closing failed", failure); }).getSuppressed().length);
+        final IllegalStateException other = new IllegalStateException("another");
+        assertEquals(List.of(other), List.of(PhysicalPlan.closeQuietly(failure, () -> { throw other; })
+            .getSuppressed()));
+    }
+
+    @Test
     void shouldBackPressurePublisherWithSlowSinkAndLoseNothing() throws Exception
     {
         final PublisherSource source = Sources.publisher(IDS);
