@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The keyed tumbling window workload ({@link WindowWorkload}: N events, 100k keys, up to 100 ms out of order)
- * computed five ways in the same run, so the figures share the machine's mood:
+ * computed six ways in the same run, so the figures share the machine's mood:
  * <ol>
  *   <li>baseline: a plain single-threaded Java loop, {@code HashMap<Long, long[]>} per window;</li>
  *   <li>baseline: the same loop over a primitive map (Agrona {@code Long2LongHashMap} into count/sum arrays);</li>
