@@ -119,6 +119,24 @@ class StreamEndRecoveryTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldEndTheReplayOfAStreamThatEndedBeforeAnyRecordBeforeTheRecordsAppendedSince() throws IOException
+    {
+        final Path input = tmp.resolve("empty-input");
+        final Path output = tmp.resolve("empty-output");
+        final Path checkpoints = tmp.resolve("empty-checkpoints");
+        try (Journal journal = Journal.at(input).schema(ExactlyOnceJob.INPUT).open())
+        {
+            assertEquals(-1, journal.lastIndex(), "an empty input journal");
+        }
+        run(job(input, output, checkpoints, Trigger.continuous(), OutputMode.APPEND));
+        assertEquals(List.of(), ExactlyOnceCrashTest.readOutput(output));
+        deleteNewestCheckpoint(checkpoints);
+        append(input, 3_000);
+        run(job(input, output, checkpoints, Trigger.continuous(), OutputMode.APPEND));
+        assertEquals(List.of(), ExactlyOnceCrashTest.readOutput(output), "the stream had ended before any record");
+    }
+
+    @Test
     void shouldEndAContinuousReplayWhereTheStreamEndedAfterTheInputGrew() throws IOException
     {
         shouldEndTheReplayWhereTheStreamEnded(Trigger.continuous(), OutputMode.APPEND);
