@@ -160,9 +160,9 @@ public abstract class Source
         {
             return false;
         }
-        if (onStageThread && checkpoints != null && checkpoints.isInFlight())
+        if (onStageThread && checkpoints != null && (ctx.endLastEpochFirst() || checkpoints.isInFlight()))
         {
-            return false; // likewise for an epoch end of availableNow, which the end of stream may add
+            return false; // likewise for availableNow's last epoch, whose checkpoint the final one waits for
         }
         endStream(ctx);
         return true;

@@ -424,15 +424,59 @@ public final class SourceContext
             idleStrategy.idle(0);
         }
         idleStrategy.reset();
-        if (barrierCoordinator != null && barrierCoordinator.logsStreamEnd())
+        if (barrierCoordinator != null)
         {
-            // availableNow/once: what end of stream emits (the windows still open) comes after the last epoch's
-            // checkpoint, so where it fell is logged first: a replay, even over a journal grown since, ends there
-            barrierCoordinator.logStreamEnd(Math.max(lastSourceIndex, resumePosition));
+            beginFinalCheckpoint();
         }
         ended = true;
         publishPending();
         return ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
+    }
+
+    /**
+     * availableNow/once with checkpoints: the state after end of stream is checkpointed too, as in continuous mode
+     * (a rerun then resumes after the end, not before the windows it closed), and where the stream ended is logged
+     * first, so a crash before that checkpoint replays to the same record even over a journal grown since. Waits
+     * for the last epoch's checkpoint; a source on its stage's thread comes here only with none in flight
+     * ({@link Source#endStreamAfterPoll}).
+     */
+    private void beginFinalCheckpoint()
+    {
+        final long position = Math.max(lastSourceIndex, resumePosition);
+        final long epoch = barrierCoordinator.beginFinal(sourceId, position);
+        if (epoch >= 0 && barrierCoordinator.logsStreamEnd())
+        {
+            try
+            {
+                barrierCoordinator.recordCut(epoch, position, io.rivulet.journal.EpochCutLog.STREAM_END);
+            }
+            catch (final RuntimeException ex)
+            {
+                barrierCoordinator.abandon();
+                throw ex; // fails the pipeline: an end of stream not durable must not be emitted
+            }
+        }
+    }
+
+    /**
+     * availableNow/once with checkpoints, for a source on its stage's thread about to end its stream: ends the
+     * last, shorter epoch now, so the end of stream can wait for its checkpoint without holding the one thread
+     * that must take its barrier.
+     *
+     * @return true if an epoch marker was published or is pending (end the stream on a later step).
+     */
+    boolean endLastEpochFirst()
+    {
+        if (barrierCoordinator == null)
+        {
+            return false;
+        }
+        if (recordsInEpoch > 0)
+        {
+            endEpoch();
+            return true;
+        }
+        return !publishPendingEpochEnd();
     }
 
     /** With checkpoints: the position the source resumes from (its stream ends there if it commits nothing). */

@@ -113,9 +113,46 @@ class StreamEndRecoveryTest extends ThreadLeakCheck
         assertEquals(golden, ExactlyOnceCrashTest.readOutput(output),
             "the replay ended the stream where the run before did; the records appended after it came after the end");
 
-        // and a rerun now, after the completed replay, changes nothing either (as after any completed run)
+        // a rerun now, after the completed replay, resumes from the end's checkpoint, where event time has ended:
+        // the appended records are late, as after any completed run
         run(job(input, output, checkpoints, trigger, mode));
         assertEquals(golden, ExactlyOnceCrashTest.readOutput(output));
+    }
+
+    @Test
+    void shouldResumeACompletedAvailableNowRunAfterItsEnd() throws IOException
+    {
+        // APPEND: the end of stream closed the last windows. The state after it is checkpointed too (it was not:
+        // a rerun restored the last epoch's, before the end, and emitted those windows again with other contents
+        // under the sequence numbers the output held, which dropped them)
+        final Path input = tmp.resolve("append-input");
+        final Path output = tmp.resolve("append-output");
+        final Path checkpoints = tmp.resolve("append-checkpoints");
+        ExactlyOnceJob.writeInput(input, RECORDS, KEYS, 7);
+        run(job(input, output, checkpoints, Trigger.availableNow(3_000), OutputMode.APPEND));
+        final List<String> golden = ExactlyOnceCrashTest.readOutput(output);
+        append(input, 3_000);
+        run(job(input, output, checkpoints, Trigger.availableNow(3_000), OutputMode.APPEND));
+        assertEquals(golden, ExactlyOnceCrashTest.readOutput(output), "late after the end, as under continuous");
+
+        // a pipeline without event time goes on with what was appended: a nightly availableNow run over new input
+        final Path passInput = tmp.resolve("pass-input");
+        final Path passOutput = tmp.resolve("pass-output");
+        final Path passCheckpoints = tmp.resolve("pass-checkpoints");
+        ExactlyOnceJob.writeInput(passInput, RECORDS, KEYS, 7);
+        final java.util.function.Supplier<PipelineBuilder> pass = () -> Pipeline.from(
+                Sources.journal(passInput, ExactlyOnceJob.INPUT))
+            .select(io.rivulet.operators.Expr.col("id"), io.rivulet.operators.Expr.col("key"))
+            .to(Sinks.journal(passOutput)).name("pass").trigger(Trigger.availableNow(3_000))
+            .checkpointLocation(passCheckpoints);
+        run(pass.get());
+        final List<String> first = ExactlyOnceCrashTest.readOutput(passOutput);
+        assertEquals(RECORDS, first.size());
+        append(passInput, 3_000);
+        run(pass.get());
+        final List<String> both = ExactlyOnceCrashTest.readOutput(passOutput);
+        assertEquals(first, both.subList(0, RECORDS));
+        assertEquals(RECORDS + 3_000, both.size(), "the appended records, once each");
     }
 
     @Test
