@@ -88,8 +88,7 @@ final class CheckpointCoordinator implements AutoCloseable
     private volatile long sinkSequence;
     private volatile CheckpointData pending;
     private volatile boolean closing;
-    private java.nio.channels.FileChannel lockChannel;
-    private java.nio.channels.FileLock lock;
+    private ExclusiveFileLock lock;
     private long nextEpoch = 1;
     /** processingTime: where each epoch ended, durable before its marker (see {@link EpochCutLog}); else null. */
     private EpochCutLog cutLog;
@@ -376,21 +375,15 @@ final class CheckpointCoordinator implements AutoCloseable
         final java.nio.file.Path lockFile = store.dir().resolve(".lock");
         try
         {
-            lockChannel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
+            lock = ExclusiveFileLock.tryAcquire(lockFile);
         }
-        catch (final java.nio.channels.OverlappingFileLockException ex)
+        catch (final java.io.UncheckedIOException ex)
         {
-            lock = null; // held by another pipeline of this JVM
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new java.io.UncheckedIOException("Pipeline '" + pipelineName + "': cannot lock " + lockFile, ex);
+            throw new java.io.UncheckedIOException("Pipeline '" + pipelineName + "': cannot lock " + lockFile,
+                ex.getCause());
         }
         if (lock == null)
         {
-            releaseLock();
             throw new IllegalStateException("Pipeline '" + pipelineName + "': the checkpoint directory " +
                 store.dir() + " is in use by another running pipeline (in this process or another); give each " +
                 "pipeline its own checkpointLocation, or close the other one first");
@@ -399,23 +392,11 @@ final class CheckpointCoordinator implements AutoCloseable
 
     private void releaseLock()
     {
-        try
+        if (lock != null)
         {
-            if (lock != null)
-            {
-                lock.release();
-            }
-            if (lockChannel != null)
-            {
-                lockChannel.close();
-            }
+            lock.close();
+            lock = null;
         }
-        catch (final java.io.IOException ignored)
-        {
-            // closing the channel releases the lock; nothing else to do
-        }
-        lock = null;
-        lockChannel = null;
     }
 
     private void deleteAll()

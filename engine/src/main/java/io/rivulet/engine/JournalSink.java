@@ -5,12 +5,7 @@ import io.rivulet.journal.JournalWriter;
 import io.rivulet.ringbuffer.RecordFlyweight;
 import io.rivulet.ringbuffer.Schema;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,8 +35,7 @@ public final class JournalSink implements Sink, DurableSink
 
     private final Path dir;
     private final AtomicLong lastSequence = new AtomicLong();
-    private FileChannel lockChannel;
-    private FileLock lock;
+    private ExclusiveFileLock lock;
     private Journal journal;
     private JournalWriter writer;
 
@@ -80,58 +74,42 @@ public final class JournalSink implements Sink, DurableSink
             opened.close();
             throw e;
         }
-        lock(opened);
         journal = opened;
         lastSequence.set(writer.lastSequence());
     }
 
     /**
-     * One writer per output journal: two would each number their outputs 1, 2, 3, ... into it, and a reader that
-     * deduplicates by sequence would drop one's rows as the other's. An OS file lock ({@value #LOCK_FILE} in the
-     * journal's directory), so a process killed with -9 leaves no stale lock behind.
+     * Called when a pipeline is built with this sink: one writer per output journal. Two would each number their
+     * outputs 1, 2, 3, ... into it, and a reader that deduplicates by sequence would drop one's rows as the
+     * other's. Taken at build, not when the sink is connected, so a builder abandoned after {@code to(sink)}
+     * holds nothing; released by {@link #close()}, which the pipeline calls when it releases its sinks.
+     *
+     * @throws IllegalStateException if another running pipeline writes the journal (this process or another).
      */
-    private void lock(final Journal opened)
+    void lockForWriting()
     {
-        final Path lockFile = dir.resolve(LOCK_FILE);
-        String problem = null;
+        if (lock != null)
+        {
+            return;
+        }
+        final ExclusiveFileLock acquired;
         try
         {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
+            acquired = ExclusiveFileLock.tryAcquire(dir.resolve(LOCK_FILE));
         }
-        catch (final OverlappingFileLockException ex)
+        catch (final java.io.UncheckedIOException ex)
         {
-            lock = null; // held by another sink of this JVM
+            throw new IllegalStateException("Sinks.journal(" + dir + "): cannot lock the output journal for " +
+                "writing: " + ex.getCause(), ex);
         }
-        catch (final IOException ex)
+        if (acquired == null)
         {
-            problem = "cannot lock " + lockFile + ": " + ex;
+            throw new IllegalStateException("Sinks.journal(" + dir + "): the output journal is being written by " +
+                "another running pipeline (in this process or another); give each pipeline its own output " +
+                "journal, or close the other first");
         }
-        if (lock == null)
-        {
-            releaseLock();
-            opened.close();
-            throw new IllegalStateException(problem != null ? "Sinks.journal(" + dir + "): " + problem :
-                "Sinks.journal(" + dir + "): the output journal is being written by another running pipeline (in " +
-                "this process or another); give each pipeline its own output journal, or close the other first");
-        }
-    }
-
-    private void releaseLock()
-    {
-        try
-        {
-            if (lockChannel != null)
-            {
-                lockChannel.close(); // releases the lock
-            }
-        }
-        catch (final IOException ignored)
-        {
-            // nothing more to release
-        }
-        lock = null;
-        lockChannel = null;
+        lock = acquired;
+        lastSequence.set(writer.lastSequence()); // what a writer before it added while this sink waited to build
     }
 
     @Override
@@ -171,11 +149,23 @@ public final class JournalSink implements Sink, DurableSink
     public void close()
     {
         final Journal j = journal;
-        if (j != null)
+        journal = null;
+        final ExclusiveFileLock l = lock;
+        lock = null;
+        try
         {
-            j.close();
+            if (j != null)
+            {
+                j.close();
+            }
         }
-        releaseLock();
+        finally
+        {
+            if (l != null)
+            {
+                l.close();
+            }
+        }
     }
 
     @Override

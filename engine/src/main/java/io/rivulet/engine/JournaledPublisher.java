@@ -309,7 +309,8 @@ public final class JournaledPublisher extends Source implements AutoCloseable
         }
         // a replay whose run before ended the stream (the epoch log says where) ends it at the same entry: what
         // end of stream emitted depends on it, and what the app appended after it comes after the end
-        final long loggedEnd = barriers == null ? Long.MIN_VALUE : barriers.loggedStreamEnd();
+        // (from the coordinator: under availableNow/once there are no barriers, the context ends the epochs)
+        final long loggedEnd = checkpoints == null ? Long.MIN_VALUE : checkpoints.loggedCuts().streamEnd();
         if (loggedEnd != Long.MIN_VALUE && tailed.lastIndex() < loggedEnd)
         {
             throw new IllegalStateException(this + ": the run before the restart ended its stream after journal " +

@@ -83,7 +83,7 @@ final class PhysicalPlan
 
     /**
      * @return {@code first}, with what {@code close} threw suppressed in it, unless that is {@code first} again or
-     *         wraps it (a closing part rethrowing the failure it stored): a cycle would print forever.
+     *         wraps it (a closing part rethrowing the failure it stored): the failure would be listed inside itself.
      */
     static Throwable closeQuietly(final Throwable first, final Runnable close)
     {
@@ -98,7 +98,8 @@ final class PhysicalPlan
             {
                 return ex;
             }
-            for (Throwable t = ex; t != null; t = t.getCause())
+            int depth = 0;
+            for (Throwable t = ex; t != null && depth < 64; t = t.getCause(), depth++) // bounded: causes may cycle
             {
                 if (t == first)
                 {

@@ -56,6 +56,7 @@ final class PhysicalPlanner
                         "create one source per pipeline (and per join side)");
                 }
             }
+            lockOutputJournals(sink, logical.sideSinks);
             if (checkpoints != null)
             {
                 checkSettings(name, checkpoints, trigger);
@@ -327,6 +328,22 @@ final class PhysicalPlanner
     }
 
     /** Tells every operator, before it opens, that results leave per epoch. */
+    /** One writing pipeline per output journal, from build to release (the plan's release closes the sinks). */
+    private static void lockOutputJournals(final Sink sink, final List<Sink> sideSinks)
+    {
+        if (sink instanceof JournalSink)
+        {
+            ((JournalSink)sink).lockForWriting();
+        }
+        for (final Sink side : sideSinks)
+        {
+            if (side instanceof JournalSink)
+            {
+                ((JournalSink)side).lockForWriting();
+            }
+        }
+    }
+
     private static void microBatch(final RecordStream.PipelinePlan logical)
     {
         for (final Operator op : operators(logical))

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Pipeline implements AutoCloseable
 {
+    /** How long {@link #awaitCompletion} waits for the threads of a stopped pipeline to make the final report. */
+    private static final long FINAL_REPORT_AFTER_STOP_MS = 1_000;
     private final PipelineRuntime runtime;
     private final MetricsCollector metrics;
     private final String plan;
@@ -95,13 +97,12 @@ public final class Pipeline implements AutoCloseable
 
     /**
      * Waits until every record reached the sink (end of stream) and the pipeline released its resources, the
-     * pipeline failed, or it was closed. Not from the pipeline's own threads (a sink or operator callback).
+     * pipeline failed, or it was closed. Not from the pipeline's own threads (a sink or operator callback). Once
+     * the pipeline's threads have exited, it also waits (within the timeout) for the final progress report, so
+     * {@link #lastProgress()} is then final and the listeners have had it.
      *
      * @param timeout how long to wait.
      * @param unit    unit of {@code timeout}.
-     * When it returns true or throws, {@link #lastProgress()} is the final progress report and the listeners
-     * have had it (unless a listener still runs when the timeout ends).
-     *
      * @return true if the stream completed; false if the timeout elapsed first, or the calling thread was
      * interrupted (its interrupt status is then set).
      * @throws PipelineFailedException with the failure as its cause if the pipeline failed.
@@ -117,10 +118,14 @@ public final class Pipeline implements AutoCloseable
         }
         finally
         {
-            if (progress != null && runtime.isTerminated())
+            if (progress != null && runtime.isDone() && !runtime.isPipelineThread(Thread.currentThread()))
             {
-                // the final report is made once the threads exited: let the caller see it, within the timeout
-                progress.awaitFinalReport(unit.toNanos(timeout) - (System.nanoTime() - startNs));
+                // the final report is made once the threads exited: let the caller see it, within the timeout; a
+                // stop (failure, close) releases waiters before the threads exit, and a thread stuck in user code
+                // may never exit, so then wait a moment only
+                final long leftNs = Math.max(0, unit.toNanos(timeout)) - (System.nanoTime() - startNs);
+                progress.awaitFinalReport(runtime.isTerminated() ? leftNs :
+                    Math.min(leftNs, TimeUnit.MILLISECONDS.toNanos(FINAL_REPORT_AFTER_STOP_MS)));
             }
         }
     }

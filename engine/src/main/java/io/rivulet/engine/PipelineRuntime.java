@@ -56,6 +56,8 @@ final class PipelineRuntime implements ErrorHandler
     private volatile boolean started;
     /** Told when the last pipeline thread has exited (the progress reporter's final report). */
     private volatile Runnable onTerminated;
+    /** The last pipeline thread exited and released the plan ({@link #isTerminated()}). */
+    private volatile boolean terminated;
     private boolean closeFinished;
 
     PipelineRuntime(final String name)
@@ -179,6 +181,7 @@ final class PipelineRuntime implements ErrorHandler
     {
         haltRings(); // after completion too: a publisher that goes on gets an exception instead of a full ring
         release();
+        terminated = true;
         done.countDown();
         final Runnable hook = onTerminated;
         if (hook != null)
@@ -357,8 +360,18 @@ final class PipelineRuntime implements ErrorHandler
         return false;
     }
 
-    /** @return true once every pipeline thread exited and the plan was released (or it was closed unstarted). */
+    /**
+     * @return true once the last pipeline thread exited and released the plan: the final progress report is then
+     *         on its way ({@link #onTerminated}). Not merely stopped: {@link #stop()} releases waiters before the
+     *         threads exit, and a thread stuck in user code may never.
+     */
     boolean isTerminated()
+    {
+        return terminated;
+    }
+
+    /** @return true once {@link #awaitCompletion} no longer waits: terminated, stopped (failure, close) or closed. */
+    boolean isDone()
     {
         return done.getCount() == 0;
     }

@@ -102,20 +102,45 @@ class JournalPipelineTest extends JournalPipelineHarness
     }
 
     @Test
-    void shouldRefuseASecondSinkOnAnOutputJournalWhileTheFirstIsOpen()
+    void shouldRefuseASecondSinkOnAnOutputJournalWhileTheFirstIsOpen() throws Exception
     {
         final Path out = tempDir.resolve("shared-output");
+        final Path lockFile = out.resolve(JournalSink.LOCK_FILE);
         final Pipeline first = Pipeline.from(Sources.publisher(TRADES)).to(Sinks.journal(out)).name("first").build();
+        assertFalse(LockProbeMain.anotherProcessCanLock(lockFile), "held against other processes");
         // two writers would both number their outputs from the journal's last: duplicate sequence numbers
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
-            () -> Pipeline.from(Sources.publisher(TRADES)).to(Sinks.journal(out)));
+            () -> Pipeline.from(Sources.publisher(TRADES)).to(Sinks.journal(out)).name("second").build());
         assertTrue(refused.getMessage().contains("being written by another running pipeline"), refused.getMessage());
+        // the refusal did not touch the lock file (on Linux closing any descriptor of it drops this process's lock)
+        assertFalse(LockProbeMain.anotherProcessCanLock(lockFile), "still held after a refusal in this JVM");
         first.close();
-        // the lock went with the first pipeline
         final JournalSink sink = Sinks.journal(out);
         try (Pipeline second = Pipeline.from(Sources.publisher(TRADES)).to(sink).name("second").build())
         {
             assertEquals(out.toAbsolutePath().normalize(), sink.dir(), second.explain());
+        }
+        assertTrue(LockProbeMain.anotherProcessCanLock(lockFile), "released with the pipeline");
+    }
+
+    @Test
+    void shouldLockAnOutputJournalOnlyFromBuildToRelease()
+    {
+        final Path out = tempDir.resolve("locked-at-build");
+        // a builder abandoned after to(sink), here by a bad setting, holds no lock (its sink stays open until closed)
+        final JournalSink abandoned = Sinks.journal(out);
+        assertThrows(IllegalArgumentException.class,
+            () -> Pipeline.from(Sources.publisher(TRADES)).to(abandoned).name(" "));
+        // nor does a build that fails (a publisher cannot be checkpointed)
+        assertThrows(RuntimeException.class, () -> Pipeline.from(Sources.publisher(TRADES))
+            .to(Sinks.journal(out)).name("fails").checkpointLocation(tempDir.resolve("ckpt")).build());
+        try (Pipeline p = Pipeline.from(Sources.publisher(TRADES)).to(Sinks.journal(out)).name("next").build())
+        {
+            assertFalse(p.explain().isEmpty());
+        }
+        finally
+        {
+            abandoned.close();
         }
     }
 

@@ -62,6 +62,82 @@ class PipelineLifecycleTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldThrowAtOnceWhenAwaitCompletionIsCalledFromASinkAfterClose() throws InterruptedException
+    {
+        final AtomicReference<Pipeline> self = new AtomicReference<>();
+        final AtomicReference<Throwable> fromCallback = new AtomicReference<>();
+        final CountDownLatch returned = new CountDownLatch(1);
+        final PublisherSource source = Sources.publisher(IDS);
+        final Pipeline p = Pipeline.from(source).to(r -> {
+            self.get().close(); // from a pipeline thread: requests the stop and returns
+            try
+            {
+                self.get().awaitCompletion(Long.MAX_VALUE, TimeUnit.NANOSECONDS); // documented: throws at once
+            }
+            catch (final RuntimeException ex)
+            {
+                fromCallback.set(ex);
+            }
+            returned.countDown();
+        }).name("await-in-sink").progressInterval(100).build();
+        self.set(p);
+        p.start();
+        source.claim().setLong(ID, 1);
+        source.commit();
+        // it used to wait for the final progress report, which needs this very thread to exit
+        final boolean done = returned.await(30, TimeUnit.SECONDS);
+        p.close();
+        assertTrue(done, "the sink callback was stuck in awaitCompletion");
+        assertInstanceOf(IllegalStateException.class, fromCallback.get());
+    }
+
+    @Test
+    void shouldNotWaitForeverForTheFinalReportOfAFailedPipelineWhoseSourceIsStuck() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final Source stuck = Sources.feed(IDS, "stuck", ctx -> {
+            ctx.claim().setLong(ID, 1);
+            ctx.commit();
+            while (release.getCount() > 0) // ignores the stop and swallows interrupts: user code gone wrong
+            {
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ignored)
+                {
+                    // keep waiting
+                }
+            }
+        });
+        final Pipeline p = Pipeline.from(stuck).to(r -> {
+            throw new IllegalStateException("sink fails");
+        }).name("stuck-source").progressInterval(100).start();
+        final java.util.concurrent.CompletableFuture<Throwable> waiter =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try
+                {
+                    p.awaitCompletion(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+                    return null;
+                }
+                catch (final RuntimeException ex)
+                {
+                    return ex;
+                }
+            });
+        try
+        {
+            // a bound far above the 1 s it waits for a stopped pipeline's final report; it used to wait forever
+            assertInstanceOf(PipelineFailedException.class, waiter.get(30, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            release.countDown();
+            p.close();
+        }
+    }
+
+    @Test
     void shouldNotSuppressAFailureInItselfWhenAClosingPartRethrowsIt()
     {
         // e.g. a checkpoint directory that cannot be written: the coordinator's close rethrows the failure it kept

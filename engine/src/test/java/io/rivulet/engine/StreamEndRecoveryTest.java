@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,6 +172,57 @@ class StreamEndRecoveryTest extends ThreadLeakCheck
         append(input, 3_000);
         run(job(input, output, checkpoints, Trigger.continuous(), OutputMode.APPEND));
         assertEquals(List.of(), ExactlyOnceCrashTest.readOutput(output), "the stream had ended before any record");
+    }
+
+    /** A journaled publisher's app publishes and ends the stream itself; a replay must end where it did. */
+    @Test
+    void shouldEndAJournaledPublishersAvailableNowReplayWhereTheAppEndedTheStream() throws IOException
+    {
+        final Path journal = tmp.resolve("published");
+        final Path checkpoints = tmp.resolve("published-checkpoints");
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        publishAndEnd(journal, checkpoints, first, 0, 2_000, 0);
+        assertTrue(first.sequences.size() > KEYS, "rows: " + first.sequences.size());
+        deleteNewestCheckpoint(checkpoints); // kill -9 before the end of stream's checkpoint reached the disk
+        // the restarted app publishes more, within the windows the end of stream closed, and ends again
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        publishAndEnd(journal, checkpoints, replay, 2_000, 3_000, 700);
+        assertFalse(replay.sequences.isEmpty());
+        for (final long sequence : replay.sequences)
+        {
+            if (first.bySequence.containsKey(sequence))
+            {
+                assertEquals(first.bySequence.get(sequence), replay.bySequence.get(sequence),
+                    "output " + sequence + " replayed with other values");
+            }
+        }
+    }
+
+    private static void publishAndEnd(final Path journal, final Path checkpoints,
+        final ProcessingTimeCheckpointTest.SequencedSink sink, final int from, final int to, final long tsShift)
+    {
+        final LongField id = ExactlyOnceJob.INPUT.longField("id");
+        final SymbolField key = ExactlyOnceJob.INPUT.symbolField("key");
+        final LongField value = ExactlyOnceJob.INPUT.longField("value");
+        final LongField ts = ExactlyOnceJob.INPUT.longField("ts");
+        try (JournaledPublisher in = Sources.journaled(journal, ExactlyOnceJob.INPUT);
+            Pipeline p = Pipeline.from(in)
+                .withWatermark("ts", 50)
+                .groupBy(WindowSpec.tumbling("ts", 1_000), "key")
+                .agg(Aggregate.count(), Aggregate.sum("value"))
+                .to(sink).name("published").trigger(Trigger.availableNow(500)).checkpointLocation(checkpoints)
+                .start())
+        {
+            for (int i = from; i < to; i++)
+            {
+                final RecordFlyweight r = in.claim();
+                r.setLong(id, i).setSymbol(key, "k" + (i % KEYS)).setLong(value, 1)
+                    .setLong(ts, 1_700_000_000_000L + i - tsShift);
+                in.commit();
+            }
+            in.endOfStream();
+            assertTrue(p.awaitCompletion(60, TimeUnit.SECONDS));
+        }
     }
 
     @Test

@@ -53,6 +53,8 @@ public final class Journal implements AutoCloseable
     public static final int RETAIN_ALL = Integer.MAX_VALUE;
 
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
+    /** How long a cycle file may stay empty before it counts as damaged (a writer fills a new one at once). */
+    private static final long EMPTY_CYCLE_GRACE_MS = 5_000;
 
     private final Path dir;
     private final JournalMetadata metadata;
@@ -451,6 +453,7 @@ public final class Journal implements AutoCloseable
                 throw new IllegalArgumentException("Journal directory " + dir + " is not readable and writable " +
                     "by this process; fix its permissions (Chronicle maps its files read-write, even to read)");
             }
+            checkCycleFiles();
             final SingleChronicleQueue queue = buildQueue(metadata.rollCycle());
             if (JournalRollCycle.of(queue.rollCycle()) != metadata.rollCycle())
             {
@@ -514,6 +517,34 @@ public final class Journal implements AutoCloseable
                 rollCycle == null ? DEFAULT_ROLL_CYCLE : rollCycle);
             writeSchemaFile(schemaFile, SchemaCodec.encode(metadata));
             return metadata;
+        }
+
+        /**
+         * An empty cycle file (truncated, or a copy that failed) makes Chronicle wait about a minute and then fail
+         * deep inside, for readers and writers alike: refuse it at once, naming the file. A writer creating a new
+         * cycle leaves it empty for an instant only, so a file counts as damaged once it has been empty for
+         * {@link #EMPTY_CYCLE_GRACE_MS}.
+         */
+        private void checkCycleFiles()
+        {
+            final long now = System.currentTimeMillis();
+            try (Stream<Path> entries = Files.list(dir))
+            {
+                for (final Path file : (Iterable<Path>)entries::iterator)
+                {
+                    if (file.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX) && Files.size(file) == 0 &&
+                        now - Files.getLastModifiedTime(file).toMillis() > EMPTY_CYCLE_GRACE_MS)
+                    {
+                        throw new IllegalArgumentException("Journal " + dir + " is damaged: its cycle file " +
+                            file.getFileName() + " is empty (0 bytes; truncated, or a copy that failed). Restore " +
+                            "it from a backup, or move it out of the directory to read the other cycles");
+                    }
+                }
+            }
+            catch (final IOException e)
+            {
+                throw new IllegalArgumentException("Journal directory " + dir + " is not readable: " + e, e);
+            }
         }
 
         private SingleChronicleQueue buildQueue(final JournalRollCycle storedRollCycle)

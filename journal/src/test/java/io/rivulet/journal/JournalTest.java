@@ -101,6 +101,28 @@ class JournalTest extends JournalTestBase
     }
 
     @Test
+    void shouldRefuseAJournalWithAnEmptyCycleFileAtOnce() throws Exception
+    {
+        final Path dir = tempDir.resolve("damaged");
+        try (Journal journal = open(dir))
+        {
+            append(journal.writer(), 1);
+        }
+        final Path cycle;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+        {
+            cycle = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.write(cycle, new byte[0]); // truncated, or a copy that failed
+        java.nio.file.Files.setLastModifiedTime(cycle,
+            java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        // Chronicle used to wait about a minute, then fail deep inside
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> open(dir));
+        assertTrue(refused.getMessage().contains("is damaged: its cycle file " + cycle.getFileName() +
+            " is empty (0 bytes"), refused.getMessage());
+    }
+
+    @Test
     void shouldContinueIndexesAfterReopen()
     {
         final Path dir = tempDir.resolve("j");
