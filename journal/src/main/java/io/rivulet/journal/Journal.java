@@ -501,7 +501,13 @@ public final class Journal implements AutoCloseable
                 try (Stream<Path> entries = Files.list(dir))
                 {
                     final List<Path> present = entries.limit(3).toList();
-                    if (!present.isEmpty())
+                    final Path temp = dir.resolve(SCHEMA_FILE_NAME + ".tmp");
+                    if (present.size() == 1 && present.get(0).equals(temp))
+                    {
+                        // a creation killed before its rename: nothing was written to the journal, create it again
+                        Files.delete(temp);
+                    }
+                    else if (!present.isEmpty())
                     {
                         throw new IllegalArgumentException("Directory " + dir + " is not empty and is not a " +
                             "Rivulet journal (no '" + SCHEMA_FILE_NAME + "' file; it holds e.g. " +

@@ -123,6 +123,22 @@ class JournalTest extends JournalTestBase
     }
 
     @Test
+    void shouldCreateAJournalWhoseCreationWasKilledBeforeItsSchemaFileWasRenamed() throws Exception
+    {
+        final Path dir = tempDir.resolve("interrupted");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("schema.tmp"), "rivulet-journal 1\nkind IN"); // torn by kill -9
+        try (Journal journal = open(dir)) // it used to refuse: "not empty and is not a Rivulet journal", forever
+        {
+            append(journal.writer(), 1);
+        }
+        try (Journal journal = open(dir))
+        {
+            assertEquals(List.of(1L), readAll(journal.reader()).stream().map(Row::id).toList());
+        }
+    }
+
+    @Test
     void shouldContinueIndexesAfterReopen()
     {
         final Path dir = tempDir.resolve("j");

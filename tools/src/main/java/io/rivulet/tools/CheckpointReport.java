@@ -126,6 +126,10 @@ final class CheckpointReport
         {
             if (!needed)
             {
+                if (newest == null)
+                {
+                    return null; // no checkpoint to restore: a recovery does not get as far as the log
+                }
                 // other triggers log only where the stream ended: shown when a recovery would end it there
                 final EpochCutLog.Cuts end = EpochCutLog.streamEndAfter(dir, epoch);
                 return end.streamEnd() == Long.MIN_VALUE ? null : new EpochLog("stream end", null, null, end, epoch);
