@@ -135,7 +135,7 @@ class CheckpointInspectTest
     }
 
     @Test
-    void shouldShowAStreamEndLoggedAfterTheNewestCheckpointOfAnotherTrigger()
+    void shouldShowAStreamEndLoggedAfterTheNewestCheckpointOfAnotherTrigger() throws IOException
     {
         // continuous or availableNow: the log holds only where the stream ended
         final Path ckpt = threeCheckpoints();
@@ -161,6 +161,20 @@ class CheckpointInspectTest
         assertEquals(0, noLine.status(), noLine.err());
         assertFalse(noLine.out().contains("epoch log"), noLine.out());
         assertTrue(run("inspect", "--format", "json", completed.toString()).out().contains("\"epochLog\":null"));
+        // no valid checkpoint: a recovery is refused before it reads the log, so the log is not shown as replayed
+        final Path corrupt = dir.resolve("corrupt");
+        CheckpointStore.open(corrupt, 3).write(checkpoint(0, -1, 0));
+        try (EpochCutLog log = EpochCutLog.open(corrupt))
+        {
+            log.record(1, 180, EpochCutLog.STREAM_END);
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(corrupt))
+        {
+            flipByte(files.filter(f -> f.toString().endsWith(".ckpt")).findFirst().orElseThrow(), 40);
+        }
+        final CliHarness.Result none = run("inspect", corrupt.toString());
+        assertEquals(0, none.status(), none.err());
+        assertFalse(none.out().contains("epoch log"), none.out());
         final Path plain = dir.resolve("plain"); // written before stream ends were logged: no log at all
         CheckpointStore.open(plain, 3).write(checkpoint(0, -1, 0));
         assertFalse(run("inspect", plain.toString()).out().contains("epoch log"));
