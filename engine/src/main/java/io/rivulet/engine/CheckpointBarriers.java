@@ -90,19 +90,7 @@ final class CheckpointBarriers
      */
     void finish()
     {
-        final long epoch = coordinator.beginFinal(sourceId, position);
-        if (epoch >= 0 && coordinator.logsStreamEnd())
-        {
-            try
-            {
-                coordinator.recordCut(epoch, position, EpochCutLog.STREAM_END);
-            }
-            catch (final RuntimeException ex)
-            {
-                coordinator.abandon();
-                throw ex; // fails the pipeline: an end of stream not durable must not be emitted
-            }
-        }
+        coordinator.beginFinal(sourceId, position);
     }
 
     /**
@@ -177,15 +165,7 @@ final class CheckpointBarriers
         }
         if (coordinator.logsEpochCuts())
         {
-            try
-            {
-                coordinator.recordCut(epoch, position, EpochCutLog.EPOCH_END);
-            }
-            catch (final RuntimeException ex)
-            {
-                coordinator.abandon();
-                throw ex; // fails the pipeline: an epoch whose end is not durable must not be emitted
-            }
+            coordinator.recordCut(epoch, position, EpochCutLog.EPOCH_END);
         }
         if (!ctx.publishEpoch(epoch))
         {

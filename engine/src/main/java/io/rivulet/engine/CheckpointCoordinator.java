@@ -90,7 +90,10 @@ final class CheckpointCoordinator implements AutoCloseable
     private volatile boolean closing;
     private ExclusiveFileLock lock;
     private long nextEpoch = 1;
-    /** processingTime: where each epoch ended, durable before its marker (see {@link EpochCutLog}); else null. */
+    /**
+     * Where each epoch ended (processingTime) or only where the stream ended (other triggers), durable before the
+     * marker or the end of stream leaves the source (see {@link EpochCutLog}); opened before {@link #recover}.
+     */
     private EpochCutLog cutLog;
     /** {@link #cutLog} holds every epoch's end (processingTime), not only where the stream ended. */
     private boolean epochEndsLogged;
@@ -199,26 +202,18 @@ final class CheckpointCoordinator implements AutoCloseable
             }
             else
             {
-                if (cutLog == null)
-                {
-                    // the trigger is part of the fingerprint: a log here is an earlier pipeline's, never replayed
-                    deleteEpochCutLog();
-                }
                 restore(data);
                 nextEpoch = data.epoch() + 1;
                 committedEpoch.set(data.epoch());
                 restoredEpoch = data.epoch();
-                if (cutLog != null)
+                try
                 {
-                    try
-                    {
-                        loggedCuts = epochEndsLogged ? cutLog.cutsAfter(data.epoch()) :
-                            cutLog.streamEndAfter(data.epoch());
-                    }
-                    catch (final IllegalStateException ex)
-                    {
-                        throw new IllegalStateException("Pipeline '" + pipelineName + "': " + ex.getMessage(), ex);
-                    }
+                    loggedCuts = epochEndsLogged ? cutLog.cutsAfter(data.epoch()) :
+                        cutLog.streamEndAfter(data.epoch());
+                }
+                catch (final IllegalStateException ex)
+                {
+                    throw new IllegalStateException("Pipeline '" + pipelineName + "': " + ex.getMessage(), ex);
                 }
                 restoreNs = System.nanoTime() - startNs;
                 return new Recovery(data.epoch(), data.sourcePositions().clone(), data.sinkSequences()[0], true);
@@ -260,16 +255,9 @@ final class CheckpointCoordinator implements AutoCloseable
             op.operator.snapshotState(op.writer.reset());
         }
         sinkSequence = sinkStart;
-        if (cutLog != null)
-        {
-            cutLog.reset(); // a new pipeline: its epochs start again at 1
-            // epoch 0's entry: a log without it, restoring epoch 0 later, was lost (not merely never written to)
-            cutLog.record(0, startPositions[0], EpochCutLog.EPOCH_END);
-        }
-        else
-        {
-            deleteEpochCutLog();
-        }
+        cutLog.reset(); // a new pipeline: its epochs start again at 1
+        // epoch 0's entry: a log without it, restoring epoch 0 later, was lost (not merely never written to)
+        cutLog.record(0, startPositions[0], EpochCutLog.EPOCH_END);
         store.write(data(0));
         checkpointsWritten.set(1);
         nextEpoch = 1;
@@ -303,23 +291,6 @@ final class CheckpointCoordinator implements AutoCloseable
         return epochEndsLogged;
     }
 
-    /**
-     * For a source that ends its own epochs (availableNow/once, no final checkpoint after its end of stream): logs
-     * where its stream ended, under the epoch after every one begun, before the end of stream leaves the source.
-     *
-     * @throws java.io.UncheckedIOException if it cannot be written (the stream must then not end).
-     */
-    void logStreamEnd(final long position)
-    {
-        cutLog.record(nextEpoch, position, EpochCutLog.STREAM_END);
-    }
-
-    /** @return true if where the stream ends is logged ({@link #logEpochCuts} or {@link #logStreamEnd}). */
-    boolean logsStreamEnd()
-    {
-        return cutLog != null;
-    }
-
     /** @return the epoch {@link #recover} restored, 0 if it started a new pipeline. */
     long restoredEpochOrZero()
     {
@@ -337,33 +308,29 @@ final class CheckpointCoordinator implements AutoCloseable
 
     /**
      * On the source thread, between beginning a checkpoint and publishing its marker (or the end of stream, for
-     * the final one): makes where it ends durable.
+     * the final one): makes where it ends durable; if it cannot, abandons the checkpoint and throws, which fails
+     * the pipeline: an epoch or a stream end not durable must not be emitted.
      *
      * @param kind {@link EpochCutLog#EPOCH_END} or {@link EpochCutLog#STREAM_END}.
-     * @throws java.io.UncheckedIOException if it cannot be written (the epoch must then not end).
+     * @throws java.io.UncheckedIOException if it cannot be written.
      */
     void recordCut(final long epoch, final long position, final int kind)
     {
-        cutLog.record(epoch, position, kind);
+        try
+        {
+            cutLog.record(epoch, position, kind);
+        }
+        catch (final RuntimeException ex)
+        {
+            abandon();
+            throw ex;
+        }
     }
 
     /** @return true while a checkpoint is begun and not yet written. */
     boolean isInFlight()
     {
         return inFlight.get();
-    }
-
-    private void deleteEpochCutLog()
-    {
-        try
-        {
-            java.nio.file.Files.deleteIfExists(store.dir().resolve(EpochCutLog.FILE_NAME));
-        }
-        catch (final java.io.IOException e)
-        {
-            throw new java.io.UncheckedIOException("Pipeline '" + pipelineName + "': cannot delete the epoch log " +
-                "of an earlier run in " + store.dir(), e);
-        }
     }
 
     /**
@@ -504,9 +471,12 @@ final class CheckpointCoordinator implements AutoCloseable
      * On the source thread, after its last record and before its end of stream: the state after end of stream is
      * checkpointed too (every stage snapshots once end of stream has passed it), so a rerun continues after the
      * end instead of replaying it: what end of stream emitted (the last windows) stays emitted once, even if the
-     * journal grows before the rerun. Waits for a checkpoint still being written.
+     * journal grows before the rerun. Where the stream ended is logged first (every trigger): what end of stream
+     * emits depends on it as an epoch's rows do on its end, so a replay after a crash before this checkpoint must
+     * end there too. Waits for a checkpoint still being written.
      *
      * @return the final checkpoint's epoch, -1 if the pipeline is stopping.
+     * @throws java.io.UncheckedIOException if the stream end cannot be logged (see {@link #recordCut}).
      */
     long beginFinal(final int sourceId, final long position)
     {
@@ -523,6 +493,7 @@ final class CheckpointCoordinator implements AutoCloseable
         arrivalsPending.set(stageCount + 1);
         inFlightEpoch = epoch;
         finalEpoch = epoch;
+        recordCut(epoch, position, EpochCutLog.STREAM_END);
         return epoch;
     }
 

@@ -426,36 +426,15 @@ public final class SourceContext
         idleStrategy.reset();
         if (barrierCoordinator != null)
         {
-            beginFinalCheckpoint();
+            // availableNow/once: the state after end of stream is checkpointed too, as in continuous mode (a rerun
+            // then resumes after the end, not before the windows it closed), where the stream ended logged first.
+            // Waits for the last epoch's checkpoint; a source on its stage's thread comes here only with none in
+            // flight (Source.endStreamAfterPoll)
+            barrierCoordinator.beginFinal(sourceId, Math.max(lastSourceIndex, resumePosition));
         }
         ended = true;
         publishPending();
         return ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, sourceId, 0);
-    }
-
-    /**
-     * availableNow/once with checkpoints: the state after end of stream is checkpointed too, as in continuous mode
-     * (a rerun then resumes after the end, not before the windows it closed), and where the stream ended is logged
-     * first, so a crash before that checkpoint replays to the same record even over a journal grown since. Waits
-     * for the last epoch's checkpoint; a source on its stage's thread comes here only with none in flight
-     * ({@link Source#endStreamAfterPoll}).
-     */
-    private void beginFinalCheckpoint()
-    {
-        final long position = Math.max(lastSourceIndex, resumePosition);
-        final long epoch = barrierCoordinator.beginFinal(sourceId, position);
-        if (epoch >= 0 && barrierCoordinator.logsStreamEnd())
-        {
-            try
-            {
-                barrierCoordinator.recordCut(epoch, position, io.rivulet.journal.EpochCutLog.STREAM_END);
-            }
-            catch (final RuntimeException ex)
-            {
-                barrierCoordinator.abandon();
-                throw ex; // fails the pipeline: an end of stream not durable must not be emitted
-            }
-        }
     }
 
     /**
