@@ -116,19 +116,7 @@ public final class EpochCutLog implements AutoCloseable
      */
     public static Cuts read(final Path checkpointDir, final long afterEpoch)
     {
-        final Path file = checkpointDir.resolve(FILE_NAME);
-        if (!java.nio.file.Files.exists(file))
-        {
-            return Cuts.NONE;
-        }
-        try (EpochCutLog log = new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.READ)))
-        {
-            return log.cutsAfter(afterEpoch);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read the epoch log " + file, ex);
-        }
+        return readOnly(checkpointDir, log -> log.cutsAfter(afterEpoch), Cuts.NONE);
     }
 
     /**
@@ -139,19 +127,7 @@ public final class EpochCutLog implements AutoCloseable
      */
     public static Cuts streamEndAfter(final Path checkpointDir, final long afterEpoch)
     {
-        final Path file = checkpointDir.resolve(FILE_NAME);
-        if (!java.nio.file.Files.exists(file))
-        {
-            return Cuts.NONE;
-        }
-        try (EpochCutLog log = new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.READ)))
-        {
-            return log.streamEndAfter(afterEpoch);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read the epoch log " + file, ex);
-        }
+        return readOnly(checkpointDir, log -> log.streamEndAfter(afterEpoch), Cuts.NONE);
     }
 
     /**
@@ -181,14 +157,25 @@ public final class EpochCutLog implements AutoCloseable
      */
     public static boolean holds(final Path checkpointDir, final long epoch)
     {
+        return readOnly(checkpointDir, log -> log.holds(epoch), false);
+    }
+
+    /**
+     * @return what {@code query} reads from a checkpoint directory's log, opened read-only (safe while a pipeline
+     *         writes it), or {@code absent} if the directory has no log.
+     * @throws UncheckedIOException if it exists but cannot be read.
+     */
+    private static <T> T readOnly(final Path checkpointDir, final java.util.function.Function<EpochCutLog, T> query,
+        final T absent)
+    {
         final Path file = checkpointDir.resolve(FILE_NAME);
         if (!java.nio.file.Files.exists(file))
         {
-            return false;
+            return absent;
         }
         try (EpochCutLog log = new EpochCutLog(file, FileChannel.open(file, StandardOpenOption.READ)))
         {
-            return log.holds(epoch);
+            return query.apply(log);
         }
         catch (final IOException ex)
         {
