@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The keyed tumbling window workload ({@link WindowWorkload}: N events, 100k keys, up to 100 ms out of order)
@@ -162,8 +163,17 @@ public final class WindowThroughputBenchmark
         }
     }
 
+    /** A window of the plain-Java variants, in their list of open windows by start. */
+    private abstract static class LoopWindow
+    {
+        long startMs;
+
+        /** Hands each row to {@code out} and empties the window for reuse. */
+        abstract void emitAndClear(RowConsumer out);
+    }
+
     /** One open window of the plain loop: key -> (count, sum), in a boxed or a primitive map. */
-    private static final class PlainWindow
+    private static final class PlainWindow extends LoopWindow
     {
         final boolean primitive;
         final Map<Long, long[]> boxed = new HashMap<>();
@@ -172,7 +182,6 @@ public final class WindowThroughputBenchmark
         long[] counts = new long[1 << 16];
         long[] sums = new long[1 << 16];
         int size;
-        long startMs;
 
         PlainWindow(final boolean primitive)
         {
@@ -205,6 +214,7 @@ public final class WindowThroughputBenchmark
             sums[(int)slot] += value;
         }
 
+        @Override
         void emitAndClear(final RowConsumer out)
         {
             if (!primitive)
@@ -233,6 +243,7 @@ public final class WindowThroughputBenchmark
         final RowConsumer out = new RowConsumer();
         final ArrayDeque<PlainWindow> open = new ArrayDeque<>(); // by start, ascending: disorder < one window
         final ArrayDeque<PlainWindow> pool = new ArrayDeque<>();
+        final Supplier<PlainWindow> newWindow = () -> new PlainWindow(primitive);
         long maxTs = Long.MIN_VALUE;
         long watermark = Long.MIN_VALUE;
         long late = 0;
@@ -251,24 +262,16 @@ public final class WindowThroughputBenchmark
             }
             else
             {
-                windowFor(open, pool, startMs, primitive).add(key, value);
+                windowFor(open, pool, startMs, newWindow).add(key, value);
             }
             if (ts > maxTs)
             {
                 maxTs = ts;
                 watermark = maxTs - WindowWorkload.DISORDER_MS - 1;
-                while (!open.isEmpty() && open.peekFirst().startMs + WINDOW_MS - 1 <= watermark)
-                {
-                    final PlainWindow w = open.pollFirst();
-                    w.emitAndClear(out);
-                    pool.addLast(w);
-                }
+                closeWindows(open, pool, watermark, out);
             }
         }
-        while (!open.isEmpty())
-        {
-            open.pollFirst().emitAndClear(out);
-        }
+        closeWindows(open, pool, Long.MAX_VALUE, out);
         final long elapsedNs = System.nanoTime() - startNs;
         if (out.counted + late != events)
         {
@@ -278,17 +281,18 @@ public final class WindowThroughputBenchmark
         return new Result(events, elapsedNs, out.rows, late);
     }
 
-    private static PlainWindow windowFor(final ArrayDeque<PlainWindow> open, final ArrayDeque<PlainWindow> pool,
-        final long startMs, final boolean primitive)
+    /** @return the open window starting at {@code startMs}, opening one (from the pool, else new) if none. */
+    private static <W extends LoopWindow> W windowFor(final ArrayDeque<W> open, final ArrayDeque<W> pool,
+        final long startMs, final Supplier<W> newWindow)
     {
-        for (final PlainWindow w : open) // one or two windows are open at a time
+        for (final W w : open) // one or two windows are open at a time
         {
             if (w.startMs == startMs)
             {
                 return w;
             }
         }
-        final PlainWindow w = pool.isEmpty() ? new PlainWindow(primitive) : pool.pollFirst();
+        final W w = pool.isEmpty() ? newWindow.get() : pool.pollFirst();
         w.startMs = startMs;
         if (open.isEmpty() || open.peekLast().startMs < startMs)
         {
@@ -299,6 +303,18 @@ public final class WindowThroughputBenchmark
             open.addFirst(w); // an earlier window reopened by a late-but-not-too-late event: keep them sorted
         }
         return w;
+    }
+
+    /** Emits and pools the open windows the watermark closed (a window [s, s + 1000) closes at s + 999). */
+    private static <W extends LoopWindow> void closeWindows(final ArrayDeque<W> open, final ArrayDeque<W> pool,
+        final long watermark, final RowConsumer out)
+    {
+        while (!open.isEmpty() && open.peekFirst().startMs + WINDOW_MS - 1 <= watermark)
+        {
+            final W w = open.pollFirst();
+            w.emitAndClear(out);
+            pool.addLast(w);
+        }
     }
 
     /**
@@ -350,28 +366,19 @@ public final class WindowThroughputBenchmark
                 }
                 else
                 {
-                    final BatchedWindow w = batchedWindowFor(open, pool, startMs);
-                    w.add(keys[j], values[j]);
+                    windowFor(open, pool, startMs, BatchedWindow::new).add(keys[j], values[j]);
                     newest = open.peekLast();
                 }
                 if (ts > maxTs)
                 {
                     maxTs = ts;
                     watermark = maxTs - WindowWorkload.DISORDER_MS - 1;
-                    while (!open.isEmpty() && open.peekFirst().startMs + WINDOW_MS - 1 <= watermark)
-                    {
-                        final BatchedWindow w = open.pollFirst();
-                        w.emitAndClear(out);
-                        pool.addLast(w);
-                    }
+                    closeWindows(open, pool, watermark, out);
                     newest = open.peekLast();
                 }
             }
         }
-        while (!open.isEmpty())
-        {
-            open.pollFirst().emitAndClear(out);
-        }
+        closeWindows(open, pool, Long.MAX_VALUE, out);
         final long elapsedNs = System.nanoTime() - startNs;
         if (out.counted + late != events || touched == Long.MIN_VALUE) // touched: keeps the loads
         {
@@ -381,43 +388,14 @@ public final class WindowThroughputBenchmark
         return new Result(events, elapsedNs, out.rows, late);
     }
 
-    private static BatchedWindow batchedWindowFor(final ArrayDeque<BatchedWindow> open,
-        final ArrayDeque<BatchedWindow> pool, final long startMs)
-    {
-        final BatchedWindow last = open.peekLast();
-        if (last != null && last.startMs == startMs)
-        {
-            return last;
-        }
-        for (final BatchedWindow w : open)
-        {
-            if (w.startMs == startMs)
-            {
-                return w;
-            }
-        }
-        final BatchedWindow w = pool.isEmpty() ? new BatchedWindow() : pool.pollFirst();
-        w.startMs = startMs;
-        if (open.isEmpty() || open.peekLast().startMs < startMs)
-        {
-            open.addLast(w);
-        }
-        else
-        {
-            open.addFirst(w);
-        }
-        return w;
-    }
-
     /** One window of the batched loop: open addressing over [key, count, sum, unused] longs, keys >= 0. */
-    private static final class BatchedWindow
+    private static final class BatchedWindow extends LoopWindow
     {
         private static final int SLOTS = 1 << 18; // > 2.5 x the keys a window can hold: short probes, no growth
         private static final long EMPTY = -1;
         final long[] table = new long[SLOTS * 4];
         final int[] used = new int[WindowWorkload.KEYS];
         int size;
-        long startMs;
 
         BatchedWindow()
         {
@@ -463,6 +441,7 @@ public final class WindowThroughputBenchmark
             }
         }
 
+        @Override
         void emitAndClear(final RowConsumer out)
         {
             final long[] t = table;
