@@ -52,9 +52,18 @@ public final class Journal implements AutoCloseable
     /** {@link Builder#retainCycles} value that never deletes a cycle. */
     public static final int RETAIN_ALL = Integer.MAX_VALUE;
 
+    private static final System.Logger LOG = System.getLogger("io.rivulet.journal");
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
     /** How long a cycle file may stay empty before it counts as damaged (a writer fills a new one at once). */
     private static final long EMPTY_CYCLE_GRACE_MS = 5_000;
+    /**
+     * How long a cycle file's first header may stay unfinished before its creator counts as dead: Chronicle's own
+     * wait ({@code timeoutMS}, 10 s) before it discards such a file. A live creator finishes it within microseconds.
+     */
+    static final long UNFINISHED_CYCLE_GRACE_MS = 10_000;
+    /** Chronicle's "not complete" bit in a header word: set while a header or entry is being written. */
+    private static final int HEADER_NOT_COMPLETE = 0x8000_0000;
+    private static final long UNFINISHED_CYCLE_POLL_MS = 20;
 
     private final Path dir;
     private final JournalMetadata metadata;
@@ -454,6 +463,7 @@ public final class Journal implements AutoCloseable
                     "by this process; fix its permissions (Chronicle maps its files read-write, even to read)");
             }
             checkCycleFiles();
+            discardUnfinishedNewestCycle();
             final SingleChronicleQueue queue = buildQueue(metadata.rollCycle());
             if (JournalRollCycle.of(queue.rollCycle()) != metadata.rollCycle())
             {
@@ -550,6 +560,69 @@ public final class Journal implements AutoCloseable
             catch (final IOException e)
             {
                 throw new IllegalArgumentException("Journal directory " + dir + " is not readable: " + e, e);
+            }
+        }
+
+        /**
+         * A writer killed while it created a new cycle file leaves the file with its first header unfinished, and
+         * nothing else in it (entries follow the header). Chronicle waits 10 s for that header at each open, for a
+         * reader and again for the writer, before it moves the file aside: a restart stalled 35-55 s. Here the
+         * file is moved aside (as Chronicle would, {@code <file>-<ms>.discard}) as soon as it has been unfinished
+         * for {@link #UNFINISHED_CYCLE_GRACE_MS}, Chronicle's own limit; a younger one is watched until then, in
+         * case a live writer is creating it. Only the newest cycle: an older one was finished before it.
+         */
+        private void discardUnfinishedNewestCycle()
+        {
+            final Path newest;
+            try (Stream<Path> entries = Files.list(dir))
+            {
+                newest = entries.filter(f -> f.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX))
+                    .max(Path::compareTo).orElse(null);
+            }
+            catch (final IOException e)
+            {
+                throw new IllegalArgumentException("Journal directory " + dir + " is not readable: " + e, e);
+            }
+            if (newest == null)
+            {
+                return;
+            }
+            try
+            {
+                while (firstHeaderUnfinished(newest))
+                {
+                    final long ageMs = System.currentTimeMillis() - Files.getLastModifiedTime(newest).toMillis();
+                    if (ageMs >= UNFINISHED_CYCLE_GRACE_MS)
+                    {
+                        final Path aside = newest.resolveSibling(newest.getFileName() + "-" +
+                            System.currentTimeMillis() + ".discard");
+                        Files.move(newest, aside);
+                        LOG.log(System.Logger.Level.WARNING, "Journal {0}: cycle file {1} was never finished " +
+                            "(its writer died while creating it; it holds no entries): moved aside to {2}", dir,
+                            newest.getFileName(), aside.getFileName());
+                        return;
+                    }
+                    Thread.sleep(Math.min(UNFINISHED_CYCLE_POLL_MS, UNFINISHED_CYCLE_GRACE_MS - ageMs));
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while opening journal " + dir, e);
+            }
+            catch (final IOException e)
+            {
+                // gone (a writer renamed or retention deleted it) or unreadable: Chronicle decides, as before
+            }
+        }
+
+        private static boolean firstHeaderUnfinished(final Path cycleFile) throws IOException
+        {
+            try (FileChannel channel = FileChannel.open(cycleFile, StandardOpenOption.READ))
+            {
+                final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(Integer.BYTES)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                return channel.read(header, 0) == Integer.BYTES && (header.getInt(0) & HEADER_NOT_COMPLETE) != 0;
             }
         }
 

@@ -123,6 +123,59 @@ class JournalTest extends JournalTestBase
     }
 
     @Test
+    void shouldMoveAsideANewestCycleFileWhoseWriterDiedCreatingIt() throws Exception
+    {
+        final Path dir = tempDir.resolve("killed-roll");
+        final long[] nowMs = {1_795_000_200_000L}; // 20 s into a five-minute cycle
+        try (Journal journal = openRolling(dir, nowMs))
+        {
+            append(journal.writer(), 1);
+            append(journal.writer(), 2);
+            nowMs[0] += JournalRollCycle.FIVE_MINUTELY.lengthMs();
+            append(journal.writer(), 3); // starts the next cycle's file
+        }
+        final Path newest = cycleFiles(dir).get(1);
+        // what a writer killed while creating that file leaves: its first header never finished, nothing after it
+        final long size = java.nio.file.Files.size(newest);
+        java.nio.file.Files.delete(newest);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(newest.toFile(), "rw"))
+        {
+            file.setLength(size);
+            file.writeInt(Integer.reverseBytes(0xC000_0000)); // little-endian: "not complete", metadata
+        }
+        java.nio.file.Files.setLastModifiedTime(newest,
+            java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - Journal.UNFINISHED_CYCLE_GRACE_MS));
+
+        try (Journal journal = openRolling(dir, nowMs)) // Chronicle used to wait 2 x 10 s here, and 2 x 10 s more
+        {
+            assertEquals(1, cycleFiles(dir).size(), "the unfinished cycle file is moved aside at open");
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+            {
+                assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith(newest.getFileName() + "-") &&
+                    f.getFileName().toString().endsWith(".discard")));
+            }
+            assertEquals(2, journal.writer().lastSequence(), "the entries before it are the journal's end");
+            append(journal.writer(), 4);
+            assertEquals(List.of(1L, 2L, 4L), readAll(journal.reader()).stream().map(Row::id).toList());
+            assertEquals(List.of(1L, 2L, 3L), readAll(journal.reader()).stream().map(Row::sequence).toList());
+        }
+    }
+
+    private static Journal openRolling(final Path dir, final long[] nowMs)
+    {
+        return Journal.at(dir).schema(ALL_TYPES).output().rollCycle(JournalRollCycle.FIVE_MINUTELY)
+            .clock(() -> nowMs[0]).open();
+    }
+
+    private static List<Path> cycleFiles(final Path dir) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+        {
+            return files.filter(f -> f.getFileName().toString().endsWith(".cq4")).sorted().toList();
+        }
+    }
+
+    @Test
     void shouldCreateAJournalWhoseCreationWasKilledBeforeItsSchemaFileWasRenamed() throws Exception
     {
         final Path dir = tempDir.resolve("interrupted");
