@@ -234,12 +234,12 @@ final class PhysicalPlanner
                 "checkpoint setting, but the pipeline has no checkpointLocation(dir); add one (exactly-once) or drop " +
                 "the setting");
         }
-        if (trigger.isProcessingTime() && settings.retained >= EpochCutLog.SLOTS)
+        if (settings.retained >= EpochCutLog.SLOTS)
         {
             throw new IllegalStateException("Pipeline '" + name + "': checkpointsRetained(" + settings.retained +
-                ") with Trigger.processingTime: its epoch log holds the last " + EpochCutLog.SLOTS +
-                " epochs, so a recovery falling back that far could not replay them; keep fewer than " +
-                EpochCutLog.SLOTS);
+                "): the epoch log holds the last " + EpochCutLog.SLOTS + " epochs (where the stream ended, and " +
+                "under Trigger.processingTime where each epoch ended), so a recovery falling back that far could " +
+                "not find them; keep fewer than " + EpochCutLog.SLOTS);
         }
         // under a micro-batch trigger the epochs are the checkpoints: interval and count are not used
         if (settings.intervalNs == 0 && settings.everyRecords == 0 && !trigger.isMicroBatch())

@@ -1,6 +1,7 @@
 package io.rivulet.engine;
 
 import io.rivulet.journal.CheckpointStore;
+import io.rivulet.journal.EpochCutLog;
 import io.rivulet.journal.Journal;
 import io.rivulet.journal.JournalWriter;
 import io.rivulet.operators.Expr;
@@ -291,6 +292,16 @@ class ExactlyOnceTest extends JournalPipelineHarness
         final IllegalStateException intoJournal = assertThrows(IllegalStateException.class, () ->
             Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointLocation(in).build());
         assertTrue(intoJournal.getMessage().contains("is a journal's directory"), intoJournal.getMessage());
+        // a fallback further back than the epoch log reaches would miss where the stream ended: every trigger
+        for (final Trigger trigger : new Trigger[] {Trigger.continuous(), Trigger.availableNow(),
+            Trigger.processingTime(Duration.ofMillis(10))})
+        {
+            final IllegalStateException tooMany = assertThrows(IllegalStateException.class, () ->
+                Pipeline.from(Sources.journal(in)).to(r -> { }).checkpointLocation(tempDir.resolve("r"))
+                    .checkpointsRetained(EpochCutLog.SLOTS).trigger(trigger).build());
+            assertTrue(tooMany.getMessage().contains("checkpointsRetained(4096)") &&
+                tooMany.getMessage().contains("keep fewer than 4096"), trigger + ": " + tooMany.getMessage());
+        }
         // sub-millisecond and enormous intervals are taken as given
         final Pipeline fine = track(Pipeline.from(Sources.journal(in)).to(r -> { })
             .checkpointLocation(tempDir.resolve("n")).checkpointInterval(Duration.ofNanos(1)).start());
