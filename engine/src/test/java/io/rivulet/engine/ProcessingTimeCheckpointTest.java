@@ -58,14 +58,7 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
         final Map<Long, List<Object>> bySequence = new HashMap<>();
         final List<Long> sequences = new ArrayList<>();
         final List<Long> epochIds = new ArrayList<>();
-        private final long spinNsPerRow;
         private Field[] fields;
-
-        /** @param spinNsPerRow a slow sink (busy for this long per row), so that a run spans many epochs. */
-        SequencedSink(final long spinNsPerRow)
-        {
-            this.spinNsPerRow = spinNsPerRow;
-        }
 
         @Override
         public void open(final Schema schema)
@@ -89,11 +82,6 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
             }
             bySequence.put(sequence, Arrays.asList(row));
             sequences.add(sequence);
-            final long until = System.nanoTime() + spinNsPerRow;
-            while (System.nanoTime() - until < 0)
-            {
-                Thread.onSpinWait();
-            }
         }
 
         @Override
@@ -103,16 +91,32 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
         }
     }
 
-    /** Keyed UPDATE count + max over one long window: a row's values depend on where its epoch ended. */
+    /**
+     * Keyed UPDATE count + max over one long window: a row's values depend on where its epoch ended. A slow stage
+     * (25 us a record, 0.75 s a run) makes a run span many epochs however fast checkpoints are written: an epoch
+     * ends at a poll once the one before is checkpointed. A slow sink did not: it gets at most one row per key
+     * an epoch, and a fast run ended in 2 epochs.
+     */
     private static PipelineBuilder updates(final Sink sink, final Path checkpoints, final int retained)
     {
         return Pipeline.from(Sources.journal(input, ExactlyOnceJob.INPUT))
+            .filter(ProcessingTimeCheckpointTest::afterAWhile)
             .withWatermark("ts", 50)
             .groupBy(WindowSpec.tumbling("ts", 3_600_000), "key").outputMode(OutputMode.UPDATE)
             .agg(Aggregate.count(), Aggregate.max("id"))
             .to(sink)
             .trigger(Trigger.processingTime(Duration.ofNanos(1))) // an epoch at every poll a checkpoint allows
             .checkpointLocation(checkpoints).checkpointsRetained(retained);
+    }
+
+    private static boolean afterAWhile(final RecordFlyweight record)
+    {
+        final long until = System.nanoTime() + 25_000;
+        while (System.nanoTime() - until < 0)
+        {
+            Thread.onSpinWait();
+        }
+        return true;
     }
 
     private static SequencedSink run(final PipelineBuilder builder, final SequencedSink sink)
@@ -129,10 +133,10 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
     void shouldMakeEachEpochACheckpointAndLogWhereItEnded()
     {
         final Path checkpoints = tmp.resolve("each-epoch");
-        final SequencedSink sink = new SequencedSink(2_000);
+        final SequencedSink sink = new SequencedSink();
         run(updates(sink, checkpoints, 3), sink);
         final List<Long> epochs = sink.epochIds;
-        assertTrue(epochs.size() >= 3, "the slow sink spans several epochs: " + epochs);
+        assertTrue(epochs.size() >= 3, "the slow stage spans several epochs: " + epochs);
         for (int i = 0; i < epochs.size(); i++)
         {
             assertEquals(i + 1L, epochs.get(i), "epoch ids are the checkpoint epochs 1, 2, 3, ...: " + epochs);
@@ -169,7 +173,7 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
     @ValueSource(booleans = {false, true})
     void shouldEndALastEpochBeforeTheEndOfStream(final boolean sourceOnStageThread)
     {
-        final SequencedSink sink = new SequencedSink(0);
+        final SequencedSink sink = new SequencedSink();
         final AtomicInteger rowsAfterLastEpoch = new AtomicInteger();
         final Sink counting = new Sink()
         {
@@ -218,7 +222,7 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
     void shouldReplayTheLoggedEpochsWithTheSameRowsAfterACrash(final boolean sourceOnStageThread) throws IOException
     {
         final Path checkpoints = tmp.resolve("replay-" + sourceOnStageThread);
-        final SequencedSink first = new SequencedSink(2_000);
+        final SequencedSink first = new SequencedSink();
         run(updates(first, checkpoints, 10).sourceOnStageThread(sourceOnStageThread), first);
         assertTrue(first.epochIds.size() >= 5, "enough epochs to lose some: " + first.epochIds);
 
@@ -234,7 +238,7 @@ class ProcessingTimeCheckpointTest extends ThreadLeakCheck
         {
             Files.delete(newest);
         }
-        final SequencedSink replay = new SequencedSink(0);
+        final SequencedSink replay = new SequencedSink();
         run(updates(replay, checkpoints, 10).sourceOnStageThread(sourceOnStageThread), replay);
 
         assertFalse(replay.sequences.isEmpty());

@@ -209,7 +209,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         final LongField value = ExactlyOnceJob.INPUT.longField("value");
         final LongField ts = ExactlyOnceJob.INPUT.longField("ts");
 
-        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink();
         try (JournaledPublisher in = Sources.journaled(dir, ExactlyOnceJob.INPUT);
              Pipeline p = updates(in, first, checkpoints, Trigger.processingTime(Duration.ofMillis(1))).start())
         {
@@ -228,7 +228,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         Files.delete(files.get(files.size() - 1));
         Files.delete(files.get(files.size() - 2));
 
-        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink();
         try (JournaledPublisher in = Sources.journaled(dir, ExactlyOnceJob.INPUT);
              Pipeline p = updates(in, replay, checkpoints, Trigger.processingTime(Duration.ofMillis(1))).start())
         {
@@ -264,7 +264,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         final Path checkpoints, final int lost) throws IOException
     {
         ExactlyOnceJob.writeInput(input, 30_000, 40, 7);
-        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink();
         runToCompletion(slowUpdates(input, first, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
         final List<Path> files = checkpointFiles(checkpoints);
         assertTrue(files.size() >= lost + 2, "enough epochs to lose some: " + first.epochIds + " " + files);
@@ -301,7 +301,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
             ch.write(b, at);
         }
         final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
-            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(), checkpoints,
                 Trigger.processingTime(Duration.ofNanos(1))).build());
         assertTrue(refused.getMessage().contains("is damaged") &&
             refused.getMessage().contains("epoch " + (restored + 1)), refused.getMessage());
@@ -320,13 +320,13 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         final ProcessingTimeCheckpointTest.SequencedSink first = runThenLoseTheNewestCheckpoints(input, checkpoints, 4);
         // the trigger is part of the pipeline's shape: another one is another pipeline, both shapes shown
         final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
-            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(), checkpoints,
                 Trigger.availableNow(1_000)).build());
         assertTrue(refused.getMessage().contains("another pipeline") &&
             refused.getMessage().contains("trigger: processingTime") &&
             refused.getMessage().contains("trigger: availableNow(1000)"), refused.getMessage());
         // the same trigger finishes the logged epochs with the same rows
-        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink();
         runToCompletion(slowUpdates(input, replay, checkpoints, Trigger.processingTime(Duration.ofMillis(50))));
         assertFalse(replay.sequences.isEmpty());
         for (final long sequence : replay.sequences)
@@ -335,7 +335,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
                 "output " + sequence + " replayed with other values");
         }
         // another trigger only by starting over, as for any change of the pipeline
-        final ProcessingTimeCheckpointTest.SequencedSink fresh = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink fresh = new ProcessingTimeCheckpointTest.SequencedSink();
         runToCompletion(slowUpdates(input, fresh, checkpoints, Trigger.availableNow(1_000)).startFresh());
         // the old log's entries go with the old state (the new pipeline logs only where its stream ended)
         assertFalse(EpochCutLog.holds(checkpoints, 1), "the old log's entries go with the old state");
@@ -365,11 +365,11 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
             Files.delete(checkpoints.resolve(EpochCutLog.FILE_NAME));
         }
         final IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
-            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(0), checkpoints,
+            slowUpdates(input, new ProcessingTimeCheckpointTest.SequencedSink(), checkpoints,
                 Trigger.processingTime(Duration.ofNanos(1))).build());
         assertTrue(refused.getMessage().contains("has no entry for that epoch") &&
             refused.getMessage().contains("startFresh()"), refused.getMessage());
-        final ProcessingTimeCheckpointTest.SequencedSink fresh = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink fresh = new ProcessingTimeCheckpointTest.SequencedSink();
         runToCompletion(slowUpdates(input, fresh, checkpoints, Trigger.processingTime(Duration.ofNanos(1)))
             .startFresh());
         assertFalse(fresh.sequences.isEmpty());
@@ -498,7 +498,7 @@ class ProcessingTimeRecoveryTest extends ThreadLeakCheck
         }
         final boolean logSurvived = Files.exists(checkpoints.resolve(EpochCutLog.FILE_NAME));
 
-        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink();
         runToCompletion(slowUpdates(input, replay, checkpoints, Trigger.processingTime(Duration.ofNanos(1))));
         int differing = 0;
         for (final long sequence : replay.sequences)

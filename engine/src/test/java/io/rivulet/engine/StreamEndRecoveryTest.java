@@ -180,12 +180,12 @@ class StreamEndRecoveryTest extends ThreadLeakCheck
     {
         final Path journal = tmp.resolve("published");
         final Path checkpoints = tmp.resolve("published-checkpoints");
-        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink first = new ProcessingTimeCheckpointTest.SequencedSink();
         publishAndEnd(journal, checkpoints, first, 0, 2_000, 0);
         assertTrue(first.sequences.size() > KEYS, "rows: " + first.sequences.size());
         deleteNewestCheckpoint(checkpoints); // kill -9 before the end of stream's checkpoint reached the disk
         // the restarted app publishes more, within the windows the end of stream closed, and ends again
-        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink(0);
+        final ProcessingTimeCheckpointTest.SequencedSink replay = new ProcessingTimeCheckpointTest.SequencedSink();
         publishAndEnd(journal, checkpoints, replay, 2_000, 3_000, 700);
         assertFalse(replay.sequences.isEmpty());
         for (final long sequence : replay.sequences)
