@@ -11,6 +11,7 @@ import io.rivulet.operators.join.JoinOperators;
 import io.rivulet.operators.process.KeyedProcessFunction;
 import io.rivulet.operators.process.KeyedProcessOperator;
 import io.rivulet.operators.window.Aggregate;
+import io.rivulet.operators.window.OutputMode;
 import io.rivulet.operators.window.WindowOperators;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.Field;
@@ -596,6 +597,14 @@ public final class RecordStream
     {
         checkUnused();
         final Operator operator = WindowOperators.top(schema, null, n, orderColumn);
+        final OutputMode upstream = upstreamAggregateMode();
+        if (upstream != null && upstream != OutputMode.APPEND)
+        {
+            throw new IllegalStateException("topPerWindow(" + n + ", \"" + orderColumn + "\") ranks the final " +
+                "rows of an APPEND window aggregate, but the aggregate before it is in " + upstream + " mode: it " +
+                "would rank rows that later rows of the same key supersede, and the winner would depend on the " +
+                "trigger; use outputMode(APPEND) on that aggregate");
+        }
         requireWatermark(operator.describe(), "no window closes before end of stream",
             "call withWatermark(timeColumn, delayMs) before the window aggregate");
         return add(operator);
@@ -747,6 +756,24 @@ public final class RecordStream
     void closeWithPipeline(final Sink sink)
     {
         definition.closeables.add(sink);
+    }
+
+    /** @return the output mode of the nearest window aggregate before this point, null if there is none. */
+    private OutputMode upstreamAggregateMode()
+    {
+        for (int stage = definition.stages.size() - 1; stage >= 0; stage--)
+        {
+            final List<Operator> operators = definition.stages.get(stage).operators;
+            for (int i = operators.size() - 1; i >= 0; i--)
+            {
+                final OutputMode mode = WindowOperators.outputModeOf(operators.get(i));
+                if (mode != null)
+                {
+                    return mode;
+                }
+            }
+        }
+        return null;
     }
 
     private RecordStream add(final Operator operator)

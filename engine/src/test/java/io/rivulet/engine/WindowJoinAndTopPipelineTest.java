@@ -1,5 +1,6 @@
 package io.rivulet.engine;
 
+import io.rivulet.operators.window.OutputMode;
 import io.rivulet.operators.window.WindowSpec;
 import io.rivulet.ringbuffer.FieldType;
 import io.rivulet.ringbuffer.Schema;
@@ -161,5 +162,16 @@ class WindowJoinAndTopPipelineTest extends ThreadLeakCheck
         assertTrue(notAggregate.contains("window_start"), notAggregate);
         assertThrows(SchemaException.class, () -> Pipeline.from(Sources.rows(AUCTIONS)).withWatermark("ts", 0)
             .topPerWindow(null, 1, "auction"));
+        // an UPDATE aggregate's rows are superseded by later ones: ranking them gave a stale winner that depended
+        // on the trigger; a filter in between changes nothing
+        for (final OutputMode mode : new OutputMode[] {OutputMode.UPDATE, OutputMode.COMPLETE})
+        {
+            final String updating = assertThrows(IllegalStateException.class, () -> Pipeline.from(
+                    Sources.rows(AUCTIONS)).withWatermark("ts", 0)
+                .groupBy(WindowSpec.tumbling("ts", 100), "auction").outputMode(mode).agg(count().as("num"))
+                .filter(r -> true).topPerWindow(1, "num")).getMessage();
+            assertTrue(updating.contains("the aggregate before it is in " + mode + " mode") &&
+                updating.contains("use outputMode(APPEND)"), updating);
+        }
     }
 }

@@ -62,4 +62,13 @@ public final class WindowOperators
     {
         return new WindowTopOperator(input, window, n, orderColumn);
     }
+
+    /**
+     * @param operator any operator.
+     * @return the output mode of a window or session aggregate, null for any other operator.
+     */
+    public static OutputMode outputModeOf(final Operator operator)
+    {
+        return operator instanceof EventTimeAggregateOperator aggregate ? aggregate.mode : null;
+    }
 }
