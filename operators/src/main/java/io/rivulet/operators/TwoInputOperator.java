@@ -33,6 +33,8 @@ public abstract class TwoInputOperator
     /** Highest epoch id seen per input, and the highest forwarded: an epoch goes on once both inputs passed it. */
     private final long[] inputEpochs = {Long.MIN_VALUE, Long.MIN_VALUE};
     private long epochForwarded = Long.MIN_VALUE;
+    /** The first epoch id either input brought: where forwarding starts. */
+    private long firstEpoch = Long.MAX_VALUE;
     private Output output;
     private boolean deterministic;
 
@@ -258,12 +260,28 @@ public abstract class TwoInputOperator
 
     private void forwardEpoch()
     {
-        final long epoch = ended[LEFT] ? inputEpochs[RIGHT] : ended[RIGHT] ? inputEpochs[LEFT] :
-            Math.min(inputEpochs[LEFT], inputEpochs[RIGHT]);
-        if (epoch > epochForwarded)
+        forwardThrough(ended[LEFT] ? inputEpochs[RIGHT] : ended[RIGHT] ? inputEpochs[LEFT] :
+            Math.min(inputEpochs[LEFT], inputEpochs[RIGHT]));
+    }
+
+    /**
+     * Forwards every id up to {@code epoch} not forwarded yet, once each, in order. Under availableNow each source
+     * ends its own epochs by count, so when the shorter input ends the longer one may have run several ids ahead:
+     * those go on one by one (their records are downstream already; the ids in between end empty epochs), so a
+     * sink sees 1, 2, 3, ... with no gap.
+     */
+    private void forwardThrough(final long epoch)
+    {
+        if (epoch == Long.MIN_VALUE)
         {
-            epochForwarded = epoch;
-            output.onEpoch(epoch);
+            return;
+        }
+        long next = epochForwarded == Long.MIN_VALUE ? firstEpoch : epochForwarded + 1;
+        while (next <= epoch)
+        {
+            epochForwarded = next;
+            output.onEpoch(next);
+            next++;
         }
     }
 
@@ -299,6 +317,7 @@ public abstract class TwoInputOperator
             if (epochId > inputEpochs[input])
             {
                 inputEpochs[input] = epochId;
+                firstEpoch = Math.min(firstEpoch, epochId);
                 forwardEpoch();
             }
         }
@@ -320,6 +339,8 @@ public abstract class TwoInputOperator
                 ended[input] = true;
                 if (ended[LEFT] && ended[RIGHT])
                 {
+                    // the input that ended first may have ended more epochs than the other: they end here too
+                    forwardThrough(Math.max(inputEpochs[LEFT], inputEpochs[RIGHT]));
                     onEndOfBothInputs();
                     return;
                 }
