@@ -85,6 +85,12 @@ final class PhysicalPlanner
             if (trigger.isProcessingTime() && checkpoints == null) // with checkpoints the source ends the epochs
             {
                 plan.agents.get(0).epochsByTime(trigger.intervalNs());
+                for (int i = 0; i < plan.agents.size(); i++)
+                {
+                    final Output tail = plan.stageTails.get(i);
+                    plan.agents.get(i).epochsForClockRows(tail instanceof RingOutput ring ? ring::recordsOut :
+                        ((SinkOutput)tail)::recordsOut);
+                }
             }
             else if (trigger.isAvailableNow())
             {

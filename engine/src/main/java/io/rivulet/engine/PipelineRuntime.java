@@ -48,6 +48,8 @@ final class PipelineRuntime implements ErrorHandler
     private final AtomicBoolean released = new AtomicBoolean();
     private final Object lifecycleLock = new Object();
     private volatile boolean stopping;
+    /** processingTime: a later stage holds rows its clock produced and asks the first stage to end an epoch. */
+    private volatile boolean epochEndRequested;
     private volatile boolean completed;
     private volatile boolean closed;
     private volatile Thread[] threads = new Thread[0];
@@ -379,6 +381,23 @@ final class PipelineRuntime implements ErrorHandler
     boolean isStarted()
     {
         return started;
+    }
+
+    /** A stage after the first holds rows its clock produced: the first stage ends an epoch at its next turn. */
+    void requestEpochEnd()
+    {
+        epochEndRequested = true;
+    }
+
+    /** @return whether an epoch end was requested since the last call (clears the request). */
+    boolean takeEpochEndRequest()
+    {
+        if (!epochEndRequested)
+        {
+            return false;
+        }
+        epochEndRequested = false;
+        return true;
     }
 
     boolean isStopping()

@@ -85,6 +85,14 @@ final class StageAgent implements Agent, SlotHandler
     private long nextEpochId = 1;
     /** A record or watermark arrived since the last epoch: no empty epochs. */
     private boolean inputSinceEpoch;
+    /**
+     * processingTime trigger: the rows this stage has emitted (its ring or sink), read around a tick. Rows a tick
+     * produced without input (a processing-time timer) or holds for the epoch's end (windows a processing-time
+     * watermark closed) end an epoch on the clock, or they would wait for the next record. Null otherwise.
+     */
+    private java.util.function.LongSupplier rowsOut;
+    /** This stage asked for an epoch end and has not seen one since: asks once per epoch. */
+    private boolean clockRowsPending;
     /** A source run on this thread ({@link #runSource}); null when it has none or once it is done. */
     private Source fusedSource;
     private SourceContext fusedContext;
@@ -340,6 +348,7 @@ final class StageAgent implements Agent, SlotHandler
             case SlotDescriptor.TYPE_EPOCH:
             {
                 final long epoch = buffer.getLong(slotOffset + SlotDescriptor.MARKER_VALUE_OFFSET);
+                clockRowsPending = false;
                 try
                 {
                     head.onEpoch(epoch);
@@ -440,11 +449,13 @@ final class StageAgent implements Agent, SlotHandler
 
     private void endEpochIfInput()
     {
-        if (!inputSinceEpoch)
+        final boolean requested = runtime.takeEpochEndRequest(); // a later stage's clock rows: this epoch takes them
+        if (!inputSinceEpoch && !requested)
         {
             return;
         }
         inputSinceEpoch = false;
+        clockRowsPending = false;
         final long epoch = nextEpochId++;
         try
         {
@@ -462,6 +473,17 @@ final class StageAgent implements Agent, SlotHandler
         }
     }
 
+    /**
+     * Called before the stage starts under {@link Trigger#processingTime} (without checkpoints, whose pipelines
+     * have no processing-time operators): rows the clock produces end an epoch too (see {@link #rowsOut}).
+     *
+     * @param rowsOut the count of rows this stage has emitted to its ring or sink.
+     */
+    void epochsForClockRows(final java.util.function.LongSupplier rowsOut)
+    {
+        this.rowsOut = rowsOut;
+    }
+
     /** Called before the stage starts when the pipeline checkpoints. */
     void enableCheckpoints(final CheckpointCoordinator checkpoints, final int stageIndex, final SinkOutput sinkOutput)
     {
@@ -471,6 +493,36 @@ final class StageAgent implements Agent, SlotHandler
     }
 
     private void tick(final long nowNs)
+    {
+        final long rowsBefore = rowsOut == null ? 0 : rowsOut.getAsLong();
+        processingTime(nowNs);
+        if (rowsOut != null && !clockRowsPending && (rowsOut.getAsLong() != rowsBefore || holdsRowsForEpoch()))
+        {
+            clockRowsPending = true;
+            if (epochIntervalNs != 0)
+            {
+                inputSinceEpoch = true; // this stage ends the epochs: at its next turn
+            }
+            else
+            {
+                runtime.requestEpochEnd();
+            }
+        }
+    }
+
+    private boolean holdsRowsForEpoch()
+    {
+        for (int i = 0; i < heads.length; i++)
+        {
+            if (!inputEnded[i] && heads[i].holdsRowsForEpoch())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void processingTime(final long nowNs)
     {
         if (committedListener != null)
         {

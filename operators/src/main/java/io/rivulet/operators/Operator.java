@@ -58,6 +58,13 @@ public abstract class Operator implements Output
         output.onEndOfStream();
     }
 
+    /** Forwards the question: an operator that holds no rows itself answers as its output does. */
+    @Override
+    public boolean holdsRowsForEpoch()
+    {
+        return output.holdsRowsForEpoch();
+    }
+
     @Override
     public void onProcessingTime(final long nowMs)
     {

@@ -38,6 +38,19 @@ public interface Output
     }
 
     /**
+     * Micro-batch: whether this output, or one after it, holds rows that only the next epoch marker lets out and
+     * that no input caused since the last one, e.g. windows a processing-time watermark closed on a tick. Asked on
+     * the stage thread after a tick: a stage then ends an epoch on the clock though no record came, or those rows
+     * would wait for the next input. The default: false.
+     *
+     * @return true if rows wait for an epoch marker.
+     */
+    default boolean holdsRowsForEpoch()
+    {
+        return false;
+    }
+
+    /**
      * A hint that {@code record} will reach {@link #onRecord} soon, after the records before it: an output whose
      * state lookups miss the cache may load what the record will need now. A stage hints the next few records
      * of its input ring before processing them, so their misses overlap instead of each record waiting for its

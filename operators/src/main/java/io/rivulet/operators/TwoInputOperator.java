@@ -323,6 +323,12 @@ public abstract class TwoInputOperator
         }
 
         @Override
+        public boolean holdsRowsForEpoch()
+        {
+            return output.holdsRowsForEpoch();
+        }
+
+        @Override
         public void onProcessingTime(final long nowMs)
         {
             if (input == LEFT || ended[LEFT]) // both chains carry the stage's tick (until one ends): pass it on once

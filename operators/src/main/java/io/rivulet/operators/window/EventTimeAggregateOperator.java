@@ -304,6 +304,13 @@ abstract class EventTimeAggregateOperator extends Operator
         output().onProcessingTime(nowMs);
     }
 
+    /** Micro-batch: windows the watermark closed wait for the epoch's end (a tick's watermark, no input). */
+    @Override
+    public final boolean holdsRowsForEpoch()
+    {
+        return microBatch && firePending || output().holdsRowsForEpoch();
+    }
+
     @Override
     public final void onEpoch(final long epochId)
     {
