@@ -156,9 +156,29 @@ final class PipelineRuntime implements ErrorHandler
     {
         final Throwable sinkError = SinkFailure.sinkCause(throwable);
         final Throwable cause = sinkError != null ? sinkError : throwable;
+        if (closed && interrupted(cause))
+        {
+            // close() interrupted a callback blocked in a wait, which threw: the close's doing, not a failure
+            stop();
+            return;
+        }
         errorCount.incrementAndGet();
         failure.compareAndSet(null, cause);
         stop();
+    }
+
+    /** @return whether an interrupt is in {@code error}'s cause chain (a wait that ended by throwing). */
+    private static boolean interrupted(final Throwable error)
+    {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException ||
+                t instanceof java.nio.channels.ClosedByInterruptException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The last stage received end-of-stream: every record has reached the sink. */

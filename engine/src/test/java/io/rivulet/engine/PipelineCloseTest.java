@@ -570,4 +570,36 @@ class PipelineCloseTest extends ThreadLeakCheck
         assertEquals(0, endsSeen.get(), "nothing after the record that closed it, markers included");
         p.close();
     }
+
+    /**
+     * A sink blocked in an interruptible wait that turns close()'s interrupt into an exception: the pipeline was
+     * closed, not failed. It used to report the exception as the pipeline's failure, with an error counted.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void shouldReportACloseThatInterruptedABlockedSinkAsClosedNotFailed() throws InterruptedException
+    {
+        final PublisherSource source = Sources.publisher(IDS);
+        final CountDownLatch blocked = new CountDownLatch(1);
+        final CountDownLatch never = new CountDownLatch(1);
+        final Pipeline p = Pipeline.from(source).to(record ->
+        {
+            blocked.countDown();
+            try
+            {
+                never.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new IllegalStateException("interrupted", ex); // what a blocking hand-off often does
+            }
+        }).start();
+        source.claim().setLong(ID, 1);
+        source.commit();
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        p.close(); // interrupts the stage thread after a second
+        assertEquals(null, p.failure());
+        assertThrows(PipelineClosedException.class, () -> p.awaitCompletion(1, TimeUnit.SECONDS));
+        assertEquals(0, p.metrics().errors());
+    }
 }
