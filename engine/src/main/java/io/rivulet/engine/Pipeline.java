@@ -197,7 +197,8 @@ public final class Pipeline implements AutoCloseable
     /**
      * Registers a listener for every later progress report, called on the pipeline's progress thread
      * ({@code rivulet-<name>-progress}), never on a stage thread. Listeners are dropped after the final report
-     * (end of the pipeline, or {@link #close()}); one added after it is never called and not kept.
+     * (end of the pipeline, or {@link #close()}); one added after it is never called and not kept. A listener
+     * added twice is called twice per report.
      *
      * @param listener receives each report.
      * @throws IllegalArgumentException if null.
@@ -215,7 +216,8 @@ public final class Pipeline implements AutoCloseable
 
     /**
      * @param listener a listener added with {@link #addProgressListener}.
-     * @return true if it was registered (it is not called after this returns, unless a report is under way).
+     * @return true if it was registered (it is not called after this returns, unless a report is under way); one
+     * call removes one registration of a listener added twice.
      */
     public boolean removeProgressListener(final ProgressListener listener)
     {
