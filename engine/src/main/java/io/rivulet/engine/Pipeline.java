@@ -103,8 +103,9 @@ public final class Pipeline implements AutoCloseable
      *
      * @param timeout how long to wait.
      * @param unit    unit of {@code timeout}.
-     * @return true if the stream completed; false if the timeout elapsed first, or the calling thread was
-     * interrupted (its interrupt status is then set).
+     * @return true if the stream completed and the final progress report was made and every listener returned
+     * from it; false if the timeout elapsed first (a listener still in the final report included: a later call
+     * returns true once it is out), or the calling thread was interrupted (its interrupt status is then set).
      * @throws PipelineFailedException with the failure as its cause if the pipeline failed.
      * @throws PipelineClosedException if the pipeline was closed before its stream completed.
      * @throws IllegalStateException   if called on one of the pipeline's own threads, or before {@link #start()}.
@@ -112,9 +113,10 @@ public final class Pipeline implements AutoCloseable
     public boolean awaitCompletion(final long timeout, final TimeUnit unit)
     {
         final long startNs = System.nanoTime();
+        boolean completed = false;
         try
         {
-            return runtime.awaitCompletion(timeout, unit);
+            completed = runtime.awaitCompletion(timeout, unit);
         }
         finally
         {
@@ -124,10 +126,13 @@ public final class Pipeline implements AutoCloseable
                 // stop (failure, close) releases waiters before the threads exit, and a thread stuck in user code
                 // may never exit, so then wait a moment only
                 final long leftNs = Math.max(0, unit.toNanos(timeout)) - (System.nanoTime() - startNs);
-                progress.awaitFinalReport(runtime.isTerminated() ? leftNs :
+                final boolean reported = progress.awaitFinalReport(runtime.isTerminated() ? leftNs :
                     Math.min(leftNs, TimeUnit.MILLISECONDS.toNanos(FINAL_REPORT_AFTER_STOP_MS)));
+                // true promises the listeners have seen the final report: a slow listener still in it is a timeout
+                completed &= reported;
             }
         }
+        return completed;
     }
 
     /**
@@ -192,7 +197,8 @@ public final class Pipeline implements AutoCloseable
     /**
      * Registers a listener for every later progress report, called on the pipeline's progress thread
      * ({@code rivulet-<name>-progress}), never on a stage thread. Listeners are dropped after the final report
-     * (end of the pipeline, or {@link #close()}); one added after it is never called and not kept.
+     * (end of the pipeline, or {@link #close()}); one added after it is never called and not kept. A listener
+     * added twice is called twice per report.
      *
      * @param listener receives each report.
      * @throws IllegalArgumentException if null.
@@ -210,7 +216,8 @@ public final class Pipeline implements AutoCloseable
 
     /**
      * @param listener a listener added with {@link #addProgressListener}.
-     * @return true if it was registered (it is not called after this returns, unless a report is under way).
+     * @return true if it was registered (it is not called after this returns, unless a report is under way); one
+     * call removes one registration of a listener added twice.
      */
     public boolean removeProgressListener(final ProgressListener listener)
     {
@@ -225,7 +232,9 @@ public final class Pipeline implements AutoCloseable
      *   interrupted after a second), so everything is released when it returns. A thread still running after
      *   10 s (a source function that never checks {@link SourceContext#isStopping()}, a callback blocked in a
      *   call that ignores interrupts) is given up on: {@code close()} then throws {@link IllegalStateException}
-     *   naming it, and the operators' memory and the sinks are released when that thread exits.</li>
+     *   naming it, and the operators' memory and the sinks are released when that thread exits. The same for the
+     *   progress thread, after the stages stopped: a {@link ProgressListener} still running 10 s later makes
+     *   {@code close()} throw naming {@code rivulet-<name>-progress}; the final report follows when it returns.</li>
      *   <li>From a pipeline thread (a sink, operator or generator callback): requests the stop and returns at
      *   once; records after the current one are not delivered, and the last pipeline thread to exit releases.</li>
      * </ul>
@@ -237,6 +246,7 @@ public final class Pipeline implements AutoCloseable
     @Override
     public void close()
     {
+        String stuckProgress = null;
         try
         {
             runtime.close();
@@ -248,8 +258,17 @@ public final class Pipeline implements AutoCloseable
             // progress thread would hold up a stage.
             if (progress != null && !runtime.isPipelineThread(Thread.currentThread()))
             {
-                progress.stop();
+                stuckProgress = progress.stop(runtime.closeTimeoutMs());
             }
+        }
+        if (stuckProgress != null)
+        {
+            // the progress thread is a pipeline thread too: one still in a listener broke "close() returns after
+            // the final report", so say so as for a stuck stage (after a stage's failure, that one is thrown)
+            throw new IllegalStateException("Pipeline '" + runtime.name() + "': thread " + stuckProgress +
+                " did not stop within " + runtime.closeTimeoutMs() + " ms of close(), even when interrupted (a " +
+                "progress listener blocked in a call that ignores interrupts); the final progress report is made " +
+                "when that listener returns");
         }
     }
 }

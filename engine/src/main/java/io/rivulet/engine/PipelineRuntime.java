@@ -287,6 +287,12 @@ final class PipelineRuntime implements ErrorHandler
         }
     }
 
+    /** @return how long {@link #close()} waits for a thread ({@link #CLOSE_TIMEOUT_MS} unless a test shortened it). */
+    long closeTimeoutMs()
+    {
+        return closeTimeoutMs;
+    }
+
     /** For tests: shortens {@link #CLOSE_TIMEOUT_MS}. */
     void closeTimeout(final long timeoutMs)
     {

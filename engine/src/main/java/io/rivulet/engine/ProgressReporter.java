@@ -145,25 +145,30 @@ final class ProgressReporter implements Runnable
 
     /**
      * Makes the final report (if not made yet) and ends the progress thread; waits for it unless called on it (a
-     * listener closing the pipeline). Idempotent.
+     * listener closing the pipeline), interrupting it every second (a listener blocked in a wait). Idempotent.
+     *
+     * @param timeoutMs how long to wait for the thread to end.
+     * @return null if the thread ended (or this is it, or it never started); else its name: a listener that
+     *         ignores interrupts still holds it, and the final report follows when that listener returns.
      */
-    void stop()
+    String stop(final long timeoutMs)
     {
         stopped = true;
         final Thread t = thread;
         if (t == null || t == Thread.currentThread())
         {
             listeners.clear();
-            return;
+            return null;
         }
         LockSupport.unpark(t);
         boolean interrupted = false;
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PipelineRuntime.CLOSE_TIMEOUT_MS);
-        while (t.isAlive() && System.nanoTime() - deadlineNs < 0)
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long leftMs;
+        while (t.isAlive() && (leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())) > 0)
         {
             try
             {
-                t.join(JOIN_INTERRUPT_AFTER_MS);
+                t.join(Math.min(JOIN_INTERRUPT_AFTER_MS, leftMs));
                 if (t.isAlive())
                 {
                     t.interrupt(); // a listener blocked in a wait
@@ -178,18 +183,22 @@ final class ProgressReporter implements Runnable
         {
             Thread.currentThread().interrupt();
         }
+        return t.isAlive() ? t.getName() : null;
     }
 
     /**
      * Waits until the final report is made and its listeners returned, at most {@code timeoutNs}; at once on the
      * progress thread itself (a listener awaiting completion) or if the thread never started. Keeps an interrupt.
+     *
+     * @return true if the final report is out and every listener returned from it (or there is nothing to wait
+     *         for: no thread, or this is it); false on timeout or interrupt.
      */
-    void awaitFinalReport(final long timeoutNs)
+    boolean awaitFinalReport(final long timeoutNs)
     {
         final Thread t = thread;
         if (t == null || t == Thread.currentThread())
         {
-            return;
+            return true;
         }
         final long startNs = System.nanoTime();
         long leftNs;
@@ -202,9 +211,10 @@ final class ProgressReporter implements Runnable
             catch (final InterruptedException ex)
             {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return finished;
     }
 
     void addListener(final ProgressListener listener)
@@ -271,7 +281,16 @@ final class ProgressReporter implements Runnable
 
     private void report(final long epochId)
     {
-        final PipelineProgress progress = build(epochId);
+        final PipelineProgress progress;
+        try
+        {
+            progress = build(epochId);
+        }
+        catch (final Throwable ex)
+        {
+            handleListenerFailure(ex); // e.g. out of memory building it: this report is lost, not the later ones
+            return;
+        }
         last = progress;
         for (final ProgressListener listener : listeners)
         {
@@ -279,11 +298,30 @@ final class ProgressReporter implements Runnable
             {
                 listener.onProgress(progress);
             }
-            catch (final RuntimeException ex)
+            catch (final Throwable ex)
             {
-                final Thread t = Thread.currentThread();
-                t.getUncaughtExceptionHandler().uncaughtException(t, ex);
+                // Every Throwable, an Error or a sneaky-thrown checked exception included: one that escaped would
+                // end this thread, and with it every later report, the final one and the other listeners. A
+                // VirtualMachineError (a listener's OutOfMemoryError, StackOverflowError) is passed on all the
+                // same, not swallowed: the handler sees it, and this thread, which holds only one report, goes on.
+                handleListenerFailure(ex);
             }
+            // a listener's own interrupt must not turn the park between reports into a spin; stop() interrupts only
+            // to wake a listener blocked in a wait, and sets stopped first, so clearing it loses nothing
+            Thread.interrupted();
+        }
+    }
+
+    private static void handleListenerFailure(final Throwable ex)
+    {
+        final Thread t = Thread.currentThread();
+        try
+        {
+            t.getUncaughtExceptionHandler().uncaughtException(t, ex);
+        }
+        catch (final Throwable ignored)
+        {
+            // a handler that throws is ignored, as the JVM ignores it for an uncaught exception: the reports go on
         }
     }
 

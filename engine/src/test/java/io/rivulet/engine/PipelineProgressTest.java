@@ -256,6 +256,132 @@ class PipelineProgressTest extends ThreadLeakCheck
     }
 
     @Test
+    void shouldKeepReportingWhenAListenerThrowsAnErrorOrACheckedException()
+    {
+        // only RuntimeException was caught: any other Throwable ended the progress thread, and with it the other
+        // listeners, the later reports and the final one, while awaitCompletion still returned true
+        final List<Throwable> kinds = List.of(new AssertionError("listener assert"), new OutOfMemoryError("fake"),
+            new Exception("checked, sneaky-thrown"), new IllegalStateException("runtime"));
+        for (final Throwable kind : kinds)
+        {
+            final PublisherSource source = Sources.publisher(TRADES);
+            final List<Throwable> handled = new CopyOnWriteArrayList<>();
+            final List<PipelineProgress> seen = new CopyOnWriteArrayList<>();
+            final Pipeline p = Pipeline.from(source).to(Sinks.collecting()).name("progress-throws")
+                .progressInterval(10).build();
+            p.addProgressListener(progress -> {
+                Thread.currentThread().setUncaughtExceptionHandler((t, e) -> handled.add(e));
+                PipelineProgressTest.<RuntimeException>sneakyThrow(kind);
+            });
+            p.addProgressListener(seen::add);
+            try (p)
+            {
+                p.start();
+                source.claim().setSymbol(SYM, "A").setLong(QTY, 1).setLong(TS, 1);
+                source.commit();
+                awaitTrue(() -> seen.size() >= 3 && handled.size() >= 3);
+                source.endOfStream();
+                assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS), kind.toString());
+                final PipelineProgress last = p.lastProgress();
+                assertEquals(1, last.sink().totalOutputRows(), kind.toString());
+                assertEquals(last, seen.get(seen.size() - 1), kind + ": the other listener saw the final report");
+                assertTrue(handled.stream().allMatch(e -> e == kind), kind + ": the handler got it: " + handled);
+            }
+        }
+    }
+
+    @Test
+    void shouldNotReturnTrueFromAwaitCompletionWhileAListenerIsInTheFinalReport() throws InterruptedException
+    {
+        final PublisherSource source = Sources.publisher(TRADES);
+        final java.util.concurrent.CountDownLatch inFinal = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final List<PipelineProgress> seen = new CopyOnWriteArrayList<>();
+        // an interval longer than the test: the only report is the final one
+        final Pipeline p = Pipeline.from(source).to(Sinks.collecting()).name("progress-slow")
+            .progressInterval(600_000).build();
+        p.addProgressListener(progress -> {
+            inFinal.countDown();
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            seen.add(progress);
+        });
+        p.start();
+        try
+        {
+            source.claim().setSymbol(SYM, "A").setLong(QTY, 1).setLong(TS, 1);
+            source.commit();
+            source.endOfStream();
+            assertTrue(inFinal.await(10, TimeUnit.SECONDS));
+            assertFalse(p.awaitCompletion(200, TimeUnit.MILLISECONDS),
+                "the listener has not returned from the final report");
+            assertTrue(seen.isEmpty());
+            release.countDown();
+            assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+            assertEquals(List.of(p.lastProgress()), seen, "true once the listener returned from the final report");
+        }
+        finally
+        {
+            release.countDown();
+            p.close();
+        }
+    }
+
+    @Test
+    void shouldThrowFromCloseNamingTheProgressThreadWhenAListenerIgnoresInterrupts()
+    {
+        final java.util.concurrent.CountDownLatch inFinal = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final List<PipelineProgress> seen = new CopyOnWriteArrayList<>();
+        final Pipeline p = Pipeline.from(Sources.publisher(TRADES)).to(Sinks.collecting()).name("progress-stuck")
+            .progressInterval(600_000).build();
+        p.runtime().closeTimeout(300);
+        p.addProgressListener(progress -> {
+            inFinal.countDown();
+            while (release.getCount() > 0)
+            {
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ignored)
+                {
+                    // the listener this test is about: it ignores close()'s interrupts
+                }
+            }
+            seen.add(progress);
+        });
+        p.start();
+        try
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, p::close);
+            assertTrue(ex.getMessage().contains("rivulet-progress-stuck-progress"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("progress listener"), ex.getMessage());
+            assertEquals(0, inFinal.getCount(), "the listener was in the final report");
+        }
+        finally
+        {
+            release.countDown();
+        }
+        awaitTrue(() -> !threadAlive("rivulet-progress-stuck-progress"));
+        assertEquals(1, seen.size(), "the final report, delivered once the listener returned");
+        assertEquals(seen.get(0), p.lastProgress());
+        p.close(); // the thread is gone now: returns normally
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(final Throwable t) throws T
+    {
+        throw (T)t;
+    }
+
+    @Test
     void shouldMakeTheFinalReportWhenClosedFromACallback()
     {
         final PublisherSource source = Sources.publisher(TRADES);
