@@ -266,7 +266,11 @@ final class ProgressReporter implements Runnable
                 }
                 if (terminated || stopped)
                 {
-                    report(epoch);
+                    if (epoch >= 0)
+                    {
+                        report(epoch); // an epoch that ended just before the pipeline keeps its own report
+                    }
+                    report(-1); // the final one: what end of stream emitted after the last epoch, if anything
                     return;
                 }
                 report(epoch);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -549,6 +550,49 @@ class PipelineProgressTest extends ThreadLeakCheck
             assertEquals(7, await(p, r -> r.epochId() == 7).epochId());
             assertEquals(0, p.lastProgress().id(), "the first report, long before the interval");
         }
+    }
+
+    /**
+     * An epoch's report still pending when the pipeline ended used to become the final report, tagged with the
+     * epoch: no report with -1 came, though the README promises the last one is -1. The epoch now keeps its report
+     * and the final one follows it.
+     */
+    @Test
+    void shouldMakeAnEpochReportPendingAtTheEndAndThenTheFinalReport() throws InterruptedException
+    {
+        final PublisherSource source = Sources.publisher(TRADES);
+        final List<Long> epochs = new CopyOnWriteArrayList<>();
+        final CountDownLatch inFirstReport = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final Pipeline p = Pipeline.from(source).to(Sinks.collecting()).name("progress-pending-epoch")
+            .progressInterval(60_000).build();
+        p.addProgressListener(progress ->
+        {
+            epochs.add(progress.epochId());
+            if (progress.epochId() == 7)
+            {
+                inFirstReport.countDown();
+                try
+                {
+                    release.await(); // the pipeline ends meanwhile, with epoch 8's report requested
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        p.start();
+        p.progressReporter().requestReport(7);
+        assertTrue(inFirstReport.await(10, TimeUnit.SECONDS));
+        p.progressReporter().requestReport(8);
+        source.endOfStream();
+        awaitTrue(() -> p.runtime().isTerminated());
+        release.countDown();
+        assertTrue(p.awaitCompletion(10, TimeUnit.SECONDS));
+        assertEquals(List.of(7L, 8L, -1L), epochs);
+        assertEquals(-1, p.lastProgress().epochId());
+        p.close();
     }
 
     private static long sum(final List<PipelineProgress> reports, final java.util.function.ToLongFunction<PipelineProgress> f)
