@@ -558,4 +558,49 @@ class SlotRingTest extends RingTestSupport
         join(producer, 5_000);
         assertEquals(SlotRing.HALTED, blockedClaim.get());
     }
+
+    /**
+     * A producer behind a stalled consumer parks 1 µs doubling to 1 ms (Agrona's backoff), not a fixed short park
+     * that woke it ~14,000 times a second; the next claim starts over at the shortest park, so room that comes
+     * quickly is still seen quickly. The parks are counted through the ring's hook, which frees a slot after a set
+     * number of them: no sleeping, no timing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = WaitMode.class, names = {"BACKOFF", "BLOCKING"})
+    void shouldLengthenParksOnAFullRingToTheCapAndStartOverWithTheNextClaim(final WaitMode waitMode)
+    {
+        final SlotRing ring = ring(2, waitMode, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final SlotHandler discard = (buffer, offset, endOfBatch) -> { };
+        final List<Long> parksNs = new ArrayList<>();
+        final int[] parksBeforeRoom = {0};
+        ring.producerParker(parkNs ->
+        {
+            parksNs.add(parkNs);
+            if (parksNs.size() == parksBeforeRoom[0])
+            {
+                assertEquals(1, consumer.pollNow(discard), "one slot freed");
+            }
+        });
+        ring.publish(ring.claim());
+        ring.publish(ring.claim());
+
+        parksBeforeRoom[0] = 15;
+        ring.publish(ring.claim());
+        final List<Long> expectedNs = new ArrayList<>();
+        for (long parkNs = 1_000; parkNs < 1_000_000; parkNs *= 2)
+        {
+            expectedNs.add(parkNs); // 1, 2, 4 .. 512 µs
+        }
+        while (expectedNs.size() < 15)
+        {
+            expectedNs.add(1_000_000L); // then 1 ms, however long the ring stays full
+        }
+        assertEquals(expectedNs, parksNs, waitMode + " parks while the ring stays full");
+
+        parksNs.clear();
+        parksBeforeRoom[0] = 3;
+        ring.publish(ring.claim());
+        assertEquals(List.of(1_000L, 2_000L, 4_000L), parksNs, "the next claim starts over at the shortest park");
+    }
 }
