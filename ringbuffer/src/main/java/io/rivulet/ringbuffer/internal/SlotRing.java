@@ -72,6 +72,9 @@ public final class SlotRing
     private volatile boolean halted;
     private volatile Consumer consumer;
     private volatile LongConsumer producerParker = SlotRing::park; // volatile: read only when parking
+    // a producer parked on the full ring, for the consumer to wake when it frees slots: the parks grow to 1 ms,
+    // and a consumer that drains the ring faster than that would otherwise sit idle until the producer wakes
+    private volatile Thread parkedProducer;
 
     private SlotRing(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
         final boolean multiProducer, final long waitTimeoutNs, final int[] keyOffsets, final int[] keyLengths)
@@ -189,9 +192,9 @@ public final class SlotRing
      * says: {@code BUSY_SPIN} spins, {@code YIELDING} spins briefly then yields, {@code BACKOFF} spins 100
      * times, yields 100 times, then parks, {@code BLOCKING} parks at once. Parks start at 1 µs (the OS timer makes
      * it ~50-70 µs on Linux) and double to 1 ms while the ring stays full, so a stalled consumer costs a waiting
-     * producer ~1,000 wake-ups a second, and room that appears within the first parks is seen within ~70 µs; each
-     * claim starts over at the shortest wait. Allocation-free. Every claim must end in {@link #publish} or {@link #abort}: until then the consumer (and, multi-producer, every
-     * later slot) waits for it.
+     * producer ~1,000 wake-ups a second; the consumer wakes a parked producer when it frees slots, and each claim
+     * starts over at the shortest wait. Allocation-free. Every claim must end in {@link #publish} or
+     * {@link #abort}: until then the consumer (and, multi-producer, every later slot) waits for it.
      *
      * @return the claimed sequence, to be written at {@link #slotOffset(long)} and then {@link #publish published};
      * or {@link #HALTED} if the ring was halted (the pipeline stopped) while or before waiting.
@@ -308,12 +311,37 @@ public final class SlotRing
                 }
                 else
                 {
-                    producerParker.accept(producerParkNs(tries - SPIN_TRIES - YIELD_TRIES));
+                    parkProducer(producerParkNs(tries - SPIN_TRIES - YIELD_TRIES));
                 }
                 break;
             default:
-                // the consumer does not signal producers (that would tax every poll): a timed park stands in
-                producerParker.accept(producerParkNs(tries));
+                parkProducer(producerParkNs(tries));
+        }
+    }
+
+    // The consumer wakes the registered producer after each batch it frees (one volatile read a batch); the park
+    // stays timed because a wake-up can be missed (the consumer's release store may pass its read of the field;
+    // of several producers only the last to register is woken), which then costs at most one park.
+    private void parkProducer(final long parkNs)
+    {
+        final Thread self = Thread.currentThread();
+        parkedProducer = self;
+        if (!halted && !sequencer.hasAvailableCapacity(1))
+        {
+            producerParker.accept(parkNs);
+        }
+        if (parkedProducer == self)
+        {
+            parkedProducer = null;
+        }
+    }
+
+    private void wakeProducer()
+    {
+        final Thread producer = parkedProducer;
+        if (producer != null)
+        {
+            LockSupport.unpark(producer);
         }
     }
 
@@ -473,6 +501,7 @@ public final class SlotRing
         {
             c.barrier.alert();
         }
+        wakeProducer();
     }
 
     /**
@@ -591,6 +620,7 @@ public final class SlotRing
                 }
             }
             sequence.set(last);
+            wakeProducer();
             return (int)(last - next + 1);
         }
 
@@ -629,6 +659,7 @@ public final class SlotRing
                 }
                 handler.onSlot(buffer, slotOffset(s), s == last);
                 sequence.set(s);
+                wakeProducer();
             }
             return (int)(last - next + 1);
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -602,5 +603,38 @@ class SlotRingTest extends RingTestSupport
         parksBeforeRoom[0] = 3;
         ring.publish(ring.claim());
         assertEquals(List.of(1_000L, 2_000L, 4_000L), parksNs, "the next claim starts over at the shortest park");
+    }
+
+    /**
+     * Parks that grow to 1 ms must not leave a consumer that drains the ring quickly idle until the producer's park
+     * ends: the consumer wakes the parked producer when it frees slots. The producer's park here asks a minute,
+     * so only that wake-up (or halt, which wakes it too) can end it within the test's timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(value = WaitMode.class, names = {"BACKOFF", "BLOCKING"})
+    void shouldWakeAProducerParkedOnAFullRingWhenTheConsumerFreesASlot(final WaitMode waitMode) throws Exception
+    {
+        final SlotRing ring = ring(2, waitMode, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final AtomicInteger parks = new AtomicInteger();
+        ring.producerParker(parkNs ->
+        {
+            parks.incrementAndGet();
+            LockSupport.parkNanos(60_000_000_000L);
+        });
+        final AtomicLong blockedClaim = new AtomicLong(NOT_RETURNED);
+        final Thread producer = start("parked-producer-" + waitMode, () ->
+        {
+            ring.publish(ring.claim());
+            ring.publish(ring.claim());
+            blockedClaim.set(ring.claim());
+        });
+        awaitUntil(() -> parks.get() > 0 && producer.getState() == Thread.State.TIMED_WAITING, 5_000,
+            "the producer to park on the full ring");
+        assertEquals(NOT_RETURNED, blockedClaim.get(), "claim() on a full ring returned");
+
+        assertEquals(1, consumer.pollNow((buffer, offset, endOfBatch) -> { }));
+        join(producer, 5_000);
+        assertEquals(2, blockedClaim.get(), "the third claim gets the slot the consumer freed");
     }
 }
