@@ -347,9 +347,9 @@ public final class SlotRing
 
     /**
      * @param parks parks already done in this claim.
-     * @return how long the next park of a producer on a full ring asks, ns: {@link #PRODUCER_MIN_PARK_NS} doubling to
-     * {@link #PRODUCER_MAX_PARK_NS}. A fixed short park woke a producer behind a stalled consumer ~14,000 times a
-     * second (12-20 % of a core per waiting thread).
+     * @return how long the next park of a producer on a full ring asks, ns: {@link #PRODUCER_MIN_PARK_NS}
+     * doubling to {@link #PRODUCER_MAX_PARK_NS}. A fixed short park woke a producer behind a stalled consumer
+     * ~14,000 times a second (10-20 % of a core per waiting thread).
      */
     static long producerParkNs(final int parks)
     {
