@@ -3,7 +3,8 @@ package io.rivulet.ringbuffer;
 /**
  * How a stage waits for its ring when it has nothing to do; each maps to a Disruptor {@code WaitStrategy}.
  * A producer waiting for a full ring to drain (a publisher's {@code claim()}) follows the same mode: spin, spin then
- * yield, spin/yield/park, or park. Trade latency for CPU: on a 2-core machine only spin when the cores are yours.
+ * yield, spin/yield/park, or park; its parks grow from 1 µs to 1 ms while the ring stays full, and the consumer
+ * wakes it when it frees slots. Trade latency for CPU: on a 2-core machine only spin when the cores are yours.
  */
 public enum WaitMode
 {

@@ -15,6 +15,7 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 /**
  * A ring of fixed-size slots in off-heap memory, sequenced by a Disruptor {@link Sequencer}, with one consumer.
@@ -50,8 +51,14 @@ public final class SlotRing
      */
     public static final int PREFETCH_GROUP = 8;
     private static final int SPIN_TRIES = 100;
-    private static final long PARK_NS = 1_000;
     private static final int YIELD_TRIES = 100;
+    /** First park of a producer on a full ring, ns (the OS timer makes it ~50-70 µs on Linux). */
+    static final long PRODUCER_MIN_PARK_NS = 1_000;
+    /** Longest park of a producer on a full ring, ns: the most a claim is late once room appears. */
+    static final long PRODUCER_MAX_PARK_NS = 1_000_000;
+    /** Doublings from the first park past the longest: 1 µs << 10 = 1.024 ms. */
+    private static final int PRODUCER_PARK_DOUBLINGS = 10;
+    private static final int MAX_TRIES = SPIN_TRIES + YIELD_TRIES + PRODUCER_PARK_DOUBLINGS;
 
     private final Sequencer sequencer;
     private final UnsafeBuffer buffer;
@@ -64,6 +71,10 @@ public final class SlotRing
     private final SlotConflator conflator;
     private volatile boolean halted;
     private volatile Consumer consumer;
+    private volatile LongConsumer producerParker = SlotRing::park; // volatile: read only when parking
+    // a producer parked on the full ring, for the consumer to wake when it frees slots: the parks grow to 1 ms,
+    // and a consumer that drains the ring faster than that would otherwise sit idle until the producer wakes
+    private volatile Thread parkedProducer;
 
     private SlotRing(final int capacity, final int recordLengthBytes, final WaitMode waitMode,
         final boolean multiProducer, final long waitTimeoutNs, final int[] keyOffsets, final int[] keyLengths)
@@ -179,10 +190,11 @@ public final class SlotRing
     /**
      * Claims the next slot, waiting while the ring is full (back-pressure) the way the ring's {@link WaitMode}
      * says: {@code BUSY_SPIN} spins, {@code YIELDING} spins briefly then yields, {@code BACKOFF} spins 100
-     * times, yields 100 times, then parks, {@code BLOCKING} parks at once (a park asks 1 µs; the OS timer makes
-     * it ~50 µs on Linux). Every
-     * claim must end in {@link #publish} or {@link #abort}: until then the consumer (and, multi-producer, every
-     * later slot) waits for it.
+     * times, yields 100 times, then parks, {@code BLOCKING} parks at once. Parks start at 1 µs (the OS timer makes
+     * it ~50-70 µs on Linux) and double to 1 ms while the ring stays full, so a stalled consumer costs a waiting
+     * producer ~1,000 wake-ups a second; the consumer wakes a parked producer when it frees slots, and each claim
+     * starts over at the shortest wait. Allocation-free. Every claim must end in {@link #publish} or
+     * {@link #abort}: until then the consumer (and, multi-producer, every later slot) waits for it.
      *
      * @return the claimed sequence, to be written at {@link #slotOffset(long)} and then {@link #publish published};
      * or {@link #HALTED} if the ring was halted (the pipeline stopped) while or before waiting.
@@ -208,7 +220,7 @@ public final class SlotRing
                 }
             }
             idleProducer(waitMode, tries);
-            if (tries < SPIN_TRIES + YIELD_TRIES)
+            if (tries < MAX_TRIES)
             {
                 tries++; // capped: past the last phase the count no longer matters, and must not overflow
             }
@@ -266,7 +278,10 @@ public final class SlotRing
         }
     }
 
-    private static void idleProducer(final WaitMode waitMode, final int tries)
+    // Agrona's BackoffIdleStrategy (spin, yield, park doubling to a cap) as a function of the claim's own try
+    // count rather than an instance: a multi-producer ring is claimed by many threads at once, and a claim must not
+    // allocate, so the backoff state lives on the waiting thread's stack and starts over with every claim.
+    private void idleProducer(final WaitMode waitMode, final int tries)
     {
         switch (waitMode)
         {
@@ -285,7 +300,7 @@ public final class SlotRing
                 break;
             case BACKOFF:
                 // counted, not timed as the consumer's phases: a full ring means the consumer is behind, and a
-                // producer spinning for long takes the core it needs to catch up (Agrona BackoffIdleStrategy)
+                // producer spinning for long takes the core it needs to catch up
                 if (tries < SPIN_TRIES)
                 {
                     Thread.onSpinWait();
@@ -296,13 +311,64 @@ public final class SlotRing
                 }
                 else
                 {
-                    LockSupport.parkNanos(PARK_NS);
+                    parkProducer(producerParkNs(tries - SPIN_TRIES - YIELD_TRIES));
                 }
                 break;
             default:
-                // the consumer does not signal producers (that would tax every poll): a short park stands in
-                LockSupport.parkNanos(PARK_NS);
+                parkProducer(producerParkNs(tries));
         }
+    }
+
+    // The consumer wakes the registered producer after each batch it frees (one volatile read a batch); the park
+    // stays timed because a wake-up can be missed (the consumer's release store may pass its read of the field;
+    // of several producers only the last to register is woken), which then costs at most one park.
+    private void parkProducer(final long parkNs)
+    {
+        final Thread self = Thread.currentThread();
+        parkedProducer = self;
+        if (!halted && !sequencer.hasAvailableCapacity(1))
+        {
+            producerParker.accept(parkNs);
+        }
+        if (parkedProducer == self)
+        {
+            parkedProducer = null;
+        }
+    }
+
+    private void wakeProducer()
+    {
+        final Thread producer = parkedProducer;
+        if (producer != null)
+        {
+            LockSupport.unpark(producer);
+        }
+    }
+
+    /**
+     * @param parks parks already done in this claim.
+     * @return how long the next park of a producer on a full ring asks, ns: {@link #PRODUCER_MIN_PARK_NS}
+     * doubling to {@link #PRODUCER_MAX_PARK_NS}. A fixed short park woke a producer behind a stalled consumer
+     * ~14,000 times a second (10-20 % of a core per waiting thread).
+     */
+    static long producerParkNs(final int parks)
+    {
+        return Math.min(PRODUCER_MIN_PARK_NS << Math.min(parks, PRODUCER_PARK_DOUBLINGS), PRODUCER_MAX_PARK_NS);
+    }
+
+    private static void park(final long parkNs)
+    {
+        LockSupport.parkNanos(parkNs);
+    }
+
+    /**
+     * Replaces how a producer parks on a full ring (tests count and answer the parks instead of sleeping).
+     *
+     * @param parker called with the park's length in ns.
+     */
+    void producerParker(final LongConsumer parker)
+    {
+        this.producerParker = parker;
     }
 
     /**
@@ -435,6 +501,7 @@ public final class SlotRing
         {
             c.barrier.alert();
         }
+        wakeProducer();
     }
 
     /**
@@ -553,6 +620,7 @@ public final class SlotRing
                 }
             }
             sequence.set(last);
+            wakeProducer();
             return (int)(last - next + 1);
         }
 
@@ -591,6 +659,7 @@ public final class SlotRing
                 }
                 handler.onSlot(buffer, slotOffset(s), s == last);
                 sequence.set(s);
+                wakeProducer();
             }
             return (int)(last - next + 1);
         }

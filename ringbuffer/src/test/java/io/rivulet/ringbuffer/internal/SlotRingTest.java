@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -557,5 +558,83 @@ class SlotRingTest extends RingTestSupport
         ring.halt();
         join(producer, 5_000);
         assertEquals(SlotRing.HALTED, blockedClaim.get());
+    }
+
+    /**
+     * A producer behind a stalled consumer parks 1 µs doubling to 1 ms (Agrona's backoff), not a fixed short park
+     * that woke it ~14,000 times a second; the next claim starts over at the shortest park, so room that comes
+     * quickly is still seen quickly. The parks are counted through the ring's hook, which frees a slot after a set
+     * number of them: no sleeping, no timing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = WaitMode.class, names = {"BACKOFF", "BLOCKING"})
+    void shouldLengthenParksOnAFullRingToTheCapAndStartOverWithTheNextClaim(final WaitMode waitMode)
+    {
+        final SlotRing ring = ring(2, waitMode, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final SlotHandler discard = (buffer, offset, endOfBatch) -> { };
+        final List<Long> parksNs = new ArrayList<>();
+        final int[] parksBeforeRoom = {0};
+        ring.producerParker(parkNs ->
+        {
+            parksNs.add(parkNs);
+            if (parksNs.size() == parksBeforeRoom[0])
+            {
+                assertEquals(1, consumer.pollNow(discard), "one slot freed");
+            }
+        });
+        ring.publish(ring.claim());
+        ring.publish(ring.claim());
+
+        parksBeforeRoom[0] = 15;
+        ring.publish(ring.claim());
+        final List<Long> expectedNs = new ArrayList<>();
+        for (long parkNs = 1_000; parkNs < 1_000_000; parkNs *= 2)
+        {
+            expectedNs.add(parkNs); // 1, 2, 4 .. 512 µs
+        }
+        while (expectedNs.size() < 15)
+        {
+            expectedNs.add(1_000_000L); // then 1 ms, however long the ring stays full
+        }
+        assertEquals(expectedNs, parksNs, waitMode + " parks while the ring stays full");
+
+        parksNs.clear();
+        parksBeforeRoom[0] = 3;
+        ring.publish(ring.claim());
+        assertEquals(List.of(1_000L, 2_000L, 4_000L), parksNs, "the next claim starts over at the shortest park");
+    }
+
+    /**
+     * Parks that grow to 1 ms must not leave a consumer that drains the ring quickly idle until the producer's park
+     * ends: the consumer wakes the parked producer when it frees slots. The producer's park here asks a minute,
+     * so only that wake-up (or halt, which wakes it too) can end it within the test's timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(value = WaitMode.class, names = {"BACKOFF", "BLOCKING"})
+    void shouldWakeAProducerParkedOnAFullRingWhenTheConsumerFreesASlot(final WaitMode waitMode) throws Exception
+    {
+        final SlotRing ring = ring(2, waitMode, false);
+        final SlotRing.Consumer consumer = ring.consumer();
+        final AtomicInteger parks = new AtomicInteger();
+        ring.producerParker(parkNs ->
+        {
+            parks.incrementAndGet();
+            LockSupport.parkNanos(60_000_000_000L);
+        });
+        final AtomicLong blockedClaim = new AtomicLong(NOT_RETURNED);
+        final Thread producer = start("parked-producer-" + waitMode, () ->
+        {
+            ring.publish(ring.claim());
+            ring.publish(ring.claim());
+            blockedClaim.set(ring.claim());
+        });
+        awaitUntil(() -> parks.get() > 0 && producer.getState() == Thread.State.TIMED_WAITING, 5_000,
+            "the producer to park on the full ring");
+        assertEquals(NOT_RETURNED, blockedClaim.get(), "claim() on a full ring returned");
+
+        assertEquals(1, consumer.pollNow((buffer, offset, endOfBatch) -> { }));
+        join(producer, 5_000);
+        assertEquals(2, blockedClaim.get(), "the third claim gets the slot the consumer freed");
     }
 }
