@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * One stage: a thread's duty cycle polling its input ring and running the fused operator chain on each slot.
@@ -90,7 +91,7 @@ final class StageAgent implements Agent, SlotHandler
      * produced without input (a processing-time timer) or holds for the epoch's end (windows a processing-time
      * watermark closed) end an epoch on the clock, or they would wait for the next record. Null otherwise.
      */
-    private java.util.function.LongSupplier rowsOut;
+    private LongSupplier rowsOut;
     /** This stage asked for an epoch end and has not seen one since: asks once per epoch. */
     private boolean clockRowsPending;
     /** A source run on this thread ({@link #runSource}); null when it has none or once it is done. */
@@ -479,7 +480,7 @@ final class StageAgent implements Agent, SlotHandler
      *
      * @param rowsOut the count of rows this stage has emitted to its ring or sink.
      */
-    void epochsForClockRows(final java.util.function.LongSupplier rowsOut)
+    void epochsForClockRows(final LongSupplier rowsOut)
     {
         this.rowsOut = rowsOut;
     }

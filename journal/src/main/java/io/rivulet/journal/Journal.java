@@ -8,6 +8,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -620,8 +622,8 @@ public final class Journal implements AutoCloseable
         {
             try (FileChannel channel = FileChannel.open(cycleFile, StandardOpenOption.READ))
             {
-                final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(Integer.BYTES)
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                final java.nio.ByteBuffer header = ByteBuffer.allocate(Integer.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
                 return channel.read(header, 0) == Integer.BYTES && (header.getInt(0) & HEADER_NOT_COMPLETE) != 0;
             }
         }
@@ -685,7 +687,7 @@ public final class Journal implements AutoCloseable
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))
             {
-                channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
                 channel.force(true);
             }
             try
