@@ -5,6 +5,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NoOpIdleStrategy;
 
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,8 +174,8 @@ final class PipelineRuntime implements ErrorHandler
     {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause())
         {
-            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException ||
-                t instanceof java.nio.channels.ClosedByInterruptException)
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException ||
+                t instanceof ClosedByInterruptException)
             {
                 return true;
             }
