@@ -304,11 +304,15 @@ abstract class EventTimeAggregateOperator extends Operator
         output().onProcessingTime(nowMs);
     }
 
-    /** Micro-batch: windows the watermark closed wait for the epoch's end (a tick's watermark, no input). */
+    /**
+     * Micro-batch APPEND: windows the watermark closed wait for the epoch's end to be emitted (a tick's watermark,
+     * no input). UPDATE only drops a closed window there (its changed rows came with input, whose epoch ends
+     * anyway) and COMPLETE emits only what input changed: neither holds rows for the clock.
+     */
     @Override
     public final boolean holdsRowsForEpoch()
     {
-        return microBatch && firePending || output().holdsRowsForEpoch();
+        return microBatch && firePending && mode == OutputMode.APPEND || output().holdsRowsForEpoch();
     }
 
     @Override

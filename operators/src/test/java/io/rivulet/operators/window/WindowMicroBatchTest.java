@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,6 +134,27 @@ class WindowMicroBatchTest
         op.onEpoch(3);
         assertEquals(List.of(), out.rows, "nothing changed: nothing emitted");
         assertEquals(List.of(1L, 2L, 3L), out.epochs);
+    }
+
+    /**
+     * What a stage asks after a tick (Output.holdsRowsForEpoch): are rows waiting that only an epoch lets out? An
+     * APPEND window the watermark closed is; an UPDATE or COMPLETE one is not (UPDATE only drops it). UPDATE used to
+     * answer yes, and a processing-time UPDATE window ended an empty epoch each time the clock closed one.
+     */
+    @Test
+    void shouldHoldRowsForTheEpochOnlyForAppendWindowsTheWatermarkClosed()
+    {
+        for (final OutputMode mode : OutputMode.values())
+        {
+            final Operator op = microBatch(WindowSpec.tumbling("ts", 1_000), mode);
+            send(op, 1, 10, 100);
+            op.onEpoch(1); // the record's epoch ended: its rows are out
+            assertFalse(op.holdsRowsForEpoch(), mode + ": nothing waits");
+            op.onWatermark(1_200); // closes [0, 1000), as a tick's processing-time watermark would
+            assertEquals(mode == OutputMode.APPEND, op.holdsRowsForEpoch(), mode + ": the closed window's rows wait");
+            op.onEpoch(2);
+            assertFalse(op.holdsRowsForEpoch(), mode + ": fired at the epoch's end");
+        }
     }
 
     @Test
