@@ -50,6 +50,8 @@ final class PipelineRuntime implements ErrorHandler
     private final AtomicBoolean released = new AtomicBoolean();
     private final Object lifecycleLock = new Object();
     private volatile boolean stopping;
+    /** close() interrupted a pipeline thread that had not stopped after a second. */
+    private volatile boolean interruptedByClose;
     /** processingTime: a later stage holds rows its clock produced and asks the first stage to end an epoch. */
     private volatile boolean epochEndRequested;
     private volatile boolean completed;
@@ -158,15 +160,22 @@ final class PipelineRuntime implements ErrorHandler
     {
         final Throwable sinkError = SinkFailure.sinkCause(throwable);
         final Throwable cause = sinkError != null ? sinkError : throwable;
-        if (closed && interrupted(cause))
+        if (interruptedByClose || closed && interrupted(cause))
         {
-            // close() interrupted a callback blocked in a wait, which threw: the close's doing, not a failure
+            // close() interrupted a callback blocked in a wait, which threw (with the interrupt as its cause, or
+            // any other way: restoring the flag and throwing, a CancellationException): the close's doing
             stop();
             return;
         }
         errorCount.incrementAndGet();
         failure.compareAndSet(null, cause);
         stop();
+    }
+
+    /** @return whether close() has interrupted a pipeline thread: a record failing now is no bad data. */
+    boolean interruptedByClose()
+    {
+        return interruptedByClose;
     }
 
     /** @return whether an interrupt is in {@code error}'s cause chain (a wait that ended by throwing). */
@@ -322,6 +331,7 @@ final class PipelineRuntime implements ErrorHandler
                     thread.join(Math.min(JOIN_INTERRUPT_AFTER_MS, leftMs));
                     if (thread.isAlive())
                     {
+                        interruptedByClose = true; // what the woken callback throws now is no failure
                         thread.interrupt(); // wakes a callback blocked in a wait; the stage then sees the stop
                     }
                 }

@@ -399,7 +399,8 @@ final class StageAgent implements Agent, SlotHandler
         {
             fail(sinkError);
         }
-        if (deadLetterSink == null || !(error instanceof Exception) || error instanceof OperatorStateException)
+        if (deadLetterSink == null || !(error instanceof Exception) || error instanceof OperatorStateException ||
+            runtime.interruptedByClose()) // the close interrupted this record's callback: not a record to skip
         {
             fail(error);
         }
