@@ -155,10 +155,14 @@ final class ProgressReporter implements Runnable
     {
         stopped = true;
         final Thread t = thread;
-        if (t == null || t == Thread.currentThread())
+        if (t == null)
         {
             listeners.clear();
             return null;
+        }
+        if (t == Thread.currentThread())
+        {
+            return null; // a listener closing the pipeline: the final report follows when it returns, to them all
         }
         LockSupport.unpark(t);
         boolean interrupted = false;

@@ -403,6 +403,30 @@ class PipelineProgressTest extends ThreadLeakCheck
         p.close();
     }
 
+    /** A listener that closes the pipeline: the listeners still get the final report (they were dropped first). */
+    @Test
+    void shouldGiveTheFinalReportToTheListenersWhenAListenerClosesThePipeline()
+    {
+        final PublisherSource source = Sources.publisher(TRADES);
+        final List<Long> epochs = new CopyOnWriteArrayList<>();
+        final Pipeline p = Pipeline.from(source).to(Sinks.collecting()).name("progress-listener-closes")
+            .progressInterval(60_000).build();
+        p.addProgressListener(progress ->
+        {
+            epochs.add(progress.epochId());
+            if (progress.epochId() == 7)
+            {
+                p.close();
+            }
+        });
+        p.start();
+        p.progressReporter().requestReport(7);
+        awaitTrue(() -> !threadAlive("rivulet-progress-listener-closes-progress"));
+        assertEquals(List.of(7L, -1L), epochs, "the report that closed it, then the final one");
+        assertEquals(0, p.progressReporter().listenerCount());
+        p.close();
+    }
+
     @Test
     void shouldHaveMadeTheFinalReportWhenAwaitCompletionReturnsOrThrows()
     {
