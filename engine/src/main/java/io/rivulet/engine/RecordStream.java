@@ -601,9 +601,9 @@ public final class RecordStream
         if (upstream != null && upstream != OutputMode.APPEND)
         {
             throw new IllegalStateException("topPerWindow(" + n + ", \"" + orderColumn + "\") ranks the final " +
-                "rows of an APPEND window aggregate, but the aggregate before it is in " + upstream + " mode: it " +
-                "would rank rows that later rows of the same key supersede, and the winner would depend on the " +
-                "trigger; use outputMode(APPEND) on that aggregate");
+                "rows of an APPEND window aggregate, but the aggregate before it is in " + upstream + " mode, which " +
+                "emits a (window, key) again as it changes: it would rank rows that later ones supersede, and the " +
+                "winner would depend on the trigger; use outputMode(APPEND) on that aggregate");
         }
         requireWatermark(operator.describe(), "no window closes before end of stream",
             "call withWatermark(timeColumn, delayMs) before the window aggregate");
