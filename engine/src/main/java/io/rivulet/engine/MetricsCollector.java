@@ -1,7 +1,6 @@
 package io.rivulet.engine;
 
 import io.rivulet.operators.Operator;
-import io.rivulet.operators.Output;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -57,19 +56,9 @@ final class MetricsCollector
         for (int i = 0; i < agents.size(); i++)
         {
             final StageAgent agent = agents.get(i);
-            final Output tail = plan.stageTails.get(i);
-            final long out;
-            final long watermarkMs;
-            if (tail instanceof RingOutput)
-            {
-                out = ((RingOutput)tail).recordsOut();
-                watermarkMs = ((RingOutput)tail).lastWatermarkMs();
-            }
-            else
-            {
-                out = ((SinkOutput)tail).recordsOut();
-                watermarkMs = ((SinkOutput)tail).lastWatermarkMs();
-            }
+            final StageTail tail = plan.stageTails.get(i);
+            final long out = tail.recordsOut();
+            final long watermarkMs = tail.lastWatermarkMs();
             long late = 0;
             long routed = 0;
             long duplicates = 0;

@@ -1,7 +1,6 @@
 package io.rivulet.engine;
 
 import io.rivulet.operators.Operator;
-import io.rivulet.operators.Output;
 import io.rivulet.operators.TwoInputOperator;
 import io.rivulet.ringbuffer.internal.SlotRing;
 
@@ -19,7 +18,7 @@ final class PhysicalPlan
     final List<SlotRing> rings = new ArrayList<>();
     final List<StageAgent> agents = new ArrayList<>();
     final List<String> stageDescriptions = new ArrayList<>();
-    final List<Output> stageTails = new ArrayList<>();
+    final List<StageTail> stageTails = new ArrayList<>();
     /** Per stage, the operators fused on it (the fan-in's input chains included), for their counters. */
     final List<List<Operator>> stageOperators = new ArrayList<>();
     final TwoInputOperator fanIn;

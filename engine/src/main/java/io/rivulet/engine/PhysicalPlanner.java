@@ -87,9 +87,7 @@ final class PhysicalPlanner
                 plan.agents.get(0).epochsByTime(trigger.intervalNs());
                 for (int i = 0; i < plan.agents.size(); i++)
                 {
-                    final Output tail = plan.stageTails.get(i);
-                    plan.agents.get(i).epochsForClockRows(tail instanceof RingOutput ring ? ring::recordsOut :
-                        ((SinkOutput)tail)::recordsOut);
+                    plan.agents.get(i).epochsForClockRows(plan.stageTails.get(i));
                 }
             }
             else if (trigger.isAvailableNow())
@@ -166,7 +164,7 @@ final class PhysicalPlanner
             final RecordStream.StagePlan stage = stages.get(i);
             final boolean last = i == stages.size() - 1;
             final SlotRing next = last ? null : ring(stages.get(i + 1), ringCapacity, waitMode, tickNs);
-            final Output tail = last ? plan.sinkOutput : new RingOutput(next);
+            final StageTail tail = last ? plan.sinkOutput : new RingOutput(next);
             final Output chainHead = fuse(stage.operators, tail, plan);
             final List<Operator> fused = new ArrayList<>(stage.operators);
             final StringBuilder chain = new StringBuilder();

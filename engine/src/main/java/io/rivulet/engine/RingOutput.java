@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link RecordStream#conflateBy}) the ring's {@link SlotConflator} takes the records and markers instead: a
  * record replaces its key's pending value, and the stage waits only if the ring has no room for a new key.
  */
-final class RingOutput implements Output
+final class RingOutput implements StageTail
 {
     private final SlotRing ring;
     private final SlotConflator conflator;
@@ -92,13 +92,14 @@ final class RingOutput implements Output
         ring.publishMarker(SlotDescriptor.TYPE_END_OF_STREAM, 0, 0);
     }
 
-    long recordsOut()
+    @Override
+    public long recordsOut()
     {
         return recordsOut.get();
     }
 
-    /** @return the last watermark this stage emitted, Long.MIN_VALUE if none yet. */
-    long lastWatermarkMs()
+    @Override
+    public long lastWatermarkMs()
     {
         return lastWatermarkMs.get();
     }

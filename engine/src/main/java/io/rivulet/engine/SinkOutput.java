@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * output whose number is at or below what a {@link DurableSink} already holds is a replay of one it has, so it is
  * dropped here (one compare per record).
  */
-final class SinkOutput implements Output
+final class SinkOutput implements StageTail
 {
     /** Latencies above this are clamped so recording never fails: 60 s. */
     static final long MAX_LATENCY_NS = 60_000_000_000L;
@@ -199,13 +199,14 @@ final class SinkOutput implements Output
         runtime.complete();
     }
 
-    long recordsOut()
+    @Override
+    public long recordsOut()
     {
         return recordsOut.get();
     }
 
-    /** @return the last watermark this stage emitted, Long.MIN_VALUE if none yet. */
-    long lastWatermarkMs()
+    @Override
+    public long lastWatermarkMs()
     {
         return lastWatermarkMs.get();
     }

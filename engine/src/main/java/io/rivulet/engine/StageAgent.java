@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.LongSupplier;
 
 /**
  * One stage: a thread's duty cycle polling its input ring and running the fused operator chain on each slot.
@@ -87,11 +86,12 @@ final class StageAgent implements Agent, SlotHandler
     /** A record or watermark arrived since the last epoch: no empty epochs. */
     private boolean inputSinceEpoch;
     /**
-     * processingTime trigger: the rows this stage has emitted (its ring or sink), read around a tick. Rows a tick
-     * produced without input (a processing-time timer) or holds for the epoch's end (windows a processing-time
-     * watermark closed) end an epoch on the clock, or they would wait for the next record. Null otherwise.
+     * processingTime trigger: where this stage's rows go (its ring or sink), whose count is read around a tick.
+     * Rows a tick produced without input (a processing-time timer) or holds for the epoch's end (windows a
+     * processing-time watermark closed) end an epoch on the clock, or they would wait for the next record. Null
+     * otherwise.
      */
-    private LongSupplier rowsOut;
+    private StageTail clockTail;
     /** This stage asked for an epoch end and has not seen one since: asks once per epoch. */
     private boolean clockRowsPending;
     /** A source run on this thread ({@link #runSource}); null when it has none or once it is done. */
@@ -477,13 +477,13 @@ final class StageAgent implements Agent, SlotHandler
 
     /**
      * Called before the stage starts under {@link Trigger#processingTime} (without checkpoints, whose pipelines
-     * have no processing-time operators): rows the clock produces end an epoch too (see {@link #rowsOut}).
+     * have no processing-time operators): rows the clock produces end an epoch too (see {@link #clockTail}).
      *
-     * @param rowsOut the count of rows this stage has emitted to its ring or sink.
+     * @param tail where this stage's rows go: its ring or sink.
      */
-    void epochsForClockRows(final LongSupplier rowsOut)
+    void epochsForClockRows(final StageTail tail)
     {
-        this.rowsOut = rowsOut;
+        clockTail = tail;
     }
 
     /** Called before the stage starts when the pipeline checkpoints. */
@@ -496,9 +496,9 @@ final class StageAgent implements Agent, SlotHandler
 
     private void tick(final long nowNs)
     {
-        final long rowsBefore = rowsOut == null ? 0 : rowsOut.getAsLong();
+        final long rowsBefore = clockTail == null ? 0 : clockTail.recordsOut();
         processingTime(nowNs);
-        if (rowsOut != null && !clockRowsPending && (rowsOut.getAsLong() != rowsBefore || holdsRowsForEpoch()))
+        if (clockTail != null && !clockRowsPending && (clockTail.recordsOut() != rowsBefore || holdsRowsForEpoch()))
         {
             clockRowsPending = true;
             if (epochIntervalNs != 0)
