@@ -464,8 +464,7 @@ public final class Journal implements AutoCloseable
                 throw new IllegalArgumentException("Journal directory " + dir + " is not readable and writable " +
                     "by this process; fix its permissions (Chronicle maps its files read-write, even to read)");
             }
-            checkCycleFiles();
-            discardUnfinishedNewestCycle();
+            discardIfUnfinished(checkCycleFiles());
             final SingleChronicleQueue queue = buildQueue(metadata.rollCycle());
             if (JournalRollCycle.of(queue.rollCycle()) != metadata.rollCycle())
             {
@@ -542,15 +541,26 @@ public final class Journal implements AutoCloseable
          * deep inside, for readers and writers alike: refuse it at once, naming the file. A writer creating a new
          * cycle leaves it empty for an instant only, so a file counts as damaged once it has been empty for
          * {@link #EMPTY_CYCLE_GRACE_MS}.
+         *
+         * @return the newest cycle file (the greatest name: names sort by cycle), null if there is none.
          */
-        private void checkCycleFiles()
+        private Path checkCycleFiles()
         {
             final long now = System.currentTimeMillis();
+            Path newest = null;
             try (Stream<Path> entries = Files.list(dir))
             {
                 for (final Path file : (Iterable<Path>)entries::iterator)
                 {
-                    if (file.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX) && Files.size(file) == 0 &&
+                    if (!file.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX))
+                    {
+                        continue;
+                    }
+                    if (newest == null || file.compareTo(newest) > 0)
+                    {
+                        newest = file;
+                    }
+                    if (Files.size(file) == 0 &&
                         now - Files.getLastModifiedTime(file).toMillis() > EMPTY_CYCLE_GRACE_MS)
                     {
                         throw new IllegalArgumentException("Journal " + dir + " is damaged: its cycle file " +
@@ -563,6 +573,7 @@ public final class Journal implements AutoCloseable
             {
                 throw new IllegalArgumentException("Journal directory " + dir + " is not readable: " + e, e);
             }
+            return newest;
         }
 
         /**
@@ -572,19 +583,11 @@ public final class Journal implements AutoCloseable
          * file is moved aside (as Chronicle would, {@code <file>-<ms>.discard}) as soon as it has been unfinished
          * for {@link #UNFINISHED_CYCLE_GRACE_MS}, Chronicle's own limit; a younger one is watched until then, in
          * case a live writer is creating it. Only the newest cycle: an older one was finished before it.
+         *
+         * @param newest the newest cycle file, or null if there is none.
          */
-        private void discardUnfinishedNewestCycle()
+        private void discardIfUnfinished(final Path newest)
         {
-            final Path newest;
-            try (Stream<Path> entries = Files.list(dir))
-            {
-                newest = entries.filter(f -> f.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX))
-                    .max(Path::compareTo).orElse(null);
-            }
-            catch (final IOException e)
-            {
-                throw new IllegalArgumentException("Journal directory " + dir + " is not readable: " + e, e);
-            }
             if (newest == null)
             {
                 return;
