@@ -5,8 +5,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NoOpIdleStrategy;
 
-import java.io.InterruptedIOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -160,7 +158,7 @@ final class PipelineRuntime implements ErrorHandler
     {
         final Throwable sinkError = SinkFailure.sinkCause(throwable);
         final Throwable cause = sinkError != null ? sinkError : throwable;
-        if (interruptedByClose || closed && interrupted(cause))
+        if (interruptedByClose)
         {
             // close() interrupted a callback blocked in a wait, which threw (with the interrupt as its cause, or
             // any other way: restoring the flag and throwing, a CancellationException): the close's doing
@@ -176,20 +174,6 @@ final class PipelineRuntime implements ErrorHandler
     boolean interruptedByClose()
     {
         return interruptedByClose;
-    }
-
-    /** @return whether an interrupt is in {@code error}'s cause chain (a wait that ended by throwing). */
-    private static boolean interrupted(final Throwable error)
-    {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause())
-        {
-            if (t instanceof InterruptedException || t instanceof InterruptedIOException ||
-                t instanceof ClosedByInterruptException)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The last stage received end-of-stream: every record has reached the sink. */
