@@ -265,10 +265,8 @@ public final class Pipeline implements AutoCloseable
         {
             // the progress thread is a pipeline thread too: one still in a listener broke "close() returns after
             // the final report", so say so as for a stuck stage (after a stage's failure, that one is thrown)
-            throw new IllegalStateException("Pipeline '" + runtime.name() + "': thread " + stuckProgress +
-                " did not stop within " + runtime.closeTimeoutMs() + " ms of close(), even when interrupted (a " +
-                "progress listener blocked in a call that ignores interrupts); the final progress report is made " +
-                "when that listener returns");
+            throw runtime.stuckAfterClose(stuckProgress, "a progress listener blocked in a call that ignores " +
+                "interrupts", "the final progress report is made when that listener returns");
         }
     }
 }

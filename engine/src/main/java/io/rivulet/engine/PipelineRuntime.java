@@ -267,10 +267,9 @@ final class PipelineRuntime implements ErrorHandler
                 // Freeing operator memory under a thread that may still run an operator would crash the JVM:
                 // leave the release to the last thread out (onThreadExit), and tell the caller.
                 done.countDown();
-                throw new IllegalStateException("Pipeline '" + name + "': thread " + stuck + " did not stop " +
-                    "within " + closeTimeoutMs + " ms of close(), even when interrupted (a source function that " +
-                    "does not check isStopping(), or a callback blocked in a call that ignores interrupts); the " +
-                    "pipeline's operators and sinks are released when it exits");
+                throw stuckAfterClose(stuck, "a source function that does not check isStopping(), or a " +
+                    "callback blocked in a call that ignores interrupts", "the pipeline's operators and sinks are " +
+                    "released when it exits");
             }
             closeFinished = true;
             release();
@@ -280,6 +279,18 @@ final class PipelineRuntime implements ErrorHandler
                     releaseFailure, releaseFailure);
             }
         }
+    }
+
+    /**
+     * @param thread      the name of a pipeline thread still running when close() gave up waiting.
+     * @param likelyCause what usually holds such a thread.
+     * @param consequence what happens once it exits.
+     * @return the exception close() throws for it.
+     */
+    IllegalStateException stuckAfterClose(final String thread, final String likelyCause, final String consequence)
+    {
+        return new IllegalStateException("Pipeline '" + name + "': thread " + thread + " did not stop within " +
+            closeTimeoutMs + " ms of close(), even when interrupted (" + likelyCause + "); " + consequence);
     }
 
     /** @return how long {@link #close()} waits for a thread ({@link #CLOSE_TIMEOUT_MS} unless a test shortened it). */
@@ -297,8 +308,22 @@ final class PipelineRuntime implements ErrorHandler
     /** @return the name of a thread still alive after the close timeout, or null if all exited. */
     private String joinThreads()
     {
-        boolean interrupted = Thread.interrupted(); // an interrupted caller must still wait, then keep its flag
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeTimeoutMs);
+        // what a woken callback throws from now on is no failure
+        return joinInterrupting(threads, closeTimeoutMs, () -> interruptedByClose = true);
+    }
+
+    /**
+     * Waits for {@code threads} to exit, at most {@code timeoutMs} in all, interrupting each one still alive after
+     * every second (it wakes a callback blocked in a wait; the thread then sees the stop). An interrupted caller
+     * still waits, and keeps its interrupt status.
+     *
+     * @param beforeInterrupt run before each interrupt.
+     * @return the name of a thread still alive at the end, or null if all exited.
+     */
+    static String joinInterrupting(final Thread[] threads, final long timeoutMs, final Runnable beforeInterrupt)
+    {
+        boolean interrupted = Thread.interrupted();
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         String stuck = null;
         for (final Thread thread : threads)
         {
@@ -315,8 +340,8 @@ final class PipelineRuntime implements ErrorHandler
                     thread.join(Math.min(JOIN_INTERRUPT_AFTER_MS, leftMs));
                     if (thread.isAlive())
                     {
-                        interruptedByClose = true; // what the woken callback throws now is no failure
-                        thread.interrupt(); // wakes a callback blocked in a wait; the stage then sees the stop
+                        beforeInterrupt.run();
+                        thread.interrupt();
                     }
                 }
                 catch (final InterruptedException ex)

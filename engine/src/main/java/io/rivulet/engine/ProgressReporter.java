@@ -31,7 +31,6 @@ final class ProgressReporter implements Runnable
 {
     /** Default time between reports in continuous mode. */
     static final long DEFAULT_INTERVAL_MS = 1_000;
-    private static final long JOIN_INTERRUPT_AFTER_MS = 1_000;
 
     private final String name;
     private final PhysicalPlan plan;
@@ -165,29 +164,7 @@ final class ProgressReporter implements Runnable
             return null; // a listener closing the pipeline: the final report follows when it returns, to them all
         }
         LockSupport.unpark(t);
-        boolean interrupted = false;
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        long leftMs;
-        while (t.isAlive() && (leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())) > 0)
-        {
-            try
-            {
-                t.join(Math.min(JOIN_INTERRUPT_AFTER_MS, leftMs));
-                if (t.isAlive())
-                {
-                    t.interrupt(); // a listener blocked in a wait
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
-        return t.isAlive() ? t.getName() : null;
+        return PipelineRuntime.joinInterrupting(new Thread[]{t}, timeoutMs, () -> { }); // a listener in a wait
     }
 
     /**
